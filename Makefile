@@ -1,0 +1,66 @@
+# The README's Quick start is `make demo` and `make test`; both set everything up on a fresh
+# machine (a .venv, the dev requirements, the Rust core built by maturin).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .stamps
+export VIRTUAL_ENV := $(CURDIR)/$(VENV)
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+PYTEST_WORKERS ?= auto
+CORPUS ?=
+
+.PHONY: all setup build demo test test-thorough lint rust-test py-test docs vectors unicode bench clean
+
+all: test
+
+$(STAMPS)/venv: requirements-dev.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	mkdir -p $(STAMPS) && touch $@
+
+setup: $(STAMPS)/venv
+
+# maturin develop installs the package in editable form with the compiled core beside it;
+# cargo's own incremental build makes this quick when nothing changed.
+build: setup
+	$(BIN)/maturin develop --release --quiet
+
+demo: build
+	$(BIN)/python -m bytebpe.demo
+
+lint: setup
+	cargo fmt --all --check
+	cargo clippy --all-targets --quiet -- -D warnings
+	cargo clippy --all-targets --features python --quiet -- -D warnings
+	$(BIN)/ruff check .
+
+rust-test:
+	cargo test --quiet
+
+py-test: build
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+
+docs: setup
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+test: lint rust-test py-test docs
+
+# Ten times the Hypothesis examples of `make test`.
+test-thorough: build
+	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+
+# Regenerate what is generated: the conformance vectors and the Unicode tables.
+vectors: build
+	$(BIN)/python spec/vectors/generate.py
+
+unicode: setup
+	$(BIN)/python spec/unicode/generate_code.py
+
+bench: build
+	@test -n "$(CORPUS)" || { echo "usage: make bench CORPUS=path/to/corpus.txt (see ../shared/corpora/make-corpora)"; exit 2; }
+	$(BIN)/python bench/train_vs_rustbpe.py $(CORPUS)
+
+clean:
+	rm -rf $(VENV) $(STAMPS) target site reference/bytebpe/_fast*.so

@@ -1,0 +1,330 @@
+//! Spec §5-§7: rank tables, encoding by tiktoken's rule, and decoding.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::error::{Error, Result};
+use crate::pattern::Splitter;
+
+/// Pieces at least this long are merged with a heap; shorter ones with a linear scan, which is
+/// faster when there are only a few parts.
+const HEAP_THRESHOLD: usize = 64;
+/// A rank limit above every rank: no restriction.
+const NO_LIMIT: u64 = u64::MAX;
+
+/// Encodes and decodes with a rank table (token bytes -> id) and a split pattern.
+pub struct Encoder {
+    ranks: FxHashMap<Box<[u8]>, u32>,
+    tokens: FxHashMap<u32, Box<[u8]>>,
+    splitter: Arc<Splitter>,
+}
+
+impl Encoder {
+    /// Build an encoder; the table must satisfy §5.2: non-empty tokens, unique tokens and
+    /// ranks, and all 256 single bytes present.
+    pub fn new(ranks: impl IntoIterator<Item = (Vec<u8>, u32)>, pattern: &str) -> Result<Self> {
+        let splitter = Splitter::cached(pattern)?;
+        let mut by_bytes: FxHashMap<Box<[u8]>, u32> = FxHashMap::default();
+        let mut tokens: FxHashMap<u32, Box<[u8]>> = FxHashMap::default();
+        for (token, rank) in ranks {
+            if token.is_empty() {
+                return Err(Error::InvalidArgument(
+                    "mergeable_ranks holds the empty byte string; tokens must be non-empty".into(),
+                ));
+            }
+            if let Some(other) = tokens.get(&rank) {
+                return Err(Error::InvalidArgument(format!(
+                    "rank {rank} is given to two tokens, {} and {}; ranks must be unique",
+                    show_bytes(other),
+                    show_bytes(&token)
+                )));
+            }
+            let token: Box<[u8]> = token.into_boxed_slice();
+            if by_bytes.insert(token.clone(), rank).is_some() {
+                return Err(Error::InvalidArgument(format!(
+                    "token {} appears twice; tokens must be unique",
+                    show_bytes(&token)
+                )));
+            }
+            tokens.insert(rank, token);
+        }
+        let missing: Vec<u8> = (0..=255u8)
+            .filter(|b| !by_bytes.contains_key([*b].as_slice()))
+            .collect();
+        if let Some(first) = missing.first() {
+            return Err(Error::InvalidArgument(format!(
+                "mergeable_ranks lacks {} single-byte token(s), e.g. {}; all 256 bytes must have a rank",
+                missing.len(),
+                show_bytes(&[*first])
+            )));
+        }
+        Ok(Encoder {
+            ranks: by_bytes,
+            tokens,
+            splitter,
+        })
+    }
+
+    pub fn pattern(&self) -> &str {
+        self.splitter.source()
+    }
+
+    pub fn rank(&self, token: &[u8]) -> Option<u32> {
+        self.ranks.get(token).copied()
+    }
+
+    pub fn token_bytes(&self, id: u32) -> Option<&[u8]> {
+        self.tokens.get(&id).map(|b| &b[..])
+    }
+
+    pub fn len(&self) -> usize {
+        self.ranks.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ranks.is_empty()
+    }
+
+    /// §6: split `text`, then encode each piece on its own.
+    pub fn encode_ordinary(&self, text: &str) -> Result<Vec<u32>> {
+        let mut ids = Vec::with_capacity(text.len() / 3);
+        self.splitter
+            .for_each_piece(text, |piece| self.encode_piece(piece.as_bytes(), &mut ids))?;
+        Ok(ids)
+    }
+
+    /// [`Encoder::encode_ordinary`] for many texts, on all cores.
+    pub fn encode_ordinary_batch<S: AsRef<str> + Sync>(
+        &self,
+        texts: &[S],
+    ) -> Result<Vec<Vec<u32>>> {
+        texts
+            .par_iter()
+            .map(|text| self.encode_ordinary(text.as_ref()))
+            .collect()
+    }
+
+    /// §6.1: a piece that is a token is that token; otherwise merge up from single bytes,
+    /// always joining the adjacent pair with the lowest-ranked concatenation, leftmost on ties.
+    pub fn encode_piece(&self, piece: &[u8], out: &mut Vec<u32>) {
+        if let Some(&rank) = self.ranks.get(piece) {
+            out.push(rank);
+            return;
+        }
+        let bounds = self.byte_pair_merge(piece, NO_LIMIT);
+        out.extend(bounds.windows(2).map(|w| self.ranks[&piece[w[0]..w[1]]]));
+    }
+
+    /// §5.3: the merges the rank table implies, in rank order. A token of two or more bytes has
+    /// a merge when its bytes, joined using only lower-ranked tokens, end as exactly two tokens.
+    pub fn merges(&self) -> Vec<(u32, u32)> {
+        let mut by_rank: Vec<(u32, &[u8])> = self
+            .tokens
+            .iter()
+            .filter(|(_, token)| token.len() >= 2)
+            .map(|(&rank, token)| (rank, &token[..]))
+            .collect();
+        by_rank.sort_unstable();
+        by_rank
+            .into_iter()
+            .filter_map(
+                |(rank, token)| match self.byte_pair_merge(token, u64::from(rank))[..] {
+                    [0, middle, end] => Some((
+                        self.ranks[&token[..middle]],
+                        self.ranks[&token[middle..end]],
+                    )),
+                    _ => None,
+                },
+            )
+            .collect()
+    }
+
+    /// §6.2: part boundaries after joining, again and again, the adjacent pair whose
+    /// concatenation has the lowest rank below `limit` (leftmost on ties).
+    fn byte_pair_merge(&self, piece: &[u8], limit: u64) -> Vec<usize> {
+        if piece.len() < HEAP_THRESHOLD {
+            self.merge_by_scan(piece, limit)
+        } else {
+            self.merge_by_heap(piece, limit)
+        }
+    }
+
+    fn rank_below(&self, token: &[u8], limit: u64) -> Option<u32> {
+        self.rank(token).filter(|&r| u64::from(r) < limit)
+    }
+
+    /// The part boundaries after merging, by rescanning all adjacent pairs for each merge.
+    fn merge_by_scan(&self, piece: &[u8], limit: u64) -> Vec<usize> {
+        let mut bounds: Vec<usize> = (0..=piece.len()).collect();
+        // rank_at[i]: rank of the concatenation of parts i and i + 1, if it is a token.
+        let pair_rank = |bounds: &[usize], i: usize| -> Option<u32> {
+            (i + 2 < bounds.len())
+                .then(|| self.rank_below(&piece[bounds[i]..bounds[i + 2]], limit))
+                .flatten()
+        };
+        let mut rank_at: Vec<Option<u32>> = (0..bounds.len() - 1)
+            .map(|i| pair_rank(&bounds, i))
+            .collect();
+        loop {
+            let best = rank_at
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| r.map(|r| (r, i)))
+                .min();
+            let Some((_, i)) = best else { break };
+            bounds.remove(i + 1);
+            rank_at.remove(i + 1);
+            rank_at[i] = pair_rank(&bounds, i);
+            if i > 0 {
+                rank_at[i - 1] = pair_rank(&bounds, i - 1);
+            }
+        }
+        bounds
+    }
+
+    /// The same result as [`Encoder::merge_by_scan`] in O(n log n): candidate pairs wait in a
+    /// min-heap of (rank, start); an entry is stale unless its two parts are still adjacent.
+    fn merge_by_heap(&self, piece: &[u8], limit: u64) -> Vec<usize> {
+        let n = piece.len();
+        // Parts are linked by their start offsets; `next[n]` is the end sentinel.
+        let mut next: Vec<usize> = (1..=n + 1).collect();
+        let mut prev: Vec<usize> = (0..=n).map(|i| i.wrapping_sub(1)).collect();
+        let mut alive = vec![true; n + 1];
+        let mut heap = BinaryHeap::new();
+        let push = |heap: &mut BinaryHeap<_>, start: usize, end: usize| {
+            if let Some(rank) = self.rank_below(&piece[start..end], limit) {
+                heap.push(Reverse((rank, start, end)));
+            }
+        };
+        for start in 0..n.saturating_sub(1) {
+            push(&mut heap, start, start + 2);
+        }
+        while let Some(Reverse((_, start, end))) = heap.pop() {
+            let middle = next[start];
+            if !alive[start] || middle >= n || next[middle] != end {
+                continue;
+            }
+            alive[middle] = false;
+            next[start] = end;
+            prev[end] = start;
+            if start > 0 {
+                push(&mut heap, prev[start], end);
+            }
+            if end < n {
+                push(&mut heap, start, next[end]);
+            }
+        }
+        let mut bounds = Vec::new();
+        let mut at = 0;
+        while at < n {
+            bounds.push(at);
+            at = next[at];
+        }
+        bounds.push(n);
+        bounds
+    }
+
+    /// §7: the concatenation of the tokens' bytes.
+    pub fn decode_bytes(&self, ids: &[u32]) -> Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(ids.len() * 4);
+        for (position, &id) in ids.iter().enumerate() {
+            let token = self
+                .tokens
+                .get(&id)
+                .ok_or(Error::UnknownToken { id, position })?;
+            out.extend_from_slice(token);
+        }
+        Ok(out)
+    }
+}
+
+/// Bytes as Python writes them, for error messages.
+pub fn show_bytes(bytes: &[u8]) -> String {
+    let mut out = String::from("b'");
+    for &b in bytes {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'\'' => out.push_str("\\'"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            0x20..=0x7E => out.push(char::from(b)),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn byte_ranks() -> Vec<(Vec<u8>, u32)> {
+        (0..=255u8).map(|b| (vec![b], u32::from(b))).collect()
+    }
+
+    #[test]
+    fn lowest_rank_wins_even_across_merge_paths() {
+        // bc=256, ab=257, abc=258: "xabc" becomes x, abc because a+bc is ranked.
+        let mut ranks = byte_ranks();
+        ranks.extend([
+            (b"bc".to_vec(), 256),
+            (b"ab".to_vec(), 257),
+            (b"abc".to_vec(), 258),
+        ]);
+        let encoder = Encoder::new(ranks, r"[^\n]+").unwrap();
+        assert_eq!(encoder.encode_ordinary("xabc").unwrap(), [120, 258]);
+        // abc's bytes joined below rank 258 end as a, bc: its merge is (a, bc).
+        assert_eq!(encoder.merges(), [(98, 99), (97, 98), (97, 256)]);
+    }
+
+    #[test]
+    fn heap_and_scan_agree_on_long_pieces() {
+        let mut ranks = byte_ranks();
+        ranks.extend([
+            (b"aa".to_vec(), 256),
+            (b"ab".to_vec(), 257),
+            (b"aab".to_vec(), 258),
+            (b"aaaa".to_vec(), 259),
+        ]);
+        let encoder = Encoder::new(ranks, "gpt4").unwrap();
+        for len in 1..200 {
+            let piece: Vec<u8> = (0..len)
+                .map(|i| if i % 7 == 3 { b'b' } else { b'a' })
+                .collect();
+            for limit in [NO_LIMIT, 258] {
+                assert_eq!(
+                    encoder.merge_by_scan(&piece, limit),
+                    encoder.merge_by_heap(&piece, limit),
+                    "{len}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn bad_tables_are_errors() {
+        assert!(Encoder::new(byte_ranks().into_iter().skip(1), "gpt4").is_err());
+        let mut duplicate = byte_ranks();
+        duplicate.push((b"ab".to_vec(), 3));
+        assert!(Encoder::new(duplicate, "gpt4").is_err());
+    }
+
+    #[test]
+    fn decode_rejects_unknown_ids() {
+        let encoder = Encoder::new(byte_ranks(), "gpt4").unwrap();
+        assert_eq!(encoder.decode_bytes(&[104, 105]).unwrap(), b"hi");
+        assert_eq!(
+            encoder.decode_bytes(&[104, 999]),
+            Err(Error::UnknownToken {
+                id: 999,
+                position: 1
+            })
+        );
+    }
+}

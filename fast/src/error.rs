@@ -1,0 +1,35 @@
+//! The errors of the core. The Python module maps each kind to the exception spec §9 names.
+
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// The split pattern is not in the language of spec §2.2 (Python: ValueError).
+    InvalidPattern(String),
+    /// The regex engine gave up on a text, e.g. its backtracking limit (Python: ValueError).
+    Matching(String),
+    /// An argument is out of range or inconsistent (Python: ValueError).
+    InvalidArgument(String),
+    /// A token id that the vocabulary does not hold (Python: KeyError).
+    UnknownToken { id: u32, position: usize },
+    /// A progress observer asked training to stop (Python: whatever the observer raised).
+    Interrupted,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidPattern(message)
+            | Error::Matching(message)
+            | Error::InvalidArgument(message) => f.write_str(message),
+            Error::UnknownToken { id, position } => {
+                write!(f, "unknown token id {id} at ids[{position}]")
+            }
+            Error::Interrupted => f.write_str("interrupted"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,152 @@
+//! A compiled split pattern and the piece iteration of spec §2.4.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use fancy_regex::{Regex, RegexBuilder};
+
+use super::{named, render, syntax};
+use crate::error::{Error, Result};
+
+/// Generous engine limits: the expanded Unicode classes make large programs, and a pattern the
+/// reference accepts must not fail here for size.
+const DELEGATE_SIZE_LIMIT: usize = 1 << 30;
+const BACKTRACK_LIMIT: usize = 100_000_000;
+
+pub struct Splitter {
+    source: String,
+    regex: Regex,
+}
+
+impl Splitter {
+    /// Compile `pattern`, a name from the named patterns or a regex of spec §2.2.
+    pub fn new(pattern: &str) -> Result<Self> {
+        let source = named::resolve(pattern);
+        let tree = syntax::parse(source).map_err(Error::InvalidPattern)?;
+        let regex = RegexBuilder::new(&render(&tree))
+            .delegate_size_limit(DELEGATE_SIZE_LIMIT)
+            .delegate_dfa_size_limit(DELEGATE_SIZE_LIMIT)
+            .backtrack_limit(BACKTRACK_LIMIT)
+            .build()
+            .map_err(|err| Error::InvalidPattern(format!("invalid split pattern: {err}")))?;
+        Ok(Splitter {
+            source: source.to_owned(),
+            regex,
+        })
+    }
+
+    /// A shared compiled splitter for `pattern`, compiled once per process.
+    pub fn cached(pattern: &str) -> Result<Arc<Splitter>> {
+        static CACHE: OnceLock<Mutex<HashMap<String, Arc<Splitter>>>> = OnceLock::new();
+        const CAPACITY: usize = 64;
+        let cache = CACHE.get_or_init(Default::default);
+        if let Some(found) = lock(cache).get(pattern) {
+            return Ok(found.clone());
+        }
+        let compiled = Arc::new(Splitter::new(pattern)?);
+        let mut map = lock(cache);
+        if map.len() >= CAPACITY {
+            map.clear();
+        }
+        map.insert(pattern.to_owned(), compiled.clone());
+        Ok(compiled)
+    }
+
+    /// The regex this splitter was compiled from (a name resolved to its regex).
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Call `on_piece` for every piece of `text`, in order (spec §2.4): search for the leftmost
+    /// match at or after `pos`; a non-empty match is a piece and the search resumes at its end;
+    /// an empty match is skipped and the search resumes one character after it.
+    pub fn for_each_piece<'t>(
+        &self,
+        text: &'t str,
+        mut on_piece: impl FnMut(&'t str),
+    ) -> Result<()> {
+        let mut pos = 0;
+        while pos <= text.len() {
+            let found = self
+                .regex
+                .find_from_pos(text, pos)
+                .map_err(|err| Error::Matching(format!("splitting a text failed: {err}")))?;
+            let Some(found) = found else { break };
+            if found.end() > found.start() {
+                on_piece(found.as_str());
+                pos = found.end();
+            } else {
+                pos = found.start()
+                    + text[found.start()..]
+                        .chars()
+                        .next()
+                        .map_or(1, char::len_utf8);
+            }
+        }
+        Ok(())
+    }
+
+    /// The pieces of `text` as a vector.
+    pub fn split<'t>(&self, text: &'t str) -> Result<Vec<&'t str>> {
+        let mut pieces = Vec::new();
+        self.for_each_piece(text, |piece| pieces.push(piece))?;
+        Ok(pieces)
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding this lock cannot leave the map inconsistent: recover it.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(pattern: &str, text: &str) -> Vec<String> {
+        let splitter = Splitter::new(pattern).unwrap();
+        splitter
+            .split(text)
+            .unwrap()
+            .into_iter()
+            .map(String::from)
+            .collect()
+    }
+
+    #[test]
+    fn gpt4_splits_words_numbers_and_spaces() {
+        assert_eq!(
+            pieces("gpt4", "Hello world's 12345  \n"),
+            ["Hello", " world", "'s", " ", "123", "45", "  \n"]
+        );
+    }
+
+    #[test]
+    fn an_empty_match_skips_one_character() {
+        // As in Rust's engines: after the empty match at 0, the search resumes at 1.
+        assert_eq!(pieces("(?:)|a", "ab"), Vec::<String>::new());
+        assert_eq!(pieces("b|(?:)", "abc"), ["b"]);
+        assert_eq!(pieces("x*", "é"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn unicode_classes_follow_the_pinned_table() {
+        // U+A7CB was assigned (as Lu) in Unicode 16.0; U+10D4A was assigned in 16.0 too.
+        assert_eq!(pieces(r"\p{Lu}", "\u{A7CB}"), ["\u{A7CB}"]);
+        // U+0C5C is unassigned in 16.0 (a letter since 17.0): not a letter here.
+        assert!(pieces(r"\p{L}", "\u{C5C}").is_empty());
+        assert_eq!(pieces("gpt4", "a\u{C5C}b"), ["a", "\u{C5C}b"]);
+    }
+
+    #[test]
+    fn invalid_patterns_are_errors_not_panics() {
+        for bad in ["(", "[a", r"\w", "a{2,1}", r"\p{Greek}", "(?<=a+)b", "*"] {
+            assert!(
+                matches!(Splitter::new(bad), Err(Error::InvalidPattern(_))),
+                "{bad}"
+            );
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! Every conformance vector in spec/vectors/ run against the Rust core on its own, without
+//! Python: the same checks tests/test_vectors.py makes through the Python module.
+
+use std::fs;
+use std::path::PathBuf;
+
+use _fast::{train, Encoder, Splitter};
+use serde_json::Value;
+
+fn vectors() -> Vec<(String, Value)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/vectors");
+    let mut out: Vec<(String, Value)> = fs::read_dir(&dir)
+        .expect("spec/vectors exists")
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .map(|path| {
+            let text = fs::read_to_string(&path).expect("vector is readable");
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, serde_json::from_str(&text).expect("vector is JSON"))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    assert!(out.len() >= 20, "expected the vectors in {}", dir.display());
+    out
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|v| v.as_str().expect("string").to_owned())
+        .collect()
+}
+
+fn numbers(value: &Value) -> Vec<u64> {
+    value
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|v| v.as_u64().expect("number"))
+        .collect()
+}
+
+fn hex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex"))
+        .collect()
+}
+
+fn check_encoding(name: &str, encoder: &Encoder, samples: &[String], expected: &Value) {
+    let pieces = &expected["pieces"];
+    let splitter = Splitter::new(encoder.pattern()).expect("pattern compiles");
+    for (i, sample) in samples.iter().enumerate() {
+        let got: Vec<&str> = splitter.split(sample).expect("split");
+        assert_eq!(got, strings(&pieces[i]), "{name}: pieces of sample {i}");
+        let ids = encoder.encode_ordinary(sample).expect("encode");
+        let want: Vec<u32> = numbers(&expected["ids"][i])
+            .into_iter()
+            .map(|n| n as u32)
+            .collect();
+        assert_eq!(ids, want, "{name}: ids of sample {i}");
+        let decoded = encoder.decode_bytes(&ids).expect("decode");
+        assert_eq!(
+            decoded,
+            got.concat().into_bytes(),
+            "{name}: decode of sample {i}"
+        );
+    }
+}
+
+#[test]
+fn every_vector_passes_on_the_rust_core() {
+    for (name, case) in vectors() {
+        let input = &case["input"];
+        let expected = &case["expected"];
+        let pattern = input["pattern"].as_str().expect("pattern");
+        let probes = strings(&input["probes"]);
+        match case["kind"].as_str() {
+            Some("train") => {
+                let texts = strings(&input["texts"]);
+                let vocab_size = input["vocab_size"].as_u64().expect("vocab_size") as u32;
+                let min_frequency = input["min_frequency"].as_u64().expect("min_frequency");
+                let merges = train(&texts, vocab_size, pattern, min_frequency).expect("train");
+                let got: Vec<Vec<u64>> = merges
+                    .iter()
+                    .map(|m| vec![u64::from(m.left), u64::from(m.right), m.count])
+                    .collect();
+                let want: Vec<Vec<u64>> = expected["merges"]
+                    .as_array()
+                    .expect("merges")
+                    .iter()
+                    .map(numbers)
+                    .collect();
+                assert_eq!(got, want, "{name}: merges");
+                let mut vocab: Vec<Vec<u8>> = (0..=255u8).map(|b| vec![b]).collect();
+                for m in &merges {
+                    let token = [
+                        vocab[m.left as usize].clone(),
+                        vocab[m.right as usize].clone(),
+                    ]
+                    .concat();
+                    vocab.push(token);
+                }
+                let tokens: Vec<Vec<u8>> = strings(&expected["tokens"])
+                    .iter()
+                    .map(|t| hex(t))
+                    .collect();
+                assert_eq!(vocab[256..].to_vec(), tokens, "{name}: tokens");
+                let ranks = vocab.into_iter().enumerate().map(|(i, t)| (t, i as u32));
+                let encoder = Encoder::new(ranks, pattern).expect("encoder");
+                let samples: Vec<String> = texts.into_iter().chain(probes).collect();
+                check_encoding(&name, &encoder, &samples, expected);
+            }
+            Some("ranks") => {
+                let ranks = input["ranks"]
+                    .as_array()
+                    .expect("ranks")
+                    .iter()
+                    .map(|pair| {
+                        (
+                            hex(pair[0].as_str().expect("token")),
+                            pair[1].as_u64().expect("rank") as u32,
+                        )
+                    });
+                let encoder = Encoder::new(ranks, pattern).expect("encoder");
+                let want: Vec<(u32, u32)> = expected["merges"]
+                    .as_array()
+                    .expect("merges")
+                    .iter()
+                    .map(|m| (m[0].as_u64().unwrap() as u32, m[1].as_u64().unwrap() as u32))
+                    .collect();
+                assert_eq!(encoder.merges(), want, "{name}: merges");
+                check_encoding(&name, &encoder, &probes, expected);
+            }
+            other => panic!("{name}: unknown kind {other:?}"),
+        }
+    }
+}

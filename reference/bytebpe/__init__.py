@@ -1,0 +1,35 @@
+"""bytebpe: byte-level BPE with two implementations held to one spec (spec/bpe.md).
+
+* ``bytebpe.implementation("reference")``: pure Python, the executable spec.
+* ``bytebpe.implementation("fast")``: the Rust core, which agrees with it merge for merge.
+* ``bytebpe.Tokenizer``: train, encode, decode on either of them.
+
+    >>> import bytebpe
+    >>> tok = bytebpe.Tokenizer.train(["hello hello world"], 260, implementation="reference")
+    >>> tok.decode(tok.encode_ordinary("hello world"))
+    'hello world'
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from bytebpe.patterns import DEFAULT_PATTERN, PATTERNS
+from bytebpe.tokenizer import Tokenizer
+
+__all__ = ["DEFAULT_PATTERN", "IMPLEMENTATIONS", "PATTERNS", "Tokenizer", "implementation"]
+
+IMPLEMENTATIONS: tuple[str, ...] = ("reference", "fast")
+
+
+def implementation(name: str) -> ModuleType:
+    """Return the module of the implementation called ``name`` (one of IMPLEMENTATIONS).
+
+    Both modules offer ``split``, ``train`` and ``Encoder`` with the same signatures and errors.
+    Asking for "fast" when the compiled core is missing raises ImportError: bytebpe never falls
+    back to the reference silently.
+    """
+    if name not in IMPLEMENTATIONS:
+        raise ValueError(f"unknown implementation {name!r}; choose one of: {', '.join(map(repr, IMPLEMENTATIONS))}")
+    return importlib.import_module(f"bytebpe.{name}")

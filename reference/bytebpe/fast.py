@@ -1,0 +1,51 @@
+"""The fast implementation: bytebpe's Rust core under the names of bytebpe.reference.
+
+Everything runs in the compiled module ``bytebpe._fast`` (fast/src): splitting and counting on
+all cores with the GIL released, the merge loop of fast/src/train.rs, encoding of batches in
+parallel. It must agree with bytebpe.reference merge for merge and id for id; the tests check it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+try:
+    from bytebpe import _fast
+except ImportError as err:  # pragma: no cover - exercised only when the build is missing
+    raise ImportError(
+        "bytebpe's compiled core (bytebpe._fast) is not built or does not load; "
+        "build it with `make build` (or `maturin develop --release`), or use implementation('reference')"
+    ) from err
+
+NAME = "fast"
+UNICODE_VERSION: str = _fast.UNICODE_VERSION
+
+ProgressCallback = Callable[[str, int, int], object]
+
+
+def split(text: str, pattern: str = "gpt4") -> list[str]:
+    """Cut ``text`` into pieces with ``pattern`` (a name from PATTERNS or a regex), spec §2."""
+    return _fast.split(text, pattern)
+
+
+def train(
+    texts: Iterable[str],
+    vocab_size: int,
+    *,
+    pattern: str = "gpt4",
+    min_frequency: int = 1,
+    progress: ProgressCallback | None = None,
+) -> list[tuple[int, int, int]]:
+    """Learn up to ``vocab_size - 256`` merges (spec §4); return (left, right, count) per merge.
+
+    ``texts`` is pulled in bounded batches; ``progress(stage, done, total)`` is called from the
+    core at most about ten times a second.
+    """
+    return _fast.train(texts, vocab_size, pattern=pattern, min_frequency=min_frequency, progress=progress)
+
+
+class Encoder(_fast.Encoder):
+    """Encode and decode with a rank table and a split pattern (spec §5-§7), in Rust."""
+
+    def __new__(cls, mergeable_ranks: dict[bytes, int], pattern: str = "gpt4") -> Encoder:
+        return super().__new__(cls, mergeable_ranks, pattern)

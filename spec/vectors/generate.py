@@ -1,0 +1,345 @@
+"""Regenerate the conformance vectors in spec/vectors/ from the reference implementation.
+
+    python spec/vectors/generate.py          # rewrite every vector file
+    python spec/vectors/generate.py --check  # exit 1, naming the stale files, if any differ
+
+Each case below is an input and the reason it exists; the expected output is whatever the
+reference implementation (the executable spec) computes. Every implementation runs every vector:
+pytest (tests/test_vectors.py) for both Python-visible implementations, and `cargo test`
+(fast/tests/vectors.rs) for the Rust core on its own.
+
+File format (one JSON object per file, keys in this order):
+  name, why, sections  the case, the reason it exists, the spec sections it pins down
+  kind                 "train": learn from texts, then encode; "ranks": encode with a given table
+  input                train: texts, vocab_size, pattern, min_frequency, probes
+                       ranks: ranks ([hex token bytes, rank] pairs), pattern, probes
+  expected             pieces   the split of every text and probe, in order
+                       merges   train: [left, right, count] per merge;
+                                ranks: [left, right] per merge that §5.3 recovers
+                       tokens   train: hex bytes of tokens 256, 257, ... (§5.1)
+                       ids      the encoding of every text and probe, in order (§6)
+Token bytes are lowercase hex so that any byte string fits in JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bytebpe import reference
+from bytebpe.patterns import resolve_pattern
+
+HERE = Path(__file__).resolve().parent
+COMMAND = "python spec/vectors/generate.py"
+
+MULTILINGUAL = "Hello world's 2024 costs $1,234.56!\n  Größe: café naïve; 日本語 テキスト, Привет мир.\r\n\t ok   \n"
+
+
+def every_reachable_byte() -> str:
+    """A text whose UTF-8 form holds every byte value that UTF-8 text can hold.
+
+    Single bytes 00-7F; every lead byte C2-DF, E0-EF, F0-F4 (as the first byte of some
+    character); every continuation byte 80-BF. C0, C1 and F5-FF never occur in UTF-8.
+    """
+    chars = [chr(c) for c in range(0x80)]
+    chars += [chr(c) for c in range(0x80, 0xC0)]  # C2 80 .. C2 BF: all continuation bytes
+    chars += [chr((lead - 0xC0) << 6) for lead in range(0xC2, 0xE0)]  # 2-byte lead bytes
+    chars += [chr(max((lead - 0xE0) << 12, 0x800)) for lead in range(0xE0, 0xF0)]  # 3-byte leads (ED 80 80 = U+D000)
+    chars += [chr(max((lead - 0xF0) << 18, 0x10000)) for lead in range(0xF0, 0xF5)]  # 4-byte leads
+    return "".join(chars)
+
+
+def train_case(name: str, why: str, sections: list[str], texts: list[str], vocab_size: int, *,
+               pattern: str = "gpt4", min_frequency: int = 1, probes: tuple[str, ...] = ()) -> dict:  # fmt: skip
+    merges = reference.train(texts, vocab_size, pattern=pattern, min_frequency=min_frequency)
+    vocab = reference.vocabulary_from_merges(merges)
+    ranks = {token: rank for rank, token in vocab.items()}
+    samples = [*texts, *probes]
+    return {
+        "name": name,
+        "why": why,
+        "sections": sections,
+        "kind": "train",
+        "input": {
+            "texts": texts,
+            "vocab_size": vocab_size,
+            "pattern": pattern,
+            "min_frequency": min_frequency,
+            "probes": list(probes),
+        },
+        "expected": {
+            "pieces": [reference.split(text, pattern) for text in samples],
+            "merges": [list(merge) for merge in merges],
+            "tokens": [vocab[256 + i].hex() for i in range(len(merges))],
+            "ids": [reference.encode_ordinary(text, ranks, resolve_pattern(pattern)) for text in samples],
+        },
+    }
+
+
+def ranks_case(name: str, why: str, sections: list[str], ranks: dict[bytes, int], probes: list[str],
+               pattern: str = "gpt4") -> dict:  # fmt: skip
+    checked = reference.check_ranks(ranks)
+    return {
+        "name": name,
+        "why": why,
+        "sections": sections,
+        "kind": "ranks",
+        "input": {
+            "ranks": [[token.hex(), rank] for token, rank in sorted(checked.items(), key=lambda item: item[1])],
+            "pattern": pattern,
+            "probes": probes,
+        },
+        "expected": {
+            "pieces": [reference.split(text, pattern) for text in probes],
+            "merges": [list(merge) for merge in reference.merges_from_ranks(checked)],
+            "ids": [reference.encode_ordinary(text, checked, resolve_pattern(pattern)) for text in probes],
+        },
+    }
+
+
+def byte_ranks(order: list[int] | None = None) -> dict[bytes, int]:
+    return {bytes([b]): rank for rank, b in enumerate(order or range(256))}
+
+
+def cases() -> list[dict]:
+    """Every vector, in file-name order of their names."""
+    out = [
+        train_case(
+            "wikipedia-aaabdaaabac",
+            "The worked example of Wikipedia's byte-pair-encoding article: aa, then ab (a tie with "
+            "(aa, a), broken towards the smaller pair), then (aa)(ab).",
+            ["4.2", "4.3", "4.4"],
+            ["aaabdaaabac"],
+            259,
+            probes=("aaab", "daaabac"),
+        ),
+        train_case(
+            "empty-corpus",
+            "No texts at all: no pieces, no pairs, no merges, and no error.",
+            ["4.5"],
+            [],
+            300,
+            probes=("still encodes",),
+        ),
+        train_case(
+            "empty-texts",
+            "Texts that are empty strings give no pieces; training ends with no merges.",
+            ["2.4", "4.5"],
+            ["", "", ""],
+            300,
+        ),
+        train_case("one-byte", "A one-byte piece holds no pair: nothing to merge.", ["4.2", "4.5"], ["a"], 300),
+        train_case(
+            "overlap-aaaa",
+            "Overlapping positions count: 'aaaa' holds (a, a) three times; the merge applies left to "
+            "right without overlap, leaving (aa, aa).",
+            ["4.2", "4.4"],
+            ["aaaa"],
+            260,
+            probes=("aaa", "aaaaaaa"),
+        ),
+        train_case(
+            "overlap-aaaaa",
+            "'aaaaa' holds (a, a) four times; after the merge (aa, aa) and (aa, a) tie at 1 and the "
+            "smaller pair (aa, a) wins.",
+            ["4.2", "4.3", "4.4"],
+            ["aaaaa"],
+            260,
+            probes=("aaaaaa",),
+        ),
+        train_case(
+            "every-reachable-byte",
+            "Every byte value that UTF-8 text can hold (all but C0, C1 and F5-FF) appears in a piece, "
+            "so token ids 0..255 are exercised as bytes, including continuation and lead bytes.",
+            ["3", "4.1"],
+            [every_reachable_byte()] * 2,
+            300,
+            pattern=r"[\s\S]{1,4}",
+        ),
+        train_case(
+            "emoji",
+            "Emoji are four-byte characters, often joined by ZWJ (U+200D) and variation selectors; "
+            "their bytes merge like any others.",
+            ["3", "4.4"],
+            ["👋🏽 hi 👨‍👩‍👧 🇯🇵🇯🇵 👋🏽👋🏽 ✌️"] * 3,
+            300,
+            probes=("👨‍👩‍👧‍👦 🇯🇵",),
+        ),
+        train_case(
+            "combining-marks",
+            "Combining marks (decomposed é, Vietnamese, Devanagari) are \\p{M}, not \\p{L}: the named "
+            "patterns cut words at them, so they change the pieces.",
+            ["2.1", "2.3"],
+            ["cafe\u0301 tie\u0302\u0301ng Vie\u0323\u0302t हिन्दी नमस्ते"] * 2,
+            300,
+            probes=("e\u0301e\u0301", "हिन्दी"),
+        ),
+        train_case(
+            "cjk",
+            "CJK text without spaces is one long \\p{L} run: a single piece of three-byte characters.",
+            ["2.1", "3"],
+            ["日本語のテキストを分割する。中文没有空格。", "日本語日本語"],
+            320,
+            probes=("日本語のテキスト",),
+        ),
+        train_case(
+            "crlf",
+            "Windows line endings: \\r\\n runs and trailing spaces before them, under the \\s* rules.",
+            ["2.1"],
+            ["line one\r\nline two  \r\n\r\n\tindented\r\n"] * 2,
+            290,
+            probes=("a\r\n\r\nb",),
+        ),
+        train_case(
+            "all-counts-tie",
+            "Every pair occurs once, so every selection is a tie, broken by the smallest (left, right).",
+            ["4.3"],
+            ["ab", "cd", "ef", "ba", "dc"],
+            270,
+        ),
+        train_case(
+            "vocab-256",
+            "vocab_size 256 asks for no merges: encoding is one token per byte.",
+            ["4.5", "8"],
+            ["hello hello"],
+            256,
+            probes=("héllo",),
+        ),
+        train_case(
+            "corpus-too-small",
+            "The corpus runs out of pairs long before vocab_size: fewer merges, not an error.",
+            ["4.5"],
+            ["hello world"],
+            1000,
+        ),
+        train_case(
+            "min-frequency",
+            "Training stops at the first best pair whose count is below min_frequency.",
+            ["4.5"],
+            ["abab abab abab cdcd"],
+            300,
+            min_frequency=3,
+        ),
+        train_case(
+            "unicode-pinned",
+            "The split follows Unicode 16.0.0: U+A7CB (a letter since 16.0) is \\p{L}; U+0C5C "
+            "(unassigned in 16.0, a letter since 17.0) is not, although newer engines say it is.",
+            ["2.3"],
+            ["a\ua7cbb a\u0c5cb"],
+            260,
+            probes=("\u0c5c\u0c5c",),
+        ),
+        train_case(
+            "case-folding",
+            "(?i) follows simple case folding: the contractions match in any case, and ſ (U+017F) "
+            "folds to s, so 's and 'ſ are the same branch.",
+            ["2.3"],
+            ["DON'T I'M HE'LL we'VE it'ſ"],
+            262,
+        ),
+        train_case(
+            "custom-pattern",
+            "A custom regex instead of a named pattern.",
+            ["2.2"],
+            ["abc 123 def456 !!"] * 2,
+            262,
+            pattern=r"\p{L}+|\p{N}+|[^\p{L}\p{N}]+",
+        ),
+        train_case(
+            "unmatched-text-dropped",
+            "Text that the pattern does not match is not a piece: it is neither counted nor encoded (as in tiktoken).",
+            ["2.4", "6"],
+            ["ab 12 cd ab"],
+            258,
+            pattern=r"\p{L}+",
+            probes=("12 ab 34",),
+        ),
+        train_case(
+            "empty-matches",
+            "An empty match is not a piece, and the search resumes one character after it, so a "
+            "non-empty match at the same position is never tried (as in Rust's engines).",
+            ["2.4"],
+            ["ab b"],
+            258,
+            pattern=r"b|(?:)|a",
+            probes=("bab",),
+        ),
+        train_case(
+            "long-piece",
+            "A piece of 300 bytes: the fast core merges long pieces with a heap, short ones by scanning.",
+            ["4.4", "6"],
+            ["ab" * 150, "a" * 300],
+            270,
+            probes=("ab" * 200,),
+        ),
+        ranks_case(
+            "ranks-lowest-rank-wins",
+            "Hand-written ranks bc=256, ab=257, abc=258: 'xabc' is x, abc, because a+bc is ranked, "
+            "although no merge list would ever join a with bc. This is tiktoken's rule.",
+            ["5.2", "5.3", "6"],
+            {**byte_ranks(), b"bc": 256, b"ab": 257, b"abc": 258},
+            ["xabc", "abc", "ab", "bcab", "abcabc"],
+            pattern=r"[^\n]+",
+        ),
+        ranks_case(
+            "ranks-shuffled-bytes",
+            "Single bytes need not have ranks 0..255 in byte order (GPT-2's table does not).",
+            ["5.2"],
+            {**byte_ranks(list(range(255, -1, -1))), b"he": 256, b"ll": 257, b"hell": 258, b"hello": 259},
+            ["hello", "shell", "hellhello"],
+        ),
+        ranks_case(
+            "ranks-with-gaps",
+            "Ranks need not be contiguous; a token whose bytes no lower-ranked pair can build (xyz) "
+            "has no merge, and is reached only as a whole piece.",
+            ["5.2", "5.3"],
+            {**byte_ranks(), b"ab": 1000, b"abab": 5000, b"xyz": 7000},
+            ["ababab", "xyz", "xyzab", "abab"],
+        ),
+    ]
+    for name in ("gpt4", "cl100k", "o200k", "gpt2", "nanochat"):
+        out.append(
+            train_case(
+                f"pattern-{name}",
+                f"The named pattern {name} on one multilingual text with numbers, contractions, "
+                "punctuation and trailing whitespace; the pieces show how the patterns differ.",
+                ["2.1"],
+                [MULTILINGUAL],
+                280,
+                pattern=name,
+                probes=("x \n ", "123456789", "a/b\n/c"),
+            )
+        )
+    return sorted(out, key=lambda case: case["name"])
+
+
+def render(case: dict) -> str:
+    return json.dumps(case, ensure_ascii=False, indent=1) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report stale or missing files")
+    args = parser.parse_args()
+    wanted = {f"{case['name']}.json": render(case) for case in cases()}
+    present = {path.name for path in HERE.glob("*.json")}
+    stale = sorted(
+        name for name, text in wanted.items() if not (HERE / name).exists() or (HERE / name).read_text("utf-8") != text
+    )
+    extra = sorted(present - wanted.keys())
+    if args.check:
+        for name in stale + extra:
+            print(f"spec/vectors/{name} is stale; run: {COMMAND}", file=sys.stderr)
+        return 1 if stale or extra else 0
+    for name in stale:
+        (HERE / name).write_text(wanted[name], encoding="utf-8")
+    for name in extra:
+        (HERE / name).unlink()
+    print(f"{len(wanted)} vectors, {len(stale)} rewritten, {len(extra)} removed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

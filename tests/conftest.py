@@ -1,0 +1,37 @@
+"""Shared fixtures and the Hypothesis profiles.
+
+Profiles (HYPOTHESIS_PROFILE): "ci" for `make test`, "thorough" (10x the examples) for
+`make test-thorough`, "dev" for quick local runs. No profile has a deadline: timings on shared
+machines are noise, and speed is measured in bench/, never asserted here.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+import bytebpe
+
+_COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
+settings.register_profile("dev", max_examples=20, **_COMMON)
+settings.register_profile("ci", max_examples=150, **_COMMON)
+settings.register_profile("thorough", max_examples=1500, **_COMMON)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session", params=bytebpe.IMPLEMENTATIONS)
+def impl(request):
+    """Each implementation module in turn."""
+    return bytebpe.implementation(request.param)
+
+
+@pytest.fixture(scope="session")
+def reference():
+    return bytebpe.implementation("reference")
+
+
+@pytest.fixture(scope="session")
+def fast():
+    return bytebpe.implementation("fast")
