@@ -4,13 +4,19 @@ use hashbrown::HashMap;
 use rayon::prelude::*;
 use rustc_hash::FxBuildHasher;
 
-use crate::error::Result;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::error::{Error, Result};
 use crate::pattern::Splitter;
 
 /// Distinct piece bytes and how often each occurred.
 pub type PieceCounts = HashMap<Box<[u8]>, u64, FxBuildHasher>;
 
 type BorrowedCounts<'t> = HashMap<&'t [u8], u64, FxBuildHasher>;
+
+/// How many pieces a worker counts between two looks at the cancel flag (well under a
+/// millisecond of work).
+const CANCEL_CHECK_PIECES: u32 = 4096;
 
 /// Accumulates piece counts over batches of texts. Memory grows with the number of distinct
 /// pieces, not with the number of texts: each batch is counted with keys that borrow from the
@@ -32,13 +38,35 @@ impl<'s> PieceCounter<'s> {
 
     /// Count the pieces of every text in `texts`, splitting on all cores.
     pub fn add_batch<S: AsRef<str> + Sync>(&mut self, texts: &[S]) -> Result<()> {
+        self.add_batch_cancellable(texts, &AtomicBool::new(false))
+    }
+
+    /// [`PieceCounter::add_batch`] that stops soon after `cancel` becomes true, with
+    /// [`Error::Interrupted`], leaving the running table as it was before the batch.
+    pub fn add_batch_cancellable<S: AsRef<str> + Sync>(
+        &mut self,
+        texts: &[S],
+        cancel: &AtomicBool,
+    ) -> Result<()> {
         let splitter = self.splitter;
         let batch: BorrowedCounts<'_> = texts
             .par_iter()
             .try_fold(BorrowedCounts::default, |mut local, text| {
-                splitter.for_each_piece(text.as_ref(), |piece| {
+                let mut since_check = 0u32;
+                splitter.try_for_each_piece(text.as_ref(), |piece| {
                     *local.entry(piece.as_bytes()).or_insert(0) += 1;
+                    since_check += 1;
+                    if since_check == CANCEL_CHECK_PIECES {
+                        since_check = 0;
+                        if cancel.load(Ordering::Relaxed) {
+                            return Err(Error::Interrupted);
+                        }
+                    }
+                    Ok(())
                 })?;
+                if cancel.load(Ordering::Relaxed) {
+                    return Err(Error::Interrupted);
+                }
                 Ok(local)
             })
             .try_reduce(BorrowedCounts::default, |a, b| Ok(merge_into_larger(a, b)))?;

@@ -4,6 +4,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
 
+use memchr::memmem::Finder;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -16,17 +17,36 @@ const HEAP_THRESHOLD: usize = 64;
 /// A rank limit above every rank: no restriction.
 const NO_LIMIT: u64 = u64::MAX;
 
-/// Encodes and decodes with a rank table (token bytes -> id) and a split pattern.
+/// Encodes and decodes with a rank table (token bytes -> id), special tokens and a split pattern.
 pub struct Encoder {
     ranks: FxHashMap<Box<[u8]>, u32>,
     tokens: FxHashMap<u32, Box<[u8]>>,
+    specials: Vec<Special>,
+    special_bytes: FxHashMap<u32, Box<[u8]>>,
     splitter: Arc<Splitter>,
 }
 
+/// A special token: a string that stands for one id when encoding allows it (§6.5).
+struct Special {
+    text: Box<str>,
+    id: u32,
+    finder: Finder<'static>,
+}
+
 impl Encoder {
-    /// Build an encoder; the table must satisfy §5.2: non-empty tokens, unique tokens and
-    /// ranks, and all 256 single bytes present.
+    /// Build an encoder without special tokens; see [`Encoder::with_specials`].
     pub fn new(ranks: impl IntoIterator<Item = (Vec<u8>, u32)>, pattern: &str) -> Result<Self> {
+        Self::with_specials(ranks, Vec::new(), pattern)
+    }
+
+    /// Build an encoder. The table must satisfy §5.2 (non-empty tokens, unique tokens and ranks,
+    /// all 256 single bytes present); special tokens §5.4 (non-empty, unique, and with ids that
+    /// no rank uses).
+    pub fn with_specials(
+        ranks: impl IntoIterator<Item = (Vec<u8>, u32)>,
+        specials: Vec<(String, u32)>,
+        pattern: &str,
+    ) -> Result<Self> {
         let splitter = Splitter::cached(pattern)?;
         let mut by_bytes: FxHashMap<Box<[u8]>, u32> = FxHashMap::default();
         let mut tokens: FxHashMap<u32, Box<[u8]>> = FxHashMap::default();
@@ -62,11 +82,102 @@ impl Encoder {
                 show_bytes(&[*first])
             )));
         }
+        let mut special_bytes: FxHashMap<u32, Box<[u8]>> = FxHashMap::default();
+        let mut special_list: Vec<Special> = Vec::with_capacity(specials.len());
+        for (text, id) in specials {
+            if text.is_empty() {
+                return Err(Error::InvalidArgument(
+                    "a special token must be a non-empty str".into(),
+                ));
+            }
+            if let Some(token) = tokens.get(&id) {
+                return Err(Error::InvalidArgument(format!(
+                    "special token {text:?} has id {id}, which the rank table gives to {}",
+                    show_bytes(token)
+                )));
+            }
+            if special_bytes.insert(id, text.as_bytes().into()).is_some() {
+                return Err(Error::InvalidArgument(format!(
+                    "special token {text:?} has id {id}, which another special token has too"
+                )));
+            }
+            if special_list.iter().any(|s| *s.text == *text) {
+                return Err(Error::InvalidArgument(format!(
+                    "special token {text:?} appears twice"
+                )));
+            }
+            special_list.push(Special {
+                finder: Finder::new(text.as_bytes()).into_owned(),
+                text: text.into_boxed_str(),
+                id,
+            });
+        }
         Ok(Encoder {
             ranks: by_bytes,
             tokens,
+            specials: special_list,
+            special_bytes,
             splitter,
         })
+    }
+
+    /// The id of the special token `text`, if it is one.
+    pub fn special_id(&self, text: &str) -> Option<u32> {
+        self.specials
+            .iter()
+            .find(|s| *s.text == *text)
+            .map(|s| s.id)
+    }
+
+    /// §6.5: encode `text`, turning every occurrence of an allowed special token into its id:
+    /// the leftmost occurrence of any allowed special comes first, the longest among those that
+    /// start at the same place; the text between them is encoded by §6.4.
+    pub fn encode(&self, text: &str, allowed: &[&str]) -> Result<Vec<u32>> {
+        let allowed: Vec<&Special> = self
+            .specials
+            .iter()
+            .filter(|s| allowed.contains(&&*s.text))
+            .collect();
+        if allowed.is_empty() {
+            return self.encode_ordinary(text);
+        }
+        let bytes = text.as_bytes();
+        let find_from = |special: &Special, from: usize| {
+            special.finder.find(&bytes[from..]).map(|at| at + from)
+        };
+        let mut next: Vec<Option<usize>> = allowed.iter().map(|s| find_from(s, 0)).collect();
+        let mut ids = Vec::with_capacity(text.len() / 3);
+        let mut pos = 0;
+        loop {
+            for (k, special) in allowed.iter().enumerate() {
+                if next[k].is_some_and(|at| at < pos) {
+                    next[k] = find_from(special, pos);
+                }
+            }
+            let best = (0..allowed.len())
+                .filter_map(|k| next[k].map(|at| (at, std::cmp::Reverse(allowed[k].text.len()), k)))
+                .min();
+            let Some((at, _, k)) = best else {
+                // Both ends are char boundaries: a match of valid UTF-8 in valid UTF-8 is one.
+                self.encode_ordinary_into(&text[pos..], &mut ids)?;
+                return Ok(ids);
+            };
+            self.encode_ordinary_into(&text[pos..at], &mut ids)?;
+            ids.push(allowed[k].id);
+            pos = at + allowed[k].text.len();
+        }
+    }
+
+    /// [`Encoder::encode`] for many texts, on all cores.
+    pub fn encode_batch<S: AsRef<str> + Sync>(
+        &self,
+        texts: &[S],
+        allowed: &[&str],
+    ) -> Result<Vec<Vec<u32>>> {
+        texts
+            .par_iter()
+            .map(|text| self.encode(text.as_ref(), allowed))
+            .collect()
     }
 
     pub fn pattern(&self) -> &str {
@@ -89,12 +200,16 @@ impl Encoder {
         self.ranks.is_empty()
     }
 
-    /// §6: split `text`, then encode each piece on its own.
+    /// §6.4: split `text`, then encode each piece on its own.
     pub fn encode_ordinary(&self, text: &str) -> Result<Vec<u32>> {
         let mut ids = Vec::with_capacity(text.len() / 3);
-        self.splitter
-            .for_each_piece(text, |piece| self.encode_piece(piece.as_bytes(), &mut ids))?;
+        self.encode_ordinary_into(text, &mut ids)?;
         Ok(ids)
+    }
+
+    fn encode_ordinary_into(&self, text: &str, ids: &mut Vec<u32>) -> Result<()> {
+        self.splitter
+            .for_each_piece(text, |piece| self.encode_piece(piece.as_bytes(), ids))
     }
 
     /// [`Encoder::encode_ordinary`] for many texts, on all cores.
@@ -228,13 +343,14 @@ impl Encoder {
         bounds
     }
 
-    /// §7: the concatenation of the tokens' bytes.
+    /// §7: the concatenation of the tokens' bytes (a special token's bytes are its UTF-8).
     pub fn decode_bytes(&self, ids: &[u32]) -> Result<Vec<u8>> {
         let mut out = Vec::with_capacity(ids.len() * 4);
         for (position, &id) in ids.iter().enumerate() {
             let token = self
                 .tokens
                 .get(&id)
+                .or_else(|| self.special_bytes.get(&id))
                 .ok_or(Error::UnknownToken { id, position })?;
             out.extend_from_slice(token);
         }
@@ -313,6 +429,35 @@ mod tests {
         let mut duplicate = byte_ranks();
         duplicate.push((b"ab".to_vec(), 3));
         assert!(Encoder::new(duplicate, "gpt4").is_err());
+    }
+
+    #[test]
+    fn specials_are_found_leftmost_then_longest() {
+        let specials = vec![
+            ("<|a|>".to_string(), 300),
+            ("<|a|><|b|>".to_string(), 301),
+            ("<|b|>".to_string(), 302),
+        ];
+        let encoder = Encoder::with_specials(byte_ranks(), specials, "gpt4").unwrap();
+        let all = ["<|a|>", "<|a|><|b|>", "<|b|>"];
+        assert_eq!(
+            encoder.encode("x<|a|><|b|>y<|b|>", &all).unwrap(),
+            [120, 301, 121, 302]
+        );
+        assert_eq!(
+            encoder.encode("<|a|><|b|>", &["<|a|>", "<|b|>"]).unwrap(),
+            [300, 302]
+        );
+        assert_eq!(encoder.encode("<|a|>", &[]).unwrap().len(), 5);
+        assert_eq!(encoder.decode_bytes(&[301, 104]).unwrap(), b"<|a|><|b|>h");
+    }
+
+    #[test]
+    fn specials_must_not_collide_with_ranks() {
+        let clash = vec![("<|x|>".to_string(), 65)];
+        assert!(Encoder::with_specials(byte_ranks(), clash, "gpt4").is_err());
+        let twice = vec![("<|x|>".to_string(), 300), ("<|x|>".to_string(), 301)];
+        assert!(Encoder::with_specials(byte_ranks(), twice, "gpt4").is_err());
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod encode;
 pub mod error;
 pub mod pattern;
 pub mod progress;
+pub mod threads;
 pub mod train;
 pub mod unicode;
 #[rustfmt::skip]

@@ -38,6 +38,8 @@ pub struct Merge {
 }
 
 const NONE: u32 = u32::MAX;
+/// How many pieces or symbols the preparation handles between two progress ticks.
+const TICK_EVERY: usize = 1 << 16;
 /// The symbol left behind at the right half of a merge.
 const DEAD: u32 = u32::MAX;
 
@@ -55,8 +57,9 @@ pub fn train_from_counts<'a>(
         )));
     }
     let wanted = (vocab_size - 256) as usize;
-    let mut arena = Arena::build(pieces)?;
-    let mut pairs = Pairs::count(&arena);
+    let tick = |progress: &mut dyn Progress| progress.update(Stage::Merging, 0, wanted as u64);
+    let mut arena = Arena::build(pieces, &mut || tick(progress))?;
+    let mut pairs = Pairs::count(&arena, &mut || tick(progress))?;
     let mut heap: BinaryHeap<Candidate> = (0..pairs.len())
         .filter(|&id| pairs.count[id] > 0)
         .map(|id| pairs.candidate(id as u32))
@@ -95,6 +98,10 @@ pub fn train_from_counts<'a>(
         );
         progress.update(Stage::Merging, merges.len() as u64, wanted as u64)?;
     }
+    if merges.len() < wanted {
+        // Stopped early: the last report says so, with the total cut to what was made.
+        progress.update(Stage::Merging, merges.len() as u64, merges.len() as u64)?;
+    }
     Ok(merges)
 }
 
@@ -108,7 +115,11 @@ struct Arena {
 }
 
 impl Arena {
-    fn build<'a>(pieces: impl IntoIterator<Item = (&'a [u8], u64)>) -> Result<Self> {
+    /// `tick` is called now and then so that a long build can report progress or be stopped.
+    fn build<'a>(
+        pieces: impl IntoIterator<Item = (&'a [u8], u64)>,
+        tick: &mut dyn FnMut() -> Result<()>,
+    ) -> Result<Self> {
         let mut arena = Arena {
             symbol: Vec::new(),
             prev: Vec::new(),
@@ -116,7 +127,10 @@ impl Arena {
             word: Vec::new(),
             frequency: Vec::new(),
         };
-        for (piece, frequency) in pieces {
+        for (n, (piece, frequency)) in pieces.into_iter().enumerate() {
+            if n % TICK_EVERY == TICK_EVERY - 1 {
+                tick()?;
+            }
             // A piece of one byte holds no pair: it can never take part in a merge.
             if piece.len() < 2 || frequency == 0 {
                 continue;
@@ -193,7 +207,7 @@ struct Pairs {
 }
 
 impl Pairs {
-    fn count(arena: &Arena) -> Self {
+    fn count(arena: &Arena, tick: &mut dyn FnMut() -> Result<()>) -> Result<Self> {
         let mut pairs = Pairs {
             ids: FxHashMap::default(),
             packed: Vec::new(),
@@ -201,6 +215,9 @@ impl Pairs {
             positions: Vec::new(),
         };
         for (i, &next) in arena.next.iter().enumerate() {
+            if i % TICK_EVERY == TICK_EVERY - 1 {
+                tick()?;
+            }
             if next != NONE {
                 let frequency = arena.frequency[arena.word[i] as usize];
                 pairs.add(
@@ -211,7 +228,7 @@ impl Pairs {
                 );
             }
         }
-        pairs
+        Ok(pairs)
     }
 
     fn len(&self) -> usize {

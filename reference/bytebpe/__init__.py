@@ -2,7 +2,8 @@
 
 * ``bytebpe.implementation("reference")``: pure Python, the executable spec.
 * ``bytebpe.implementation("fast")``: the Rust core, which agrees with it merge for merge.
-* ``bytebpe.Tokenizer``: train, encode, decode on either of them.
+* ``bytebpe.Tokenizer``: train, encode, decode, save, load and export, on either of them.
+* ``bytebpe.Corpus``: documents read lazily from .txt, .jsonl(.gz) and .parquet files.
 
     >>> import bytebpe
     >>> tok = bytebpe.Tokenizer.train(["hello hello world"], 260, implementation="reference")
@@ -13,12 +14,29 @@
 from __future__ import annotations
 
 import importlib
+from importlib import metadata
 from types import ModuleType
 
+from bytebpe.corpus import Corpus
+from bytebpe.files import FormatError
 from bytebpe.patterns import DEFAULT_PATTERN, PATTERNS
 from bytebpe.tokenizer import Tokenizer
 
-__all__ = ["DEFAULT_PATTERN", "IMPLEMENTATIONS", "PATTERNS", "Tokenizer", "implementation"]
+__all__ = [
+    "DEFAULT_PATTERN",
+    "IMPLEMENTATIONS",
+    "PATTERNS",
+    "Corpus",
+    "FormatError",
+    "Tokenizer",
+    "__version__",
+    "implementation",
+]
+
+try:
+    __version__: str = metadata.version("bytebpe")
+except metadata.PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
 
 IMPLEMENTATIONS: tuple[str, ...] = ("reference", "fast")
 

@@ -45,7 +45,9 @@ def train(
 
 
 class Encoder(_fast.Encoder):
-    """Encode and decode with a rank table and a split pattern (spec §5-§7), in Rust."""
+    """Encode and decode with a rank table, special tokens and a split pattern (spec §5-§7), in Rust."""
 
-    def __new__(cls, mergeable_ranks: dict[bytes, int], pattern: str = "gpt4") -> Encoder:
-        return super().__new__(cls, mergeable_ranks, pattern)
+    def __new__(
+        cls, mergeable_ranks: dict[bytes, int], pattern: str = "gpt4", special_tokens: dict[str, int] | None = None
+    ) -> Encoder:
+        return super().__new__(cls, mergeable_ranks, pattern, special_tokens)

@@ -22,7 +22,7 @@ The one piece of machinery it leans on is bytebpe.pattern_language, which makes 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import pairwise
 
 from bytebpe.pattern_language import compile_pattern
@@ -155,12 +155,18 @@ def check_min_frequency(min_frequency: object) -> int:
 
 
 def train(
-    texts: Iterable[str], vocab_size: int, *, pattern: str = DEFAULT_PATTERN, min_frequency: int = 1
+    texts: Iterable[str],
+    vocab_size: int,
+    *,
+    pattern: str = DEFAULT_PATTERN,
+    min_frequency: int = 1,
+    progress: Callable[[str, int, int], object] | None = None,
 ) -> list[tuple[int, int, int]]:
     """§4: learn up to ``vocab_size - 256`` merges; return (left, right, count) in merge order.
 
     Merge i makes token 256 + i. Training stops early, with fewer merges and no error, when no
-    pair is left or the best count is below ``min_frequency`` (§4.5).
+    pair is left or the best count is below ``min_frequency`` (§4.5). ``progress(stage, done,
+    total)``, if given, hears of every merge.
     """
     check_vocab_size(vocab_size)
     check_min_frequency(min_frequency)
@@ -176,6 +182,10 @@ def train(
             break
         words = {apply_merge(ids, pair, new_id): frequency for ids, frequency in words.items()}
         merges.append((pair[0], pair[1], count))
+        if progress is not None:
+            progress("merging", len(merges), vocab_size - 256)
+    if progress is not None and len(merges) < vocab_size - 256:
+        progress("merging", len(merges), len(merges))  # stopped early: the total is what was made
     return merges
 
 
@@ -234,6 +244,41 @@ def merges_from_ranks(ranks: Mapping[bytes, int]) -> list[tuple[int, int]]:
     return merges
 
 
+def check_special_tokens(special_tokens: object, ranks: Mapping[bytes, int]) -> dict[str, int]:
+    """§5.4: special tokens are distinct non-empty str with ids that no rank and no other special uses."""
+    if not isinstance(special_tokens, Mapping):
+        raise TypeError(f"special_tokens must be a dict of str to int, not {type(special_tokens).__name__}")
+    rank_owner = {rank: token for token, rank in ranks.items()}
+    owner: dict[int, str] = {}
+    for text, token_id in special_tokens.items():
+        if not isinstance(text, str) or isinstance(token_id, bool) or not isinstance(token_id, int):
+            raise TypeError(f"special_tokens must map str to int; found {text!r}: {token_id!r}")
+        if not text:
+            raise ValueError("a special token must be a non-empty str")
+        if not 0 <= token_id < 2**32:
+            raise ValueError(f"a special token id must be at least 0 and at most 4294967295, got {token_id}")
+        if token_id in rank_owner:
+            taken_by = rank_owner[token_id]
+            raise ValueError(f"special token {text!r} has id {token_id}, which the rank table gives to {taken_by!r}")
+        if token_id in owner:
+            raise ValueError(f"special token {text!r} has id {token_id}, which another special token has too")
+        owner[token_id] = text
+    return dict(special_tokens)
+
+
+def special_token_ids(special_tokens: Sequence[str], n_merges: int) -> dict[str, int]:
+    """§5.4: after training, special token k gets id 256 + (merges made) + k."""
+    for text in special_tokens:
+        if not isinstance(text, str):
+            raise TypeError(f"special tokens must be str, not {type(text).__name__}")
+        if not text:
+            raise ValueError("a special token must be a non-empty str")
+    if len(set(special_tokens)) != len(special_tokens):
+        repeated = next(t for t in special_tokens if list(special_tokens).count(t) > 1)
+        raise ValueError(f"special token {repeated!r} appears twice")
+    return {text: 256 + n_merges + k for k, text in enumerate(special_tokens)}
+
+
 # ---------------------------------------------------------------------------------------------
 # §6 Encoding. tiktoken's rule, which needs only ranks, so it also serves hand-written tables.
 
@@ -271,12 +316,40 @@ def encode_ordinary(text: str, ranks: Mapping[bytes, int], pattern: str = DEFAUL
     return ids
 
 
+def find_special(text: str, start: int, allowed: Iterable[str]) -> tuple[int, str] | None:
+    """§6.5: the leftmost occurrence at or after ``start`` of an allowed string; the longest on ties."""
+    best: tuple[int, str] | None = None
+    for token in allowed:
+        at = text.find(token, start)
+        if at >= 0 and (best is None or (at, -len(token)) < (best[0], -len(best[1]))):
+            best = (at, token)
+    return best
+
+
+def encode(
+    text: str, ranks: Mapping[bytes, int], pattern: str, special_tokens: Mapping[str, int], allowed: Iterable[str]
+) -> list[int]:
+    """§6.5: allowed special tokens become their ids; the text between them is encoded by §6.4."""
+    allowed = [token for token in set(allowed) if token in special_tokens]
+    ids: list[int] = []
+    pos = 0
+    while (found := find_special(text, pos, allowed)) is not None:
+        at, token = found
+        ids += encode_ordinary(text[pos:at], ranks, pattern)
+        ids.append(special_tokens[token])
+        pos = at + len(token)
+    return ids + encode_ordinary(text[pos:], ranks, pattern)
+
+
 # ---------------------------------------------------------------------------------------------
 # §7 Decoding.
 
 
 def decode_bytes(ids: Iterable[int], vocab: Mapping[int, bytes]) -> bytes:
-    """§7: the concatenation of the tokens' bytes; an unknown id is a KeyError."""
+    """§7: the concatenation of the tokens' bytes; an unknown id is a KeyError.
+
+    ``vocab`` maps every id to its bytes, special tokens (as UTF-8) included.
+    """
     out = bytearray()
     for position, token in enumerate(ids):
         if isinstance(token, bool) or not isinstance(token, int):
@@ -297,13 +370,20 @@ def decode(ids: Iterable[int], vocab: Mapping[int, bytes], errors: str = "replac
 
 
 class Encoder:
-    """Encode and decode with a rank table and a split pattern (§5-§7)."""
+    """Encode and decode with a rank table, special tokens and a split pattern (§5-§7)."""
 
-    def __init__(self, mergeable_ranks: Mapping[bytes, int], pattern: str = DEFAULT_PATTERN) -> None:
+    def __init__(
+        self,
+        mergeable_ranks: Mapping[bytes, int],
+        pattern: str = DEFAULT_PATTERN,
+        special_tokens: Mapping[str, int] | None = None,
+    ) -> None:
         self.ranks = check_ranks(mergeable_ranks)
+        self.special_tokens = check_special_tokens(special_tokens or {}, self.ranks)
         self.pattern = pattern
         compile_pattern(resolve_pattern(pattern))
         self.vocab = {rank: token for token, rank in self.ranks.items()}
+        self.vocab.update((token_id, text.encode("utf-8")) for text, token_id in self.special_tokens.items())
 
     def merges(self) -> list[tuple[int, int]]:
         return merges_from_ranks(self.ranks)
@@ -311,8 +391,17 @@ class Encoder:
     def encode_ordinary(self, text: str) -> list[int]:
         return encode_ordinary(text, self.ranks, self.pattern)
 
-    def encode_ordinary_batch(self, texts: Iterable[str]) -> list[list[int]]:
+    def encode_ordinary_batch(self, texts: Iterable[str], num_threads: int | None = None) -> list[list[int]]:
         return [self.encode_ordinary(check_text(text, f"texts[{i}]")) for i, text in enumerate(check_texts(texts))]
+
+    def encode(self, text: str, allowed_special: Iterable[str]) -> list[int]:
+        return encode(check_text(text, "text"), self.ranks, self.pattern, self.special_tokens, allowed_special)
+
+    def encode_batch(
+        self, texts: Iterable[str], allowed_special: Iterable[str], num_threads: int | None = None
+    ) -> list[list[int]]:
+        allowed = set(allowed_special)
+        return [self.encode(check_text(text, f"texts[{i}]"), allowed) for i, text in enumerate(check_texts(texts))]
 
     def decode_bytes(self, ids: Iterable[int]) -> bytes:
         return decode_bytes(ids, self.vocab)

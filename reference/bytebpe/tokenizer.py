@@ -1,28 +1,61 @@
-"""The Tokenizer: one model (a rank table and a split pattern) on either implementation."""
+"""The Tokenizer: one model (a rank table, special tokens, a split pattern) on either implementation.
+
+Its surface is tiktoken's (``encode``, ``encode_ordinary``, ``encode_batch``, ``decode``,
+``decode_single_token_bytes``, ``n_vocab``, ``eot_token`` ...), with the same behaviour, plus
+nanochat's conveniences (``prepend``/``append``, ``encode_special``, ``bos_token_id``,
+``token_bytes``) and bytebpe's own: training, saving, loading, and export to tiktoken and Hugging
+Face.
+"""
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Mapping
-from typing import Any
+import json
+import os
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from bytebpe import reference
+from bytebpe import files, reference
 from bytebpe.patterns import DEFAULT_PATTERN, PATTERNS, resolve_pattern
+
+if TYPE_CHECKING:
+    import tiktoken
+    import tokenizers
+
+ProgressCallback = Callable[[str, int, int], object]
+SpecialSet = Literal["all"] | Collection[str]
+TokenRef = int | str
+_IMPLEMENTATIONS = ("reference", "fast")
 
 
 def _implementation_module(name: str) -> Any:
     # Imported here rather than from bytebpe: bytebpe/__init__.py imports this module.
-    valid = ("reference", "fast")
-    if name not in valid:
-        raise ValueError(f"unknown implementation {name!r}; choose one of: {', '.join(map(repr, valid))}")
+    if name not in _IMPLEMENTATIONS:
+        raise ValueError(f"unknown implementation {name!r}; choose one of: {', '.join(map(repr, _IMPLEMENTATIONS))}")
     return importlib.import_module(f"bytebpe.{name}")
 
 
-class Tokenizer:
-    """A byte-level BPE tokenizer: a rank table (token bytes -> id) plus a split pattern.
+@lru_cache(maxsize=32)
+def _special_finder(specials: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(s) for s in sorted(specials, key=len, reverse=True)))
 
-    Build one with :meth:`train` or :meth:`from_ranks`; both take ``implementation`` ("fast",
-    the default, or "reference"). The two implementations give the same ids for the same model.
+
+def _library_version() -> str:
+    from bytebpe import __version__
+
+    return __version__
+
+
+class Tokenizer:
+    """A byte-level BPE tokenizer: a rank table (token bytes -> id), special tokens and a split pattern.
+
+    Build one with :meth:`train`, :meth:`from_ranks`, :meth:`from_tiktoken` or :meth:`load`; each
+    takes ``implementation`` ("fast", the default, or "reference"). Both implementations give the
+    same ids for the same model (spec/bpe.md), and :meth:`with_implementation` moves a model from
+    one to the other.
     """
 
     def __init__(
@@ -30,15 +63,22 @@ class Tokenizer:
         mergeable_ranks: Mapping[bytes, int],
         pattern: str = DEFAULT_PATTERN,
         *,
+        special_tokens: Mapping[str, int] | None = None,
         implementation: str = "fast",
-        merges: list[tuple[int, int]] | None = None,
+        merges: Sequence[tuple[int, int]] | None = None,
+        trained_by: Mapping[str, Any] | None = None,
     ) -> None:
         module = _implementation_module(implementation)
         self._pattern = resolve_pattern(pattern)
         self._ranks = reference.check_ranks(mergeable_ranks)
-        self._encoder = module.Encoder(self._ranks, self._pattern)
+        self._special_tokens = reference.check_special_tokens(special_tokens or {}, self._ranks)
+        self._encoder = module.Encoder(self._ranks, self._pattern, self._special_tokens)
         self._implementation = implementation
-        self._merges = merges
+        self._merges = list(merges) if merges is not None else None
+        self._trained_by = dict(trained_by) if trained_by is not None else None
+        self._ids = {*self._ranks.values(), *self._special_tokens.values()}
+
+    # -- building ---------------------------------------------------------------------------
 
     @classmethod
     def train(
@@ -47,34 +87,170 @@ class Tokenizer:
         vocab_size: int,
         *,
         pattern: str = DEFAULT_PATTERN,
+        special_tokens: Sequence[str] = (),
         min_frequency: int = 1,
         implementation: str = "fast",
+        progress: bool | ProgressCallback = False,
     ) -> Tokenizer:
-        """Learn a tokenizer of at most ``vocab_size`` tokens (256 bytes + merges) from ``texts``.
+        """Learn a tokenizer of at most ``vocab_size`` ids from ``texts`` (any iterable of str).
 
-        ``pattern`` is a name from bytebpe.PATTERNS or a regex. Training stops early, with fewer
-        tokens, when no pair is left or the best pair occurs fewer than ``min_frequency`` times.
+        ``vocab_size`` counts the 256 byte tokens, the merges and the ``special_tokens``, whose
+        ids follow the merges (spec §5.4, §8). ``pattern`` is a name from bytebpe.PATTERNS or a
+        regex. Training stops early, with fewer merges, when no pair is left or the best pair
+        occurs fewer than ``min_frequency`` times. ``progress=True`` shows tqdm bars (terminal or
+        Jupyter); a callable receives ``(stage, done, total)``. Ctrl-C stops training with
+        KeyboardInterrupt within a second.
         """
+        if isinstance(special_tokens, str) or not isinstance(special_tokens, Sequence):
+            raise TypeError(f"special_tokens must be a list of str, not {type(special_tokens).__name__}")
+        reference.special_token_ids(special_tokens, 0)
+        reference.check_vocab_size(vocab_size, len(special_tokens))
         module = _implementation_module(implementation)
-        learned = module.train(texts, vocab_size, pattern=pattern, min_frequency=min_frequency)
+        callback, bars = cls._progress_callback(progress)
+        try:
+            learned = module.train(
+                texts,
+                vocab_size - len(special_tokens),
+                pattern=pattern,
+                min_frequency=min_frequency,
+                progress=callback,
+            )
+        finally:
+            if bars is not None:
+                bars.close()
         vocab = reference.vocabulary_from_merges(learned)
-        ranks = {token: rank for rank, token in vocab.items()}
-        return cls(ranks, pattern, implementation=implementation, merges=[(left, right) for left, right, _ in learned])
+        trained_by = {
+            "library": "bytebpe",
+            "version": _library_version(),
+            "implementation": implementation,
+            "vocab_size": vocab_size,
+            "pattern": pattern,
+            "special_tokens": list(special_tokens),
+            "min_frequency": min_frequency,
+        }
+        return cls(
+            {token: rank for rank, token in vocab.items()},
+            pattern,
+            special_tokens=reference.special_token_ids(special_tokens, len(learned)),
+            implementation=implementation,
+            merges=[(left, right) for left, right, _ in learned],
+            trained_by=trained_by,
+        )
+
+    @staticmethod
+    def _progress_callback(progress: bool | ProgressCallback) -> tuple[ProgressCallback | None, Any]:
+        if progress is True:
+            from bytebpe.progress import ProgressBars
+
+            bars = ProgressBars()
+            return bars, bars
+        if progress is False or progress is None:
+            return None, None
+        if not callable(progress):
+            raise TypeError(f"progress must be True, False or a callable, not {type(progress).__name__}")
+        return progress, None
 
     @classmethod
     def from_ranks(
-        cls, mergeable_ranks: Mapping[bytes, int], pattern: str = DEFAULT_PATTERN, implementation: str = "fast"
+        cls,
+        mergeable_ranks: Mapping[bytes, int],
+        pattern: str = DEFAULT_PATTERN,
+        *,
+        special_tokens: Mapping[str, int] | None = None,
+        implementation: str = "fast",
     ) -> Tokenizer:
         """A tokenizer for a rank table such as tiktoken's ``mergeable_ranks`` (spec §5.2).
 
-        The table must give every one of the 256 single bytes a rank, and no two tokens the same
-        rank. Ranks need not be contiguous, and the tokens need not be reachable by merges.
+        The table must give every one of the 256 single bytes a rank and no two tokens the same
+        rank; ranks need not be contiguous. ``special_tokens`` maps strings to ids no rank uses.
         """
-        return cls(mergeable_ranks, pattern, implementation=implementation)
+        return cls(mergeable_ranks, pattern, special_tokens=special_tokens, implementation=implementation)
+
+    @classmethod
+    def from_tiktoken(cls, encoding: tiktoken.Encoding, *, implementation: str = "fast") -> Tokenizer:
+        """The model of a ``tiktoken.Encoding``: its ranks, pattern and special tokens."""
+        try:
+            ranks, pattern, specials = encoding._mergeable_ranks, encoding._pat_str, encoding._special_tokens
+        except AttributeError:
+            raise TypeError(f"expected a tiktoken.Encoding, not {type(encoding).__name__}") from None
+        return cls(ranks, pattern, special_tokens=specials, implementation=implementation)
+
+    @classmethod
+    def load(
+        cls,
+        path: str | os.PathLike,
+        *,
+        implementation: str = "fast",
+        pattern: str | None = None,
+        special_tokens: Mapping[str, int] | None = None,
+    ) -> Tokenizer:
+        """Read a tokenizer saved by :meth:`save` (a directory), or a bare .tiktoken rank file.
+
+        A bare rank file holds neither the split pattern nor special tokens: pass ``pattern`` (a
+        name or regex) and, if any, ``special_tokens``. Damaged input raises
+        bytebpe.files.FormatError (a ValueError) naming the file and line.
+        """
+        path = Path(path)
+        if path.is_dir():
+            if pattern is not None or special_tokens is not None:
+                raise TypeError(
+                    "pattern and special_tokens are read from a saved directory; pass them only for a .tiktoken file"
+                )
+            return cls._load_directory(path, implementation)
+        if not path.exists():
+            raise FileNotFoundError(f"no tokenizer at {path}")
+        if pattern is None:
+            raise TypeError(
+                f"{path} is a bare rank file, which holds no split pattern: pass pattern=, e.g. pattern='cl100k'"
+            )
+        ranks = files.read_rank_file(path)
+        try:
+            return cls(ranks, pattern, special_tokens=special_tokens, implementation=implementation)
+        except ValueError as err:
+            raise files.FormatError(path, str(err)) from None
+
+    @classmethod
+    def _load_directory(cls, path: Path, implementation: str) -> Tokenizer:
+        meta_path = path / files.METADATA_FILE
+        if not meta_path.exists():
+            problem = f"no {files.METADATA_FILE} here; for a bare rank file, load the .tiktoken file itself"
+            raise files.FormatError(path, problem)
+        meta = files.parse_metadata(meta_path.read_text(encoding="utf-8"), meta_path)
+        ranks_path = path / meta["ranks_file"]
+        if not ranks_path.exists():
+            raise files.FormatError(ranks_path, f"missing: {files.METADATA_FILE} names it")
+        data = ranks_path.read_bytes()
+        if files.sha256(data) != meta["ranks_sha256"]:
+            problem = f"its checksum is not the one in {files.METADATA_FILE}: the two files do not belong together"
+            raise files.FormatError(ranks_path, problem)
+        ranks = files.parse_rank_file(data, ranks_path)
+        try:
+            tokenizer = cls(
+                ranks,
+                meta["pattern"],
+                special_tokens=meta["special_tokens"],
+                implementation=implementation,
+                trained_by=meta.get("trained_by"),
+            )
+        except ValueError as err:
+            raise files.FormatError(meta_path, str(err)) from None
+        if tokenizer.n_vocab != meta["n_vocab"]:
+            problem = f"n_vocab is {meta['n_vocab']}, but the files hold {tokenizer.n_vocab} ids"
+            raise files.FormatError(meta_path, problem)
+        return tokenizer
 
     def with_implementation(self, implementation: str) -> Tokenizer:
         """The same model on another implementation; every id stays the same."""
-        return type(self)(self._ranks, self._pattern, implementation=implementation, merges=self._merges)
+        return type(self)(
+            self._ranks,
+            self._pattern,
+            special_tokens=self._special_tokens,
+            implementation=implementation,
+            merges=self._merges,
+            trained_by=self._trained_by,
+        )
+
+    # -- what it is -------------------------------------------------------------------------
 
     @property
     def implementation(self) -> str:
@@ -93,8 +269,23 @@ class Tokenizer:
 
     @property
     def mergeable_ranks(self) -> dict[bytes, int]:
-        """A copy of the rank table: token bytes -> id."""
+        """A copy of the rank table: token bytes -> id (special tokens not included)."""
         return dict(self._ranks)
+
+    @property
+    def special_tokens(self) -> dict[str, int]:
+        """A copy of the special tokens: string -> id."""
+        return dict(self._special_tokens)
+
+    @property
+    def special_tokens_set(self) -> set[str]:
+        """The special-token strings (tiktoken's name)."""
+        return set(self._special_tokens)
+
+    @property
+    def trained_by(self) -> dict[str, Any] | None:
+        """How this tokenizer was trained (settings, implementation, bytebpe version), if known."""
+        return dict(self._trained_by) if self._trained_by is not None else None
 
     @property
     def merges(self) -> list[tuple[int, int]]:
@@ -108,26 +299,303 @@ class Tokenizer:
         return list(self._merges)
 
     @property
+    def max_token_value(self) -> int:
+        """The largest id, special tokens included."""
+        return max([*self._ranks.values(), *self._special_tokens.values()])
+
+    @property
     def n_vocab(self) -> int:
-        """One more than the largest id, as tiktoken counts."""
-        return max(self._ranks.values()) + 1
+        """One more than the largest id, as tiktoken counts (= vocab_size for a trained tokenizer)."""
+        return self.max_token_value + 1
+
+    @property
+    def eot_token(self) -> int:
+        """The id of ``<|endoftext|>``; KeyError if this tokenizer has none (as in tiktoken)."""
+        return self._special_tokens["<|endoftext|>"]
+
+    @property
+    def bos_token_id(self) -> int:
+        """The id that starts a document: ``<|bos|>`` (nanochat) or else ``<|endoftext|>`` (GPT).
+
+        KeyError if the tokenizer has neither.
+        """
+        for name in ("<|bos|>", "<|endoftext|>"):
+            if name in self._special_tokens:
+                return self._special_tokens[name]
+        raise KeyError("this tokenizer has no <|bos|> or <|endoftext|> special token")
+
+    def is_special_token(self, token: int) -> bool:
+        """True if ``token`` is the id of a special token."""
+        return token in self._special_tokens.values()
+
+    def token_byte_values(self) -> list[bytes]:
+        """The bytes of every mergeable token, sorted (tiktoken's ``token_byte_values``)."""
+        return sorted(self._ranks)
+
+    def token_bytes(self) -> list[int]:
+        """The byte length of every id from 0 to n_vocab - 1; 0 for special tokens and unused ids.
+
+        nanochat divides a model's loss by these to report bits per byte.
+        """
+        lengths = [0] * self.n_vocab
+        for token, rank in self._ranks.items():
+            lengths[rank] = len(token)
+        return lengths
+
+    # -- encoding ---------------------------------------------------------------------------
 
     def encode_ordinary(self, text: str) -> list[int]:
-        """Encode ``text`` (spec §6); special-token strings are plain text here."""
+        """Encode ``text`` with special-token strings taken as plain text (spec §6.4)."""
         return self._encoder.encode_ordinary(text)
 
-    def encode_ordinary_batch(self, texts: Iterable[str]) -> list[list[int]]:
-        """Encode many texts; the fast implementation works on all cores with the GIL released."""
-        return self._encoder.encode_ordinary_batch(texts)
+    def encode_ordinary_batch(self, texts: Iterable[str], *, num_threads: int | None = None) -> list[list[int]]:
+        """Encode many texts; the fast implementation uses ``num_threads`` threads (default: all
+        cores) with the GIL released."""
+        return self._encoder.encode_ordinary_batch(texts, num_threads)
 
-    def decode_bytes(self, ids: Iterable[int]) -> bytes:
-        """The concatenated bytes of the tokens; KeyError for an id not in the vocabulary."""
-        return self._encoder.decode_bytes(ids)
+    @overload
+    def encode(
+        self,
+        text: str,
+        *,
+        allowed_special: SpecialSet = ...,
+        disallowed_special: SpecialSet = ...,
+        prepend: TokenRef | None = ...,
+        append: TokenRef | None = ...,
+        num_threads: int | None = ...,
+    ) -> list[int]: ...
+    @overload
+    def encode(
+        self,
+        text: Sequence[str],
+        *,
+        allowed_special: SpecialSet = ...,
+        disallowed_special: SpecialSet = ...,
+        prepend: TokenRef | None = ...,
+        append: TokenRef | None = ...,
+        num_threads: int | None = ...,
+    ) -> list[list[int]]: ...
+    def encode(
+        self,
+        text: str | Sequence[str],
+        *,
+        allowed_special: SpecialSet = frozenset(),
+        disallowed_special: SpecialSet = "all",
+        prepend: TokenRef | None = None,
+        append: TokenRef | None = None,
+        num_threads: int | None = None,
+    ) -> list[int] | list[list[int]]:
+        """Encode ``text`` the way tiktoken does, special tokens included (spec §6.5, §6.6).
 
-    def decode(self, ids: Iterable[int], errors: str = "replace") -> str:
-        """Decode to str; invalid UTF-8 is handled by ``errors`` ("replace" by default)."""
-        return self.decode_bytes(ids).decode("utf-8", errors=errors)
+        Special-token strings in the text raise ValueError unless they are in ``allowed_special``
+        (then they become their ids) or left out of ``disallowed_special`` (then they are plain
+        text); ``"all"`` means every special token. As in nanochat, ``text`` may be a list of
+        texts (encoded in parallel), and ``prepend``/``append`` add a token, given as its id or as
+        a special token's string, to the start/end of each encoding.
+        """
+        before = [] if prepend is None else [self._token_id(prepend, "prepend")]
+        after = [] if append is None else [self._token_id(append, "append")]
+        if isinstance(text, str):
+            return [*before, *self._encode_one(text, allowed_special, disallowed_special), *after]
+        encoded = self.encode_batch(
+            text, num_threads=num_threads, allowed_special=allowed_special, disallowed_special=disallowed_special
+        )
+        return [[*before, *ids, *after] for ids in encoded]
+
+    def encode_batch(
+        self,
+        texts: Iterable[str],
+        *,
+        num_threads: int | None = None,
+        allowed_special: SpecialSet = frozenset(),
+        disallowed_special: SpecialSet = "all",
+    ) -> list[list[int]]:
+        """:meth:`encode` for many texts, in parallel with the GIL released (fast implementation)."""
+        allowed, disallowed = self._special_sets(allowed_special, disallowed_special)
+        texts = list(texts) if disallowed else texts
+        if disallowed:
+            for text in texts:
+                self._check_disallowed(text, disallowed)
+        return self._encoder.encode_batch(texts, allowed, num_threads)
+
+    def _encode_one(self, text: str, allowed_special: SpecialSet, disallowed_special: SpecialSet) -> list[int]:
+        allowed, disallowed = self._special_sets(allowed_special, disallowed_special)
+        if disallowed:
+            self._check_disallowed(text, disallowed)
+        return self._encoder.encode(text, allowed)
+
+    def _special_sets(
+        self, allowed_special: SpecialSet, disallowed_special: SpecialSet
+    ) -> tuple[frozenset[str], frozenset[str]]:
+        if allowed_special == "all":
+            allowed = frozenset(self._special_tokens)
+        elif isinstance(allowed_special, str):
+            raise TypeError('allowed_special must be "all" or a set of special-token strings')
+        else:
+            allowed = frozenset(allowed_special)
+        if disallowed_special == "all":
+            disallowed = frozenset(self._special_tokens) - allowed
+        elif isinstance(disallowed_special, str):
+            raise TypeError('disallowed_special must be "all" or a set of special-token strings')
+        else:
+            disallowed = frozenset(disallowed_special)
+        return allowed, disallowed
+
+    def _check_disallowed(self, text: str, disallowed: frozenset[str]) -> None:
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, not {type(text).__name__}")
+        found = _special_finder(disallowed).search(text)
+        if found is not None:
+            token = found.group()
+            raise ValueError(
+                f"the text contains the special token {token!r}, which this call does not allow. "
+                f"To encode it as the special token, pass allowed_special={{{token!r}}} (or allowed_special='all'). "
+                f"To encode it as plain text, pass disallowed_special=tok.special_tokens_set - {{{token!r}}}, "
+                "or disallowed_special=() to turn this check off for every special token."
+            )
+
+    def _token_id(self, token: TokenRef, what: str) -> int:
+        if isinstance(token, str):
+            return self.encode_special(token)
+        if isinstance(token, bool) or not isinstance(token, int):
+            raise TypeError(f"{what} must be a token id or a special token's string, not {type(token).__name__}")
+        if token not in self._ids:
+            raise KeyError(f"{what}: {token} is not an id of this tokenizer")
+        return token
+
+    def encode_special(self, text: str) -> int:
+        """The id of the special token ``text`` (nanochat's name); KeyError if it is not one."""
+        try:
+            return self._special_tokens[text]
+        except KeyError:
+            known = ", ".join(sorted(self._special_tokens)) or "none"
+            raise KeyError(f"{text!r} is not a special token of this tokenizer (it has: {known})") from None
+
+    def encode_single_token(self, text_or_bytes: str | bytes) -> int:
+        """The id of a text or bytes that is exactly one token (special tokens included); else KeyError."""
+        if isinstance(text_or_bytes, str):
+            if text_or_bytes in self._special_tokens:
+                return self._special_tokens[text_or_bytes]
+            text_or_bytes = text_or_bytes.encode("utf-8")
+        if text_or_bytes in self._ranks:
+            return self._ranks[text_or_bytes]
+        raise KeyError(f"{text_or_bytes!r} is not a single token of this tokenizer")
+
+    # -- decoding ---------------------------------------------------------------------------
+
+    def decode_bytes(self, tokens: Iterable[int]) -> bytes:
+        """The concatenated bytes of the tokens (spec §7); KeyError for an id not in the vocabulary."""
+        return self._encoder.decode_bytes(tokens)
+
+    def decode(self, tokens: Iterable[int], errors: str = "replace") -> str:
+        """Decode to str; bytes that are not valid UTF-8 are handled by ``errors`` ("replace" by default)."""
+        return self.decode_bytes(tokens).decode("utf-8", errors=errors)
+
+    def decode_single_token_bytes(self, token: int) -> bytes:
+        """The bytes of one token; KeyError if ``token`` is not an id of this tokenizer."""
+        return self._encoder.decode_bytes([token])
+
+    def decode_tokens_bytes(self, tokens: Iterable[int]) -> list[bytes]:
+        """The bytes of each token, one entry per token."""
+        return [self.decode_single_token_bytes(token) for token in tokens]
+
+    def decode_batch(self, batch: Iterable[Iterable[int]], errors: str = "replace") -> list[str]:
+        """:meth:`decode` for many token lists."""
+        return [self.decode(tokens, errors=errors) for tokens in batch]
+
+    def decode_bytes_batch(self, batch: Iterable[Iterable[int]]) -> list[bytes]:
+        """:meth:`decode_bytes` for many token lists."""
+        return [self.decode_bytes(tokens) for tokens in batch]
+
+    # -- files and other libraries ----------------------------------------------------------
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the tokenizer to directory ``path`` (spec §12), atomically.
+
+        The directory holds ``tokenizer.tiktoken`` (tiktoken's rank file) and ``bytebpe.json``
+        (pattern, special tokens, vocabulary size, what trained it). A previous save at ``path``
+        is replaced in one step; an interrupted or failed save leaves it intact. A non-empty
+        directory that is not a saved tokenizer is never overwritten (FileExistsError).
+        """
+        ranks_data = files.rank_file_bytes(self._ranks)
+        meta = files.metadata(
+            pattern=self._pattern,
+            pattern_name=self.pattern_name,
+            special_tokens=self._special_tokens,
+            n_vocab=self.n_vocab,
+            ranks_sha256=files.sha256(ranks_data),
+            trained_by=self._trained_by,
+        )
+        contents = {
+            files.RANKS_FILE: ranks_data,
+            files.METADATA_FILE: (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+        }
+        return files.write_directory_atomically(path, contents, is_ours=lambda p: (p / files.METADATA_FILE).exists())
+
+    def to_tiktoken(self, name: str = "bytebpe") -> tiktoken.Encoding:
+        """A ``tiktoken.Encoding`` with the same ranks, pattern and special tokens (the same ids)."""
+        try:
+            import tiktoken
+        except ImportError as err:
+            raise ImportError("to_tiktoken needs tiktoken: pip install tiktoken") from err
+        return tiktoken.Encoding(
+            name, pat_str=self._pattern, mergeable_ranks=dict(self._ranks), special_tokens=dict(self._special_tokens)
+        )
+
+    def to_huggingface(self) -> tokenizers.Tokenizer:
+        """A Hugging Face ``tokenizers.Tokenizer`` that gives the same ids, special tokens included."""
+        from bytebpe import huggingface
+
+        return huggingface.to_huggingface(self._ranks, self._pattern, self._special_tokens)
+
+    def save_huggingface(self, directory: str | os.PathLike, *, model_max_length: int | None = None) -> Path:
+        """Write tokenizer.json and tokenizer_config.json for ``tokenizers`` and ``transformers``."""
+        from bytebpe import huggingface
+
+        return huggingface.save_huggingface(
+            directory, self._ranks, self._pattern, self._special_tokens, model_max_length=model_max_length
+        )
+
+    # -- Python protocols -------------------------------------------------------------------
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        state = {
+            "mergeable_ranks": self._ranks,
+            "pattern": self._pattern,
+            "special_tokens": self._special_tokens,
+            "implementation": self._implementation,
+            "merges": self._merges,
+            "trained_by": self._trained_by,
+        }
+        return (_rebuild, (state,))
+
+    def __eq__(self, other: object) -> bool:
+        """Two tokenizers are equal when their models are: same ranks, special tokens and pattern."""
+        if not isinstance(other, Tokenizer):
+            return NotImplemented
+        return (self._ranks, self._special_tokens, self._pattern) == (
+            other._ranks,
+            other._special_tokens,
+            other._pattern,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         pattern = self.pattern_name or "custom"
-        return f"<bytebpe.Tokenizer n_vocab={self.n_vocab} pattern={pattern} implementation={self._implementation}>"
+        return (
+            f"<bytebpe.Tokenizer n_vocab={self.n_vocab} specials={len(self._special_tokens)} "
+            f"pattern={pattern} implementation={self._implementation}>"
+        )
+
+
+def _rebuild(state: dict[str, Any]) -> Tokenizer:
+    """Unpickle a Tokenizer (the compiled encoder is rebuilt, not pickled)."""
+    return Tokenizer(
+        state["mergeable_ranks"],
+        state["pattern"],
+        special_tokens=state["special_tokens"],
+        implementation=state["implementation"],
+        merges=state["merges"],
+        trained_by=state["trained_by"],
+    )

@@ -65,6 +65,18 @@ impl Splitter {
         text: &'t str,
         mut on_piece: impl FnMut(&'t str),
     ) -> Result<()> {
+        self.try_for_each_piece(text, |piece| {
+            on_piece(piece);
+            Ok(())
+        })
+    }
+
+    /// [`Splitter::for_each_piece`] with a callback that may stop the walk by returning an error.
+    pub fn try_for_each_piece<'t>(
+        &self,
+        text: &'t str,
+        mut on_piece: impl FnMut(&'t str) -> Result<()>,
+    ) -> Result<()> {
         let mut pos = 0;
         while pos <= text.len() {
             let found = self
@@ -73,7 +85,7 @@ impl Splitter {
                 .map_err(|err| Error::Matching(format!("splitting a text failed: {err}")))?;
             let Some(found) = found else { break };
             if found.end() > found.start() {
-                on_piece(found.as_str());
+                on_piece(found.as_str())?;
                 pos = found.end();
             } else {
                 pos = found.start()

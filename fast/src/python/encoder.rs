@@ -1,0 +1,122 @@
+//! `Encoder`: a rank table, special tokens and a split pattern (spec §5-§7), GIL released.
+
+use std::sync::Arc;
+
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+use super::args;
+use crate::encode::Encoder;
+use crate::threads::with_threads;
+
+#[pyclass(name = "Encoder", module = "bytebpe._fast", frozen, subclass)]
+pub struct PyEncoder {
+    inner: Arc<Encoder>,
+}
+
+#[pymethods]
+impl PyEncoder {
+    #[new]
+    #[pyo3(signature = (mergeable_ranks, pattern, special_tokens = None))]
+    fn new(
+        py: Python<'_>,
+        mergeable_ranks: &Bound<'_, PyAny>,
+        pattern: &Bound<'_, PyAny>,
+        special_tokens: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let pattern = args::pattern(pattern)?;
+        let table = args::ranks(mergeable_ranks)?;
+        let specials = match special_tokens {
+            Some(obj) if !obj.is_none() => args::specials(obj)?,
+            _ => Vec::new(),
+        };
+        let encoder = py
+            .detach(|| Encoder::with_specials(table, specials, &pattern))
+            .map_err(args::to_py_err)?;
+        Ok(PyEncoder {
+            inner: Arc::new(encoder),
+        })
+    }
+
+    /// The regex of the split pattern (a name resolved to its regex).
+    #[getter]
+    fn pattern(&self) -> &str {
+        self.inner.pattern()
+    }
+
+    /// The merges the rank table implies (spec §5.3), in rank order.
+    fn merges(&self, py: Python<'_>) -> Vec<(u32, u32)> {
+        let inner = &self.inner;
+        py.detach(|| inner.merges())
+    }
+
+    /// Encode `text` with special-token strings as plain text (spec §6.4).
+    fn encode_ordinary(&self, py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Vec<u32>> {
+        let text = args::text(text, "text")?;
+        let inner = &self.inner;
+        py.detach(|| inner.encode_ordinary(&text))
+            .map_err(args::to_py_err)
+    }
+
+    #[pyo3(signature = (texts, num_threads = None))]
+    fn encode_ordinary_batch(
+        &self,
+        py: Python<'_>,
+        texts: &Bound<'_, PyAny>,
+        num_threads: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Vec<Vec<u32>>> {
+        let texts = args::texts(texts)?;
+        let threads = args::threads(num_threads)?;
+        let inner = &self.inner;
+        py.detach(|| with_threads(threads, || inner.encode_ordinary_batch(&texts)))
+            .and_then(|result| result)
+            .map_err(args::to_py_err)
+    }
+
+    /// Encode `text`, recognising the special tokens in `allowed_special` (spec §6.5).
+    fn encode(
+        &self,
+        py: Python<'_>,
+        text: &Bound<'_, PyAny>,
+        allowed_special: &Bound<'_, PyAny>,
+    ) -> PyResult<Vec<u32>> {
+        let text = args::text(text, "text")?;
+        let allowed = args::allowed_special(allowed_special)?;
+        let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
+        let inner = &self.inner;
+        py.detach(|| inner.encode(&text, &allowed))
+            .map_err(args::to_py_err)
+    }
+
+    #[pyo3(signature = (texts, allowed_special, num_threads = None))]
+    fn encode_batch(
+        &self,
+        py: Python<'_>,
+        texts: &Bound<'_, PyAny>,
+        allowed_special: &Bound<'_, PyAny>,
+        num_threads: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Vec<Vec<u32>>> {
+        let texts = args::texts(texts)?;
+        let allowed = args::allowed_special(allowed_special)?;
+        let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
+        let threads = args::threads(num_threads)?;
+        let inner = &self.inner;
+        py.detach(|| with_threads(threads, || inner.encode_batch(&texts, &allowed)))
+            .and_then(|result| result)
+            .map_err(args::to_py_err)
+    }
+
+    /// The concatenated bytes of the tokens (spec §7); KeyError for an unknown id.
+    fn decode_bytes<'py>(
+        &self,
+        py: Python<'py>,
+        ids: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let ids = args::ids(ids)?;
+        let inner = &self.inner;
+        let bytes = py
+            .detach(|| inner.decode_bytes(&ids))
+            .map_err(args::to_py_err)?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+}

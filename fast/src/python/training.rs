@@ -1,0 +1,123 @@
+//! `train`: pull texts from any Python iterable in bounded batches, count each batch on all
+//! cores with the GIL released, then run the merge loop with the GIL released.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
+use pyo3::types::PyIterator;
+
+use super::args;
+use super::progress::{PythonProgress, INTERVAL};
+use crate::count::PieceCounter;
+use crate::pattern::Splitter;
+use crate::progress::Stage;
+use crate::train::train_from_counts;
+
+/// Texts are pulled in batches of about this many bytes; memory for texts stays bounded
+/// whatever the corpus size, and a batch is counted in well under a second.
+const BATCH_BYTES: usize = 8 << 20;
+const BATCH_TEXTS: usize = 1 << 16;
+
+/// Learn merges from an iterable of texts (spec §4); returns `(left, right, count)` per merge.
+/// `progress(stage, done, total)` is called about ten times a second.
+#[pyfunction]
+#[pyo3(signature = (texts, vocab_size, *, pattern, min_frequency, progress = None))]
+pub fn train(
+    py: Python<'_>,
+    texts: &Bound<'_, PyAny>,
+    vocab_size: &Bound<'_, PyAny>,
+    pattern: &Bound<'_, PyAny>,
+    min_frequency: &Bound<'_, PyAny>,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<Vec<(u32, u32, u64)>> {
+    let vocab_size = args::int(vocab_size, "vocab_size", 256, u64::from(u32::MAX))? as u32;
+    let min_frequency = args::int(min_frequency, "min_frequency", 0, u64::MAX)?;
+    let splitter = Splitter::cached(&args::pattern(pattern)?).map_err(args::to_py_err)?;
+    let iter = args::texts_iter(texts)?;
+    let mut observer = PythonProgress::new(progress.filter(|p| !p.is_none(py)));
+    let mut counter = PieceCounter::new(&splitter);
+    loop {
+        let batch = next_batch(&iter, counter.texts_seen())?;
+        if batch.is_empty() {
+            break;
+        }
+        count_batch(py, &mut counter, &batch, &mut observer)?;
+    }
+    let counts = counter.into_counts();
+    let result = py.detach(|| {
+        train_from_counts(
+            counts.iter().map(|(piece, &count)| (&piece[..], count)),
+            vocab_size,
+            min_frequency,
+            &mut observer,
+        )
+    });
+    py.detach(move || drop(counts));
+    match result {
+        Ok(merges) => Ok(merges
+            .into_iter()
+            .map(|m| (m.left, m.right, m.count))
+            .collect()),
+        Err(err) => Err(observer.into_py_err(err)),
+    }
+}
+
+/// Pull the next bounded batch of texts; `seen` counts the texts pulled before.
+fn next_batch(iter: &Bound<'_, PyIterator>, seen: u64) -> PyResult<Vec<PyBackedStr>> {
+    let mut batch = Vec::new();
+    let mut bytes = 0;
+    for item in iter.clone() {
+        let text = args::text(&item?, &format!("texts[{}]", seen + batch.len() as u64))?;
+        bytes += text.len();
+        batch.push(text);
+        if bytes >= BATCH_BYTES || batch.len() >= BATCH_TEXTS {
+            break;
+        }
+    }
+    Ok(batch)
+}
+
+/// Count one batch with the GIL released while this thread wakes every [`INTERVAL`] to run
+/// signal handlers and report progress. If that raises (Ctrl-C), the workers are told to stop,
+/// and they do within a few thousand pieces; the running table keeps only whole batches.
+fn count_batch(
+    py: Python<'_>,
+    counter: &mut PieceCounter<'_>,
+    batch: &[PyBackedStr],
+    observer: &mut PythonProgress,
+) -> PyResult<()> {
+    let cancel = AtomicBool::new(false);
+    let seen = counter.texts_seen();
+    py.detach(|| {
+        std::thread::scope(|scope| {
+            let (done, finished) = mpsc::channel();
+            let cancel = &cancel;
+            scope.spawn(move || {
+                let _ = done.send(counter.add_batch_cancellable(batch, cancel));
+            });
+            loop {
+                match finished.recv_timeout(INTERVAL) {
+                    Ok(result) => return result.map_err(args::to_py_err),
+                    Err(RecvTimeoutError::Timeout) => {
+                        let checked =
+                            Python::attach(|py| observer.report(py, Stage::Counting, seen, 0));
+                        if let Err(err) = checked {
+                            cancel.store(true, Ordering::Relaxed);
+                            let _ = finished.recv();
+                            return Err(err);
+                        }
+                    }
+                    Err(RecvTimeoutError::Disconnected) => {
+                        return Err(PyRuntimeError::new_err(
+                            "the counting thread stopped without a result",
+                        ))
+                    }
+                }
+            }
+        })
+    })?;
+    observer.report(py, Stage::Counting, seen + batch.len() as u64, 0)
+}

@@ -1,0 +1,256 @@
+"""Saving and loading tokenizers: tiktoken's rank file, bytebpe's metadata, atomic writes.
+
+A saved tokenizer is a directory of two files:
+
+* ``tokenizer.tiktoken``: the rank table in tiktoken's format, one line per token in rank order,
+  ``base64(token bytes) SPACE rank``. tiktoken's ``load_tiktoken_bpe`` reads it as it is.
+* ``bytebpe.json``: what a rank file cannot hold (spec §5.2 notes it loses them): the split
+  pattern, the special tokens, the vocabulary size, what trained the tokenizer, and the SHA-256 of
+  the rank file, so that two files that do not belong together are caught.
+
+Writes are atomic: everything is written into a temporary directory beside the target, flushed to
+disk, and then swapped into place in one step, so an interrupted or failed save leaves the previous
+tokenizer intact. Reads are strict and say where a file is damaged (``path:line: what``). The rank
+file is read here rather than with tiktoken's loader, which caches even local paths by name.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import ctypes
+import ctypes.util
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+FORMAT_NAME = "bytebpe-tokenizer"
+FORMAT_VERSION = 1
+RANKS_FILE = "tokenizer.tiktoken"
+METADATA_FILE = "bytebpe.json"
+MAX_RANK = 2**32 - 1
+
+
+class FormatError(ValueError):
+    """A tokenizer file that cannot be read; the message names the file and, where known, the line."""
+
+    def __init__(self, path: str | os.PathLike, problem: str, line: int | None = None) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.problem = problem
+        where = f"{path}:{line}" if line is not None else f"{path}"
+        super().__init__(f"{where}: {problem}")
+
+
+# -- the rank file -------------------------------------------------------------------------------
+
+
+def rank_file_bytes(ranks: Mapping[bytes, int]) -> bytes:
+    """The rank table in tiktoken's format, ordered by rank."""
+    ordered = sorted(ranks.items(), key=_by_rank)
+    lines = (f"{base64.b64encode(token).decode('ascii')} {rank}\n" for token, rank in ordered)
+    return "".join(lines).encode("ascii")
+
+
+def _by_rank(item: tuple[bytes, int]) -> int:
+    return item[1]
+
+
+def parse_rank_file(data: bytes, path: str | os.PathLike) -> dict[bytes, int]:
+    """Parse a .tiktoken rank file strictly (spec §5.2); FormatError names the file and line."""
+    ranks: dict[bytes, int] = {}
+    token_line: dict[bytes, int] = {}
+    rank_line: dict[int, int] = {}
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        line = raw.rstrip(b"\r")
+        if not line.strip():
+            continue
+        fields = line.split(b" ")
+        if len(fields) != 2:
+            raise FormatError(path, "expected 'base64-token rank' (two fields separated by one space)", number)
+        encoded, rank_text = fields
+        try:
+            token = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            raise FormatError(path, f"{encoded[:40]!r} is not valid base64", number) from None
+        if not token:
+            raise FormatError(path, "the token is empty", number)
+        if not rank_text.isdigit():
+            raise FormatError(path, f"the rank {rank_text[:20]!r} is not a non-negative integer", number)
+        rank = int(rank_text)
+        if rank > MAX_RANK:
+            raise FormatError(path, f"the rank {rank} is above {MAX_RANK}", number)
+        if token in token_line:
+            raise FormatError(path, f"token {token!r} appears again (first on line {token_line[token]})", number)
+        if rank in rank_line:
+            raise FormatError(path, f"rank {rank} appears again (first on line {rank_line[rank]})", number)
+        token_line[token] = rank_line[rank] = number
+        ranks[token] = rank
+    missing = [b for b in range(256) if bytes([b]) not in ranks]
+    if missing:
+        raise FormatError(
+            path,
+            f"{len(missing)} of the 256 single-byte tokens are missing, e.g. {bytes([missing[0]])!r}; "
+            "a rank table must hold every byte",
+        )
+    return ranks
+
+
+def read_rank_file(path: str | os.PathLike) -> dict[bytes, int]:
+    """Read and check a .tiktoken rank file."""
+    return parse_rank_file(Path(path).read_bytes(), path)
+
+
+# -- the metadata --------------------------------------------------------------------------------
+
+
+def metadata(
+    *,
+    pattern: str,
+    pattern_name: str | None,
+    special_tokens: Mapping[str, int],
+    n_vocab: int,
+    ranks_sha256: str,
+    trained_by: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The content of bytebpe.json (format version 1)."""
+    return {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "pattern": pattern,
+        "pattern_name": pattern_name,
+        "special_tokens": dict(sorted(special_tokens.items(), key=lambda item: item[1])),
+        "n_vocab": n_vocab,
+        "ranks_file": RANKS_FILE,
+        "ranks_sha256": ranks_sha256,
+        "trained_by": dict(trained_by) if trained_by is not None else None,
+    }
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The line of bytebpe.json on which ``key`` is written, for error messages."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if f'"{key}"' in line:
+            return number
+    return None
+
+
+def parse_metadata(text: str, path: str | os.PathLike) -> dict[str, Any]:
+    """Parse and check bytebpe.json; FormatError names the file, the line and the field."""
+    try:
+        meta = json.loads(text)
+    except json.JSONDecodeError as err:
+        problem = f"not valid JSON: {err.msg} (column {err.colno}); is the file truncated?"
+        raise FormatError(path, problem, err.lineno) from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
+        raise FormatError(path, f'not a bytebpe tokenizer description (no "format": "{FORMAT_NAME}")', 1)
+    version = meta.get("format_version")
+    if version != FORMAT_VERSION:
+        raise FormatError(
+            path,
+            f"format version {version!r} is not one this bytebpe reads (it reads version {FORMAT_VERSION}); "
+            "a newer bytebpe may have written it",
+            _line_of(text, "format_version"),
+        )
+    expected = {
+        "pattern": str,
+        "special_tokens": dict,
+        "n_vocab": int,
+        "ranks_file": str,
+        "ranks_sha256": str,
+    }
+    for key, kind in expected.items():
+        if not isinstance(meta.get(key), kind) or isinstance(meta.get(key), bool):
+            raise FormatError(path, f"field {key!r} must be a {kind.__name__}", _line_of(text, key) or 1)
+    for name, token_id in meta["special_tokens"].items():
+        if isinstance(token_id, bool) or not isinstance(token_id, int):
+            raise FormatError(path, f"special token {name!r} must have an int id", _line_of(text, name))
+    if meta.get("trained_by") is not None and not isinstance(meta["trained_by"], dict):
+        raise FormatError(path, "field 'trained_by' must be an object or null", _line_of(text, "trained_by"))
+    if Path(meta["ranks_file"]).name != meta["ranks_file"]:
+        problem = "field 'ranks_file' must name a file in the same directory"
+        raise FormatError(path, problem, _line_of(text, "ranks_file"))
+    return meta
+
+
+# -- atomic directories --------------------------------------------------------------------------
+
+
+def _fsync_file(path: Path, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _fsync_directory(path: Path) -> None:
+    with contextlib.suppress(OSError):  # not every platform can fsync a directory
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one atomic step (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def write_directory_atomically(
+    target: str | os.PathLike, files: Mapping[str, bytes], *, is_ours: Callable[[Path], bool]
+) -> Path:
+    """Replace directory ``target`` by one holding exactly ``files``, in one atomic step.
+
+    ``is_ours(target)`` says whether an existing directory may be replaced (it holds a previous
+    save); an existing non-empty directory that is not ours is never touched (FileExistsError).
+    """
+    target = Path(target)
+    if target.exists() and not target.is_dir():
+        raise FileExistsError(f"{target} exists and is not a directory")
+    if target.is_dir() and any(target.iterdir()) and not is_ours(target):
+        raise FileExistsError(
+            f"{target} is a non-empty directory that does not hold a saved tokenizer; refusing to replace it"
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex}"
+    staging.mkdir()
+    try:
+        for name, data in files.items():
+            _fsync_file(staging / name, data)
+        _fsync_directory(staging)
+        if not target.exists():
+            os.rename(staging, target)
+        elif _exchange(staging, target):
+            shutil.rmtree(staging)  # it now holds the previous version
+        else:
+            # Without an atomic exchange, move the old one aside first; if we are stopped
+            # between the two renames, the previous tokenizer is still whole, beside the target.
+            retired = target.parent / f".{target.name}.old-{uuid.uuid4().hex}"
+            os.rename(target, retired)
+            os.rename(staging, target)
+            shutil.rmtree(retired)
+        _fsync_directory(target.parent)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
