@@ -1,22 +1,193 @@
 //! Spec §4.1: split texts into pieces and count each distinct piece, on all cores.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use hashbrown::HashMap;
 use rayon::prelude::*;
 use rustc_hash::FxBuildHasher;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use crate::error::{Error, Result};
+use crate::packed::{pack, unpack, unpacked};
 use crate::pattern::Splitter;
-
-/// Distinct piece bytes and how often each occurred.
-pub type PieceCounts = HashMap<Box<[u8]>, u64, FxBuildHasher>;
-
-type BorrowedCounts<'t> = HashMap<&'t [u8], u64, FxBuildHasher>;
 
 /// How many pieces a worker counts between two looks at the cancel flag (well under a
 /// millisecond of work).
 const CANCEL_CHECK_PIECES: u32 = 4096;
+/// Texts longer than this are cut, where the pattern allows it, so that one long text keeps
+/// every core busy.
+const LONG_TEXT: usize = 1 << 20;
+/// How many chunks of work each thread gets: enough to balance uneven texts, few enough that
+/// each chunk's table is large and the tables are cheap to combine.
+const CHUNKS_PER_THREAD: usize = 4;
+
+/// Distinct pieces and how often each occurred: the only thing training needs of a corpus.
+///
+/// Pieces of up to seven bytes (most of them) are kept packed in a u64, their bytes and then
+/// their length, which hashes with one multiplication, compares in one instruction and needs no
+/// allocation; longer pieces are kept as boxed bytes.
+#[derive(Clone, Debug, Default)]
+pub struct PieceCounts {
+    short: HashMap<u64, u64, FxBuildHasher>,
+    long: HashMap<Box<[u8]>, u64, FxBuildHasher>,
+}
+
+/// A piece's bytes as [`PieceCounts::iter`] yields them.
+#[derive(Clone, Copy, Debug)]
+pub enum PieceBytes<'a> {
+    Short([u8; 8]),
+    Long(&'a [u8]),
+}
+
+impl AsRef<[u8]> for PieceBytes<'_> {
+    #[inline]
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            PieceBytes::Short(packed) => unpacked(packed),
+            PieceBytes::Long(bytes) => bytes,
+        }
+    }
+}
+
+impl PieceCounts {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The number of distinct pieces.
+    pub fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// How often `piece` occurred (0 if never).
+    pub fn get(&self, piece: &[u8]) -> u64 {
+        match pack(piece) {
+            Some(key) => self.short.get(&key).copied().unwrap_or(0),
+            None => self.long.get(piece).copied().unwrap_or(0),
+        }
+    }
+
+    /// Count `piece` `count` more times.
+    pub fn add(&mut self, piece: &[u8], count: u64) {
+        match pack(piece) {
+            Some(key) => *self.short.entry(key).or_insert(0) += count,
+            None => *self.long.entry_ref(piece).or_insert(0) += count,
+        }
+    }
+
+    /// Add every count of `other` to this table.
+    pub fn merge(&mut self, other: PieceCounts) {
+        let (mut short, mut long) = (other.short, other.long);
+        if short.len() > self.short.len() {
+            std::mem::swap(&mut short, &mut self.short);
+        }
+        if long.len() > self.long.len() {
+            std::mem::swap(&mut long, &mut self.long);
+        }
+        for (key, count) in short {
+            *self.short.entry(key).or_insert(0) += count;
+        }
+        for (piece, count) in long {
+            *self.long.entry(piece).or_insert(0) += count;
+        }
+    }
+
+    /// Every distinct piece with its count, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (PieceBytes<'_>, u64)> + '_ {
+        let short = self
+            .short
+            .iter()
+            .map(|(&key, &count)| (PieceBytes::Short(unpack(key)), count));
+        let long = self
+            .long
+            .iter()
+            .map(|(piece, &count)| (PieceBytes::Long(piece), count));
+        short.chain(long)
+    }
+}
+
+/// The counts of one batch while it is being counted: long pieces borrow from the texts.
+#[derive(Default)]
+struct BatchCounts<'t> {
+    short: HashMap<u64, u64, FxBuildHasher>,
+    long: HashMap<&'t [u8], u64, FxBuildHasher>,
+}
+
+/// A small direct-mapped table in front of the short-piece map. Piece frequencies are Zipfian:
+/// most occurrences are of a few thousand pieces, whose counts then stay in the CPU's nearest
+/// caches instead of costing a probe into a table of millions. An entry pushed out by another
+/// piece hands its count on to the map.
+struct FrontCache {
+    keys: Vec<u64>,
+    counts: Vec<u64>,
+}
+
+const FRONT_BITS: u32 = 12;
+
+impl FrontCache {
+    fn new() -> Self {
+        FrontCache {
+            keys: vec![0; 1 << FRONT_BITS],
+            counts: vec![0; 1 << FRONT_BITS],
+        }
+    }
+
+    /// Count the packed piece `key` (never 0: a packed piece holds its non-zero length).
+    #[inline]
+    fn add(&mut self, key: u64, map: &mut HashMap<u64, u64, FxBuildHasher>) {
+        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FRONT_BITS)) as usize;
+        if self.keys[slot] == key {
+            self.counts[slot] += 1;
+            return;
+        }
+        if self.counts[slot] > 0 {
+            *map.entry(self.keys[slot]).or_insert(0) += self.counts[slot];
+        }
+        self.keys[slot] = key;
+        self.counts[slot] = 1;
+    }
+
+    fn flush(self, map: &mut HashMap<u64, u64, FxBuildHasher>) {
+        for (key, count) in self.keys.into_iter().zip(self.counts) {
+            if count > 0 {
+                *map.entry(key).or_insert(0) += count;
+            }
+        }
+    }
+}
+
+impl<'t> BatchCounts<'t> {
+    fn with_capacity(pieces: usize) -> Self {
+        BatchCounts {
+            short: HashMap::with_capacity_and_hasher(pieces, FxBuildHasher),
+            long: HashMap::with_capacity_and_hasher(pieces / 4, FxBuildHasher),
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, piece: &'t [u8], front: &mut FrontCache) {
+        match pack(piece) {
+            Some(key) => front.add(key, &mut self.short),
+            None => *self.long.entry(piece).or_insert(0) += 1,
+        }
+    }
+
+    fn merge(mut self, mut other: BatchCounts<'t>) -> BatchCounts<'t> {
+        if other.short.len() + other.long.len() > self.short.len() + self.long.len() {
+            std::mem::swap(&mut self, &mut other);
+        }
+        for (key, count) in other.short {
+            *self.short.entry(key).or_insert(0) += count;
+        }
+        for (piece, count) in other.long {
+            *self.long.entry(piece).or_insert(0) += count;
+        }
+        self
+    }
+}
 
 /// Accumulates piece counts over batches of texts. Memory grows with the number of distinct
 /// pieces, not with the number of texts: each batch is counted with keys that borrow from the
@@ -48,33 +219,43 @@ impl<'s> PieceCounter<'s> {
         texts: &[S],
         cancel: &AtomicBool,
     ) -> Result<()> {
+        let parts = self.work_items(texts);
+        let chunk = parts
+            .len()
+            .div_ceil(rayon::current_num_threads() * CHUNKS_PER_THREAD)
+            .max(1);
         let splitter = self.splitter;
-        let batch: BorrowedCounts<'_> = texts
-            .par_iter()
-            .try_fold(BorrowedCounts::default, |mut local, text| {
-                let mut since_check = 0u32;
-                splitter.try_for_each_piece(text.as_ref(), |piece| {
-                    *local.entry(piece.as_bytes()).or_insert(0) += 1;
-                    since_check += 1;
-                    if since_check == CANCEL_CHECK_PIECES {
-                        since_check = 0;
-                        if cancel.load(Ordering::Relaxed) {
-                            return Err(Error::Interrupted);
-                        }
-                    }
-                    Ok(())
-                })?;
-                if cancel.load(Ordering::Relaxed) {
-                    return Err(Error::Interrupted);
-                }
-                Ok(local)
-            })
-            .try_reduce(BorrowedCounts::default, |a, b| Ok(merge_into_larger(a, b)))?;
-        for (piece, count) in batch {
-            *self.counts.entry_ref(piece).or_insert(0) += count;
+        let batch: BatchCounts<'_> = parts
+            .par_chunks(chunk)
+            .map(|chunk| count_chunk(splitter, chunk, cancel))
+            .try_reduce(BatchCounts::default, |a, b| Ok(a.merge(b)))?;
+        for (key, count) in batch.short {
+            *self.counts.short.entry(key).or_insert(0) += count;
+        }
+        for (piece, count) in batch.long {
+            *self.counts.long.entry_ref(piece).or_insert(0) += count;
         }
         self.texts_seen += texts.len() as u64;
         Ok(())
+    }
+
+    /// The texts as units of work: a long text is cut at the pattern's safe boundaries.
+    fn work_items<'t, S: AsRef<str>>(&self, texts: &'t [S]) -> Vec<&'t str> {
+        let mut parts = Vec::with_capacity(texts.len());
+        for text in texts {
+            let text = text.as_ref();
+            if text.len() <= LONG_TEXT {
+                parts.push(text);
+                continue;
+            }
+            let mut start = 0;
+            for cut in self.splitter.safe_cuts(text, LONG_TEXT) {
+                parts.push(&text[start..cut]);
+                start = cut;
+            }
+            parts.push(&text[start..]);
+        }
+        parts
     }
 
     pub fn texts_seen(&self) -> u64 {
@@ -86,12 +267,35 @@ impl<'s> PieceCounter<'s> {
     }
 }
 
-fn merge_into_larger<'t>(a: BorrowedCounts<'t>, b: BorrowedCounts<'t>) -> BorrowedCounts<'t> {
-    let (mut large, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-    for (piece, count) in small {
-        *large.entry(piece).or_insert(0) += count;
+/// Count the pieces of some texts on one thread, into a table whose keys borrow from them.
+fn count_chunk<'t>(
+    splitter: &Splitter,
+    texts: &[&'t str],
+    cancel: &AtomicBool,
+) -> Result<BatchCounts<'t>> {
+    let bytes: usize = texts.iter().map(|t| t.len()).sum();
+    // Distinct pieces grow far slower than bytes; this guess saves most of the rehashing.
+    let mut local = BatchCounts::with_capacity((bytes / 64).min(1 << 20));
+    let mut front = FrontCache::new();
+    let mut since_check = 0u32;
+    for text in texts {
+        splitter.try_for_each_piece(text, |piece| {
+            local.add(piece.as_bytes(), &mut front);
+            since_check += 1;
+            if since_check == CANCEL_CHECK_PIECES {
+                since_check = 0;
+                if cancel.load(Ordering::Relaxed) {
+                    return Err(Error::Interrupted);
+                }
+            }
+            Ok(())
+        })?;
     }
-    large
+    if cancel.load(Ordering::Relaxed) {
+        return Err(Error::Interrupted);
+    }
+    front.flush(&mut local.short);
+    Ok(local)
 }
 
 #[cfg(test)]
@@ -105,8 +309,56 @@ mod tests {
         counter.add_batch(&["hello world", "hello"]).unwrap();
         counter.add_batch(&[String::from(" world")]).unwrap();
         let counts = counter.into_counts();
-        assert_eq!(counts[b"hello".as_slice()], 2);
-        assert_eq!(counts[b" world".as_slice()], 2);
+        assert_eq!(counts.get(b"hello"), 2);
+        assert_eq!(counts.get(b" world"), 2);
         assert_eq!(counts.len(), 2);
+    }
+
+    #[test]
+    fn a_long_text_counts_the_same_cut_or_whole() {
+        let line = "Some words, and\n  indented code();\nmore text 12345 here\n";
+        let text = line.repeat(3 * LONG_TEXT / line.len());
+        let splitter = Splitter::new("gpt4").unwrap();
+        let mut counter = PieceCounter::new(&splitter);
+        counter.add_batch(&[text.as_str()]).unwrap();
+        let mut expected: HashMap<&[u8], u64> = HashMap::new();
+        splitter
+            .for_each_piece(&text, |p| *expected.entry(p.as_bytes()).or_insert(0) += 1)
+            .unwrap();
+        let counts = counter.into_counts();
+        assert_eq!(counts.len(), expected.len());
+        for (piece, count) in expected {
+            assert_eq!(counts.get(piece), count);
+        }
+    }
+
+    #[test]
+    fn short_and_long_pieces_round_trip() {
+        let mut counts = PieceCounts::new();
+        for piece in [
+            &b""[..],
+            b"a",
+            b"abcdefg",
+            b"abcdefgh",
+            b"\x00\x00",
+            b"\x00",
+        ] {
+            counts.add(piece, 3);
+        }
+        counts.add(b"a", 1);
+        let mut seen: Vec<(Vec<u8>, u64)> = counts
+            .iter()
+            .map(|(p, c)| (p.as_ref().to_vec(), c))
+            .collect();
+        seen.sort();
+        let expected: Vec<(Vec<u8>, u64)> = vec![
+            (b"".to_vec(), 3),
+            (b"\x00".to_vec(), 3),
+            (b"\x00\x00".to_vec(), 3),
+            (b"a".to_vec(), 4),
+            (b"abcdefg".to_vec(), 3),
+            (b"abcdefgh".to_vec(), 3),
+        ];
+        assert_eq!(seen, expected);
     }
 }

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
+use crate::packed::pack;
 use crate::pattern::Splitter;
 
 /// Pieces at least this long are merged with a heap; shorter ones with a linear scan, which is
@@ -19,11 +20,51 @@ const NO_LIMIT: u64 = u64::MAX;
 
 /// Encodes and decodes with a rank table (token bytes -> id), special tokens and a split pattern.
 pub struct Encoder {
-    ranks: FxHashMap<Box<[u8]>, u32>,
+    ranks: RankTable,
     tokens: FxHashMap<u32, Box<[u8]>>,
     specials: Vec<Special>,
     special_bytes: FxHashMap<u32, Box<[u8]>>,
     splitter: Arc<Splitter>,
+}
+
+/// Token bytes to rank. Most lookups (whole pieces, and pairs of parts while merging) are of a
+/// few bytes: tokens of up to seven bytes are keyed by their packed form (packed.rs), which
+/// hashes and compares in a few instructions, longer ones by their bytes. (A u128 key for up to
+/// fifteen bytes measured slower, and so did a small cache of recent pieces in front.)
+#[derive(Default)]
+struct RankTable {
+    short: FxHashMap<u64, u32>,
+    long: FxHashMap<Box<[u8]>, u32>,
+}
+
+impl RankTable {
+    #[inline]
+    fn get(&self, token: &[u8]) -> Option<u32> {
+        match pack(token) {
+            Some(key) => self.short.get(&key).copied(),
+            None => self.long.get(token).copied(),
+        }
+    }
+
+    /// Add a token; false if it was there already.
+    fn insert(&mut self, token: &[u8], rank: u32) -> bool {
+        match pack(token) {
+            Some(key) => self.short.insert(key, rank).is_none(),
+            None => self.long.insert(token.into(), rank).is_none(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    /// The rank of a part that merging produced: always a token, by construction (a single
+    /// byte, all of which the table holds, or a join that was looked up before it was made).
+    #[inline]
+    fn of_part(&self, part: &[u8]) -> u32 {
+        self.get(part)
+            .expect("every part of a merged piece is a token")
+    }
 }
 
 /// A special token: a string that stands for one id when encoding allows it (§6.5).
@@ -48,7 +89,7 @@ impl Encoder {
         pattern: &str,
     ) -> Result<Self> {
         let splitter = Splitter::cached(pattern)?;
-        let mut by_bytes: FxHashMap<Box<[u8]>, u32> = FxHashMap::default();
+        let mut by_bytes = RankTable::default();
         let mut tokens: FxHashMap<u32, Box<[u8]>> = FxHashMap::default();
         for (token, rank) in ranks {
             if token.is_empty() {
@@ -64,7 +105,7 @@ impl Encoder {
                 )));
             }
             let token: Box<[u8]> = token.into_boxed_slice();
-            if by_bytes.insert(token.clone(), rank).is_some() {
+            if !by_bytes.insert(&token, rank) {
                 return Err(Error::InvalidArgument(format!(
                     "token {} appears twice; tokens must be unique",
                     show_bytes(&token)
@@ -73,7 +114,7 @@ impl Encoder {
             tokens.insert(rank, token);
         }
         let missing: Vec<u8> = (0..=255u8)
-            .filter(|b| !by_bytes.contains_key([*b].as_slice()))
+            .filter(|b| by_bytes.get(&[*b]).is_none())
             .collect();
         if let Some(first) = missing.first() {
             return Err(Error::InvalidArgument(format!(
@@ -185,11 +226,18 @@ impl Encoder {
     }
 
     pub fn rank(&self, token: &[u8]) -> Option<u32> {
-        self.ranks.get(token).copied()
+        self.ranks.get(token)
     }
 
     pub fn token_bytes(&self, id: u32) -> Option<&[u8]> {
         self.tokens.get(&id).map(|b| &b[..])
+    }
+
+    /// The largest id, special tokens included.
+    pub fn max_id(&self) -> u32 {
+        let tokens = self.tokens.keys().copied().max().unwrap_or(0);
+        let specials = self.specials.iter().map(|s| s.id).max().unwrap_or(0);
+        tokens.max(specials)
     }
 
     pub fn len(&self) -> usize {
@@ -197,7 +245,7 @@ impl Encoder {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ranks.is_empty()
+        self.ranks.len() == 0
     }
 
     /// §6.4: split `text`, then encode each piece on its own.
@@ -226,12 +274,16 @@ impl Encoder {
     /// §6.1: a piece that is a token is that token; otherwise merge up from single bytes,
     /// always joining the adjacent pair with the lowest-ranked concatenation, leftmost on ties.
     pub fn encode_piece(&self, piece: &[u8], out: &mut Vec<u32>) {
-        if let Some(&rank) = self.ranks.get(piece) {
+        if let Some(rank) = self.ranks.get(piece) {
             out.push(rank);
             return;
         }
         let bounds = self.byte_pair_merge(piece, NO_LIMIT);
-        out.extend(bounds.windows(2).map(|w| self.ranks[&piece[w[0]..w[1]]]));
+        out.extend(
+            bounds
+                .windows(2)
+                .map(|w| self.ranks.of_part(&piece[w[0]..w[1]])),
+        );
     }
 
     /// §5.3: the merges the rank table implies, in rank order. A token of two or more bytes has
@@ -249,8 +301,8 @@ impl Encoder {
             .filter_map(
                 |(rank, token)| match self.byte_pair_merge(token, u64::from(rank))[..] {
                     [0, middle, end] => Some((
-                        self.ranks[&token[..middle]],
-                        self.ranks[&token[middle..end]],
+                        self.ranks.of_part(&token[..middle]),
+                        self.ranks.of_part(&token[middle..end]),
                     )),
                     _ => None,
                 },
@@ -272,33 +324,64 @@ impl Encoder {
         self.rank(token).filter(|&r| u64::from(r) < limit)
     }
 
-    /// The part boundaries after merging, by rescanning all adjacent pairs for each merge.
+    /// The part boundaries after merging, by rescanning all adjacent pairs for each merge. For
+    /// the short pieces this serves, the state lives on the stack.
     fn merge_by_scan(&self, piece: &[u8], limit: u64) -> Vec<usize> {
-        let mut bounds: Vec<usize> = (0..=piece.len()).collect();
+        let n = piece.len();
+        if n < HEAP_THRESHOLD {
+            let mut bounds = [0usize; HEAP_THRESHOLD + 1];
+            let mut rank_at = [0u32; HEAP_THRESHOLD];
+            let parts = self.scan(piece, limit, &mut bounds[..=n], &mut rank_at[..n]);
+            bounds[..=parts].to_vec()
+        } else {
+            let mut bounds = vec![0usize; n + 1];
+            let mut rank_at = vec![0u32; n];
+            let parts = self.scan(piece, limit, &mut bounds, &mut rank_at);
+            bounds.truncate(parts + 1);
+            bounds
+        }
+    }
+
+    /// The scan itself over caller-provided storage (`bounds`: n + 1 slots, `rank_at`: n);
+    /// returns the number of parts, whose boundaries are then `bounds[..=parts]`.
+    fn scan(&self, piece: &[u8], limit: u64, bounds: &mut [usize], rank_at: &mut [u32]) -> usize {
+        const NO_RANK: u32 = u32::MAX;
+        for (i, bound) in bounds.iter_mut().enumerate() {
+            *bound = i;
+        }
+        let mut parts = piece.len();
         // rank_at[i]: rank of the concatenation of parts i and i + 1, if it is a token.
-        let pair_rank = |bounds: &[usize], i: usize| -> Option<u32> {
-            (i + 2 < bounds.len())
-                .then(|| self.rank_below(&piece[bounds[i]..bounds[i + 2]], limit))
-                .flatten()
+        let pair_rank = |bounds: &[usize], parts: usize, i: usize| -> u32 {
+            if i + 1 >= parts {
+                return NO_RANK;
+            }
+            self.rank_below(&piece[bounds[i]..bounds[i + 2]], limit)
+                .unwrap_or(NO_RANK)
         };
-        let mut rank_at: Vec<Option<u32>> = (0..bounds.len() - 1)
-            .map(|i| pair_rank(&bounds, i))
-            .collect();
+        for (i, rank) in rank_at.iter_mut().enumerate().take(parts) {
+            *rank = pair_rank(bounds, parts, i);
+        }
         loop {
-            let best = rank_at
-                .iter()
-                .enumerate()
-                .filter_map(|(i, r)| r.map(|r| (r, i)))
-                .min();
-            let Some((_, i)) = best else { break };
-            bounds.remove(i + 1);
-            rank_at.remove(i + 1);
-            rank_at[i] = pair_rank(&bounds, i);
-            if i > 0 {
-                rank_at[i - 1] = pair_rank(&bounds, i - 1);
+            // The lowest rank, leftmost on ties (NO_RANK is above every real rank).
+            let (best, rank) =
+                rank_at[..parts]
+                    .iter()
+                    .enumerate()
+                    .fold(
+                        (0, NO_RANK),
+                        |best, (i, &r)| if r < best.1 { (i, r) } else { best },
+                    );
+            if rank == NO_RANK {
+                return parts;
+            }
+            bounds.copy_within(best + 2..=parts, best + 1);
+            rank_at.copy_within(best + 2..parts, best + 1);
+            parts -= 1;
+            rank_at[best] = pair_rank(bounds, parts, best);
+            if best > 0 {
+                rank_at[best - 1] = pair_rank(bounds, parts, best - 1);
             }
         }
-        bounds
     }
 
     /// The same result as [`Encoder::merge_by_scan`] in O(n log n): candidate pairs wait in a

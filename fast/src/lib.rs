@@ -7,6 +7,7 @@
 pub mod count;
 pub mod encode;
 pub mod error;
+mod packed;
 pub mod pattern;
 pub mod progress;
 pub mod threads;
@@ -18,7 +19,7 @@ mod unicode_data;
 #[cfg(feature = "python")]
 mod python;
 
-pub use count::{PieceCounter, PieceCounts};
+pub use count::{PieceBytes, PieceCounter, PieceCounts};
 pub use encode::Encoder;
 pub use error::{Error, Result};
 pub use pattern::Splitter;
@@ -37,10 +38,5 @@ pub fn train<S: AsRef<str> + Sync>(
     let mut counter = PieceCounter::new(&splitter);
     counter.add_batch(texts)?;
     let counts = counter.into_counts();
-    train_from_counts(
-        counts.iter().map(|(piece, &count)| (&piece[..], count)),
-        vocab_size,
-        min_frequency,
-        &mut Silent,
-    )
+    train_from_counts(counts.iter(), vocab_size, min_frequency, &mut Silent)
 }

@@ -23,8 +23,6 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use rustc_hash::FxHashMap;
-
 use crate::error::{Error, Result};
 use crate::progress::{Progress, Stage};
 
@@ -38,6 +36,8 @@ pub struct Merge {
 }
 
 const NONE: u32 = u32::MAX;
+/// How many positions ahead of the one being merged the loop asks the CPU to fetch.
+const PREFETCH_DISTANCE: usize = 16;
 /// How many pieces or symbols the preparation handles between two progress ticks.
 const TICK_EVERY: usize = 1 << 16;
 /// The symbol left behind at the right half of a merge.
@@ -45,8 +45,8 @@ const DEAD: u32 = u32::MAX;
 
 /// Learn up to `vocab_size - 256` merges from distinct pieces and their frequencies (§4).
 /// Stops early, without error, when no pair is left or the best count is below `min_frequency`.
-pub fn train_from_counts<'a>(
-    pieces: impl IntoIterator<Item = (&'a [u8], u64)>,
+pub fn train_from_counts<P: AsRef<[u8]>>(
+    pieces: impl IntoIterator<Item = (P, u64)>,
     vocab_size: u32,
     min_frequency: u64,
     progress: &mut dyn Progress,
@@ -59,7 +59,7 @@ pub fn train_from_counts<'a>(
     let wanted = (vocab_size - 256) as usize;
     let tick = |progress: &mut dyn Progress| progress.update(Stage::Merging, 0, wanted as u64);
     let mut arena = Arena::build(pieces, &mut || tick(progress))?;
-    let mut pairs = Pairs::count(&arena, &mut || tick(progress))?;
+    let mut pairs = Pairs::count(&mut arena, 256 + wanted, &mut || tick(progress))?;
     let mut heap: BinaryHeap<Candidate> = (0..pairs.len())
         .filter(|&id| pairs.count[id] > 0)
         .map(|id| pairs.candidate(id as u32))
@@ -86,8 +86,12 @@ pub fn train_from_counts<'a>(
             count: current,
         });
         let first_new_pair = pairs.len();
+        pairs.begin_merge();
         let positions = std::mem::take(&mut pairs.positions[top.id as usize]);
-        for &position in &positions {
+        for (k, &position) in positions.iter().enumerate() {
+            if let Some(&ahead) = positions.get(k + PREFETCH_DISTANCE) {
+                arena.prefetch(ahead);
+            }
             arena.merge_at(position, left, right, new_token, top.id, &mut pairs);
         }
         debug_assert_eq!(pairs.count[top.id as usize], 0);
@@ -105,37 +109,45 @@ pub fn train_from_counts<'a>(
     Ok(merges)
 }
 
-/// Every distinct piece of two or more bytes as a linked run of symbols.
+/// One symbol of a piece in the arena. The fields sit together because a merge reads all of
+/// them for a node and its neighbours, which are usually the next nodes in memory.
+#[derive(Clone, Copy)]
+struct Node {
+    symbol: u32,
+    prev: u32,
+    next: u32,
+    /// The id of the pair that starts here (NONE at a piece's last node), so that a merge can
+    /// take a neighbouring pair's count down without looking the pair up.
+    pair: u32,
+    word: u32,
+}
+
+/// Every distinct piece of two or more bytes as a linked run of nodes in one flat vector.
 struct Arena {
-    symbol: Vec<u32>,
-    prev: Vec<u32>,
-    next: Vec<u32>,
-    word: Vec<u32>,
+    nodes: Vec<Node>,
     frequency: Vec<u64>,
 }
 
 impl Arena {
     /// `tick` is called now and then so that a long build can report progress or be stopped.
-    fn build<'a>(
-        pieces: impl IntoIterator<Item = (&'a [u8], u64)>,
+    fn build<P: AsRef<[u8]>>(
+        pieces: impl IntoIterator<Item = (P, u64)>,
         tick: &mut dyn FnMut() -> Result<()>,
     ) -> Result<Self> {
         let mut arena = Arena {
-            symbol: Vec::new(),
-            prev: Vec::new(),
-            next: Vec::new(),
-            word: Vec::new(),
+            nodes: Vec::new(),
             frequency: Vec::new(),
         };
         for (n, (piece, frequency)) in pieces.into_iter().enumerate() {
             if n % TICK_EVERY == TICK_EVERY - 1 {
                 tick()?;
             }
+            let piece = piece.as_ref();
             // A piece of one byte holds no pair: it can never take part in a merge.
             if piece.len() < 2 || frequency == 0 {
                 continue;
             }
-            let base = arena.symbol.len();
+            let base = arena.nodes.len();
             if base + piece.len() >= NONE as usize {
                 return Err(Error::InvalidArgument(
                     "the corpus has more than 4 GiB of distinct piece bytes".into(),
@@ -145,17 +157,37 @@ impl Arena {
             arena.frequency.push(frequency);
             for (k, &byte) in piece.iter().enumerate() {
                 let index = (base + k) as u32;
-                arena.symbol.push(u32::from(byte));
-                arena.prev.push(if k == 0 { NONE } else { index - 1 });
-                arena.next.push(if k + 1 == piece.len() {
-                    NONE
-                } else {
-                    index + 1
+                arena.nodes.push(Node {
+                    symbol: u32::from(byte),
+                    prev: if k == 0 { NONE } else { index - 1 },
+                    next: if k + 1 == piece.len() {
+                        NONE
+                    } else {
+                        index + 1
+                    },
+                    pair: NONE,
+                    word,
                 });
-                arena.word.push(word);
             }
         }
         Ok(arena)
+    }
+
+    /// Ask the CPU to start loading node `position`: a merge visits nodes scattered over a large
+    /// arena, so without this nearly every visit waits for memory.
+    #[inline]
+    fn prefetch(&self, position: u32) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(node) = self.nodes.get(position as usize) {
+            // SAFETY: _mm_prefetch only hints the cache; it reads nothing and cannot fault, and
+            // the pointer comes from a reference into `nodes`, so it is valid anyway.
+            unsafe {
+                use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+                _mm_prefetch::<_MM_HINT_T0>((node as *const Node).cast::<i8>());
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = position;
     }
 
     /// Apply the merge of (left, right) into `new_token` at `position` if the pair is still
@@ -170,63 +202,86 @@ impl Arena {
         pairs: &mut Pairs,
     ) {
         let i = position as usize;
-        if self.symbol[i] != left {
+        let node = self.nodes[i];
+        if node.symbol != left || node.next == NONE {
             return;
         }
-        let j = self.next[i];
-        if j == NONE || self.symbol[j as usize] != right {
+        let j = node.next as usize;
+        let right_node = self.nodes[j];
+        if right_node.symbol != right {
             return;
         }
-        let frequency = self.frequency[self.word[i] as usize];
-        let before = self.prev[i];
-        if before != NONE {
-            let x = self.symbol[before as usize];
-            pairs.remove(x, left, frequency);
-            pairs.add(x, new_token, frequency, before);
+        let frequency = self.frequency[node.word as usize];
+        if node.prev != NONE {
+            let b = node.prev as usize;
+            let before = self.nodes[b];
+            pairs.count[before.pair as usize] -= frequency; // (x, left) is gone
+            let id = pairs.with_new_on_right(before.symbol, new_token);
+            pairs.add(id, frequency, node.prev);
+            self.nodes[b].pair = id;
         }
-        let after = self.next[j as usize];
+        let after = right_node.next;
+        let mut pair = NONE;
         if after != NONE {
-            let y = self.symbol[after as usize];
-            pairs.remove(right, y, frequency);
-            pairs.add(new_token, y, frequency, position);
-            self.prev[after as usize] = position;
+            pairs.count[right_node.pair as usize] -= frequency; // (right, y) is gone
+            pair = pairs.with_new_on_left(new_token, self.nodes[after as usize].symbol);
+            pairs.add(pair, frequency, position);
+            self.nodes[after as usize].prev = position;
         }
         pairs.count[merged_pair as usize] -= frequency;
-        self.symbol[i] = new_token;
-        self.symbol[j as usize] = DEAD;
-        self.next[i] = after;
+        self.nodes[j].symbol = DEAD;
+        let merged = &mut self.nodes[i];
+        merged.symbol = new_token;
+        merged.next = after;
+        merged.pair = pair;
     }
 }
 
 /// Dense pair ids with their counts and the positions where each was seen.
+///
+/// Pairs are only ever created in two ways: from two bytes, when counting starts (a 256 x 256
+/// table finds them), and during the merge that makes a token, as (x, token) or (token, y)
+/// (per-symbol slots stamped with that merge find them). So no pair is ever looked up by hash.
 struct Pairs {
-    ids: FxHashMap<u64, u32>,
     packed: Vec<u64>,
     count: Vec<u64>,
     positions: Vec<Vec<u32>>,
+    /// Slots for the pairs of the current merge's token, valid where the stamp matches.
+    stamp: u32,
+    with_x: Vec<(u32, u32)>,
+    with_y: Vec<(u32, u32)>,
 }
 
 impl Pairs {
-    fn count(arena: &Arena, tick: &mut dyn FnMut() -> Result<()>) -> Result<Self> {
+    fn count(
+        arena: &mut Arena,
+        symbols: usize,
+        tick: &mut dyn FnMut() -> Result<()>,
+    ) -> Result<Self> {
         let mut pairs = Pairs {
-            ids: FxHashMap::default(),
             packed: Vec::new(),
             count: Vec::new(),
             positions: Vec::new(),
+            stamp: 0,
+            with_x: vec![(0, NONE); symbols],
+            with_y: vec![(0, NONE); symbols],
         };
-        for (i, &next) in arena.next.iter().enumerate() {
+        let mut byte_pairs = vec![NONE; 256 * 256];
+        for i in 0..arena.nodes.len() {
             if i % TICK_EVERY == TICK_EVERY - 1 {
                 tick()?;
             }
-            if next != NONE {
-                let frequency = arena.frequency[arena.word[i] as usize];
-                pairs.add(
-                    arena.symbol[i],
-                    arena.symbol[next as usize],
-                    frequency,
-                    i as u32,
-                );
+            let node = arena.nodes[i];
+            if node.next == NONE {
+                continue;
             }
+            let (left, right) = (node.symbol, arena.nodes[node.next as usize].symbol);
+            let slot = &mut byte_pairs[(left as usize) * 256 + right as usize];
+            if *slot == NONE {
+                *slot = pairs.create(left, right);
+            }
+            pairs.add(*slot, arena.frequency[node.word as usize], i as u32);
+            arena.nodes[i].pair = *slot;
         }
         Ok(pairs)
     }
@@ -235,26 +290,50 @@ impl Pairs {
         self.packed.len()
     }
 
-    fn add(&mut self, left: u32, right: u32, frequency: u64, position: u32) {
-        let packed = pack(left, right);
-        let next_id = self.packed.len() as u32;
-        let id = *self.ids.entry(packed).or_insert(next_id) as usize;
-        if id == self.packed.len() {
-            self.packed.push(packed);
-            self.count.push(0);
-            self.positions.push(Vec::new());
-        }
-        self.count[id] += frequency;
-        let list = &mut self.positions[id];
-        if list.last() != Some(&position) {
-            list.push(position);
-        }
+    /// Start a merge: the slots of the previous one become stale.
+    fn begin_merge(&mut self) {
+        self.stamp += 1;
     }
 
-    fn remove(&mut self, left: u32, right: u32, frequency: u64) {
-        // Every pair removed here was counted when it appeared, so the id exists.
-        if let Some(&id) = self.ids.get(&pack(left, right)) {
-            self.count[id as usize] -= frequency;
+    fn create(&mut self, left: u32, right: u32) -> u32 {
+        self.packed.push(pack(left, right));
+        self.count.push(0);
+        self.positions.push(Vec::new());
+        (self.packed.len() - 1) as u32
+    }
+
+    /// The id of (x, token), `token` being the current merge's new token.
+    fn with_new_on_right(&mut self, x: u32, token: u32) -> u32 {
+        let (stamp, id) = self.with_x[x as usize];
+        if stamp == self.stamp {
+            return id;
+        }
+        // (token, token) may be reached from either side: both sides share one slot.
+        let id = if x == token {
+            self.with_new_on_left(token, token)
+        } else {
+            self.create(x, token)
+        };
+        self.with_x[x as usize] = (self.stamp, id);
+        id
+    }
+
+    /// The id of (token, y), `token` being the current merge's new token.
+    fn with_new_on_left(&mut self, token: u32, y: u32) -> u32 {
+        let (stamp, id) = self.with_y[y as usize];
+        if stamp == self.stamp {
+            return id;
+        }
+        let id = self.create(token, y);
+        self.with_y[y as usize] = (self.stamp, id);
+        id
+    }
+
+    fn add(&mut self, id: u32, frequency: u64, position: u32) {
+        self.count[id as usize] += frequency;
+        let list = &mut self.positions[id as usize];
+        if list.last() != Some(&position) {
+            list.push(position);
         }
     }
 

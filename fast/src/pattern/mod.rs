@@ -1,5 +1,7 @@
 //! Split patterns (spec §2): the named ones, the grammar, and the compiled splitter.
 
+mod classes;
+mod handwritten;
 pub mod named;
 mod render;
 mod splitter;

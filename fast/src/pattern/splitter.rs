@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use fancy_regex::{Regex, RegexBuilder};
 
+use super::handwritten::{is_safe_cut, Named};
 use super::{named, render, syntax};
 use crate::error::{Error, Result};
 
@@ -15,12 +16,34 @@ const BACKTRACK_LIMIT: usize = 100_000_000;
 
 pub struct Splitter {
     source: String,
-    regex: Regex,
+    engine: Engine,
+}
+
+enum Engine {
+    /// A named pattern's hand-written splitter (handwritten.rs).
+    Named(Named),
+    /// Any other pattern: the rendered regex, run by fancy-regex (which hands everything without
+    /// lookarounds or possessive parts to the regex crate's automata).
+    Regex(Regex),
 }
 
 impl Splitter {
-    /// Compile `pattern`, a name from the named patterns or a regex of spec §2.2.
+    /// Compile `pattern`, a name from the named patterns or a regex of spec §2.2. A named
+    /// pattern (or a regex equal to one) gets its hand-written splitter.
     pub fn new(pattern: &str) -> Result<Self> {
+        let source = named::resolve(pattern);
+        match Named::for_regex(source) {
+            Some(named) => Ok(Splitter {
+                source: source.to_owned(),
+                engine: Engine::Named(named),
+            }),
+            None => Self::with_regex_engine(source),
+        }
+    }
+
+    /// Compile `pattern` for the regex engine, even when a hand-written splitter exists (the
+    /// tests compare the two).
+    pub fn with_regex_engine(pattern: &str) -> Result<Self> {
         let source = named::resolve(pattern);
         let tree = syntax::parse(source).map_err(Error::InvalidPattern)?;
         let regex = RegexBuilder::new(&render(&tree))
@@ -31,8 +54,35 @@ impl Splitter {
             .map_err(|err| Error::InvalidPattern(format!("invalid split pattern: {err}")))?;
         Ok(Splitter {
             source: source.to_owned(),
-            regex,
+            engine: Engine::Regex(regex),
         })
+    }
+
+    /// True for a named pattern's hand-written splitter.
+    pub fn is_handwritten(&self) -> bool {
+        matches!(self.engine, Engine::Named(_))
+    }
+
+    /// Byte offsets at which `text` can be cut so that splitting the parts on their own gives the
+    /// pieces of the whole, about `chunk` bytes apart; empty when this pattern has no such
+    /// boundaries (a custom pattern may look anywhere).
+    pub fn safe_cuts(&self, text: &str, chunk: usize) -> Vec<usize> {
+        if !self.is_handwritten() {
+            return Vec::new();
+        }
+        let bytes = text.as_bytes();
+        let mut cuts = Vec::new();
+        let mut target = chunk;
+        while target < bytes.len() {
+            match (target..bytes.len()).find(|&at| is_safe_cut(bytes, at)) {
+                Some(at) => {
+                    cuts.push(at);
+                    target = at + chunk;
+                }
+                None => break,
+            }
+        }
+        cuts
     }
 
     /// A shared compiled splitter for `pattern`, compiled once per process.
@@ -75,27 +125,12 @@ impl Splitter {
     pub fn try_for_each_piece<'t>(
         &self,
         text: &'t str,
-        mut on_piece: impl FnMut(&'t str) -> Result<()>,
+        on_piece: impl FnMut(&'t str) -> Result<()>,
     ) -> Result<()> {
-        let mut pos = 0;
-        while pos <= text.len() {
-            let found = self
-                .regex
-                .find_from_pos(text, pos)
-                .map_err(|err| Error::Matching(format!("splitting a text failed: {err}")))?;
-            let Some(found) = found else { break };
-            if found.end() > found.start() {
-                on_piece(found.as_str())?;
-                pos = found.end();
-            } else {
-                pos = found.start()
-                    + text[found.start()..]
-                        .chars()
-                        .next()
-                        .map_or(1, char::len_utf8);
-            }
+        match &self.engine {
+            Engine::Named(named) => named.for_each_piece(text, on_piece),
+            Engine::Regex(regex) => regex_pieces(regex, text, on_piece),
         }
-        Ok(())
     }
 
     /// The pieces of `text` as a vector.
@@ -104,6 +139,32 @@ impl Splitter {
         self.for_each_piece(text, |piece| pieces.push(piece))?;
         Ok(pieces)
     }
+}
+
+/// The loop of spec §2.4 over the regex engine's matches.
+fn regex_pieces<'t>(
+    regex: &Regex,
+    text: &'t str,
+    mut on_piece: impl FnMut(&'t str) -> Result<()>,
+) -> Result<()> {
+    let mut pos = 0;
+    while pos <= text.len() {
+        let found = regex
+            .find_from_pos(text, pos)
+            .map_err(|err| Error::Matching(format!("splitting a text failed: {err}")))?;
+        let Some(found) = found else { break };
+        if found.end() > found.start() {
+            on_piece(found.as_str())?;
+            pos = found.end();
+        } else {
+            pos = found.start()
+                + text[found.start()..]
+                    .chars()
+                    .next()
+                    .map_or(1, char::len_utf8);
+        }
+    }
+    Ok(())
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyInt, PyList};
 
 use super::args;
 use crate::encode::Encoder;
@@ -12,6 +12,31 @@ use crate::threads::with_threads;
 #[pyclass(name = "Encoder", module = "bytebpe._fast", frozen, subclass)]
 pub struct PyEncoder {
     inner: Arc<Encoder>,
+    /// One Python int per id below [`INT_CACHE`]: a list of ids is then built by reference, not
+    /// by allocating an int object per token (Python caches only the ints below 257), which
+    /// otherwise costs about as much as encoding itself.
+    ints: Vec<Py<PyAny>>,
+}
+
+const INT_CACHE: u32 = 1 << 18;
+
+impl PyEncoder {
+    /// A Python list of the ids, built from the cached ints where there is one.
+    fn list<'py>(&self, py: Python<'py>, ids: &[u32]) -> PyResult<Bound<'py, PyList>> {
+        let items = ids.iter().map(|&id| match self.ints.get(id as usize) {
+            Some(int) => int.bind(py).clone(),
+            None => PyInt::new(py, id).into_any(),
+        });
+        PyList::new(py, items)
+    }
+
+    fn lists<'py>(&self, py: Python<'py>, batch: &[Vec<u32>]) -> PyResult<Bound<'py, PyList>> {
+        let lists = batch
+            .iter()
+            .map(|ids| self.list(py, ids))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, lists)
+    }
 }
 
 #[pymethods]
@@ -33,8 +58,12 @@ impl PyEncoder {
         let encoder = py
             .detach(|| Encoder::with_specials(table, specials, &pattern))
             .map_err(args::to_py_err)?;
+        let ints = (0..=encoder.max_id().min(INT_CACHE - 1))
+            .map(|id| PyInt::new(py, id).into_any().unbind())
+            .collect();
         Ok(PyEncoder {
             inner: Arc::new(encoder),
+            ints,
         })
     }
 
@@ -51,59 +80,71 @@ impl PyEncoder {
     }
 
     /// Encode `text` with special-token strings as plain text (spec §6.4).
-    fn encode_ordinary(&self, py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Vec<u32>> {
+    fn encode_ordinary<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
         let text = args::text(text, "text")?;
         let inner = &self.inner;
-        py.detach(|| inner.encode_ordinary(&text))
-            .map_err(args::to_py_err)
+        let ids = py
+            .detach(|| inner.encode_ordinary(&text))
+            .map_err(args::to_py_err)?;
+        self.list(py, &ids)
     }
 
     #[pyo3(signature = (texts, num_threads = None))]
-    fn encode_ordinary_batch(
+    fn encode_ordinary_batch<'py>(
         &self,
-        py: Python<'_>,
-        texts: &Bound<'_, PyAny>,
-        num_threads: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Vec<Vec<u32>>> {
+        py: Python<'py>,
+        texts: &Bound<'py, PyAny>,
+        num_threads: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyList>> {
         let texts = args::texts(texts)?;
         let threads = args::threads(num_threads)?;
         let inner = &self.inner;
-        py.detach(|| with_threads(threads, || inner.encode_ordinary_batch(&texts)))
+        let batch = py
+            .detach(|| with_threads(threads, || inner.encode_ordinary_batch(&texts)))
             .and_then(|result| result)
-            .map_err(args::to_py_err)
+            .map_err(args::to_py_err)?;
+        self.lists(py, &batch)
     }
 
     /// Encode `text`, recognising the special tokens in `allowed_special` (spec §6.5).
-    fn encode(
+    fn encode<'py>(
         &self,
-        py: Python<'_>,
-        text: &Bound<'_, PyAny>,
-        allowed_special: &Bound<'_, PyAny>,
-    ) -> PyResult<Vec<u32>> {
+        py: Python<'py>,
+        text: &Bound<'py, PyAny>,
+        allowed_special: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
         let text = args::text(text, "text")?;
         let allowed = args::allowed_special(allowed_special)?;
         let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
         let inner = &self.inner;
-        py.detach(|| inner.encode(&text, &allowed))
-            .map_err(args::to_py_err)
+        let ids = py
+            .detach(|| inner.encode(&text, &allowed))
+            .map_err(args::to_py_err)?;
+        self.list(py, &ids)
     }
 
     #[pyo3(signature = (texts, allowed_special, num_threads = None))]
-    fn encode_batch(
+    fn encode_batch<'py>(
         &self,
-        py: Python<'_>,
-        texts: &Bound<'_, PyAny>,
-        allowed_special: &Bound<'_, PyAny>,
-        num_threads: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Vec<Vec<u32>>> {
+        py: Python<'py>,
+        texts: &Bound<'py, PyAny>,
+        allowed_special: &Bound<'py, PyAny>,
+        num_threads: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyList>> {
         let texts = args::texts(texts)?;
         let allowed = args::allowed_special(allowed_special)?;
         let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
         let threads = args::threads(num_threads)?;
         let inner = &self.inner;
-        py.detach(|| with_threads(threads, || inner.encode_batch(&texts, &allowed)))
+        let batch = py
+            .detach(|| with_threads(threads, || inner.encode_batch(&texts, &allowed)))
             .and_then(|result| result)
-            .map_err(args::to_py_err)
+            .map_err(args::to_py_err)?;
+        self.lists(py, &batch)
     }
 
     /// The concatenated bytes of the tokens (spec §7); KeyError for an unknown id.

@@ -47,14 +47,8 @@ pub fn train(
         count_batch(py, &mut counter, &batch, &mut observer)?;
     }
     let counts = counter.into_counts();
-    let result = py.detach(|| {
-        train_from_counts(
-            counts.iter().map(|(piece, &count)| (&piece[..], count)),
-            vocab_size,
-            min_frequency,
-            &mut observer,
-        )
-    });
+    let result =
+        py.detach(|| train_from_counts(counts.iter(), vocab_size, min_frequency, &mut observer));
     py.detach(move || drop(counts));
     match result {
         Ok(merges) => Ok(merges
