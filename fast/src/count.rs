@@ -95,6 +95,30 @@ impl PieceCounts {
         }
     }
 
+    /// The total length of the distinct pieces, in bytes.
+    pub fn total_bytes(&self) -> usize {
+        let short: usize = self
+            .short
+            .keys()
+            .map(|&key| usize::from(unpack(key)[7]))
+            .sum();
+        short + self.long.keys().map(|piece| piece.len()).sum::<usize>()
+    }
+
+    /// Every distinct piece with its count, consuming the table as it goes (long pieces are
+    /// freed one by one), so that what is built from it need not sit beside all of it.
+    pub fn drain(self) -> impl Iterator<Item = (OwnedPiece, u64)> {
+        let short = self
+            .short
+            .into_iter()
+            .map(|(key, count)| (OwnedPiece::Short(unpack(key)), count));
+        let long = self
+            .long
+            .into_iter()
+            .map(|(piece, count)| (OwnedPiece::Long(piece), count));
+        short.chain(long)
+    }
+
     /// Every distinct piece with its count, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = (PieceBytes<'_>, u64)> + '_ {
         let short = self
@@ -106,6 +130,22 @@ impl PieceCounts {
             .iter()
             .map(|(piece, &count)| (PieceBytes::Long(piece), count));
         short.chain(long)
+    }
+}
+
+/// A piece's bytes as [`PieceCounts::drain`] yields them.
+pub enum OwnedPiece {
+    Short([u8; 8]),
+    Long(Box<[u8]>),
+}
+
+impl AsRef<[u8]> for OwnedPiece {
+    #[inline]
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            OwnedPiece::Short(packed) => unpacked(packed),
+            OwnedPiece::Long(bytes) => bytes,
+        }
     }
 }
 

@@ -316,7 +316,7 @@ impl Encoder {
         if piece.len() < HEAP_THRESHOLD {
             self.merge_by_scan(piece, limit)
         } else {
-            self.merge_by_heap(piece, limit)
+            self.merge_by_buckets(piece, limit)
         }
     }
 
@@ -384,45 +384,88 @@ impl Encoder {
         }
     }
 
-    /// The same result as [`Encoder::merge_by_scan`] in O(n log n): candidate pairs wait in a
-    /// min-heap of (rank, start); an entry is stale unless its two parts are still adjacent.
-    fn merge_by_heap(&self, piece: &[u8], limit: u64) -> Vec<usize> {
+    /// The same result as [`Encoder::merge_by_scan`] for long pieces, in time close to linear.
+    ///
+    /// Candidate pairs wait in one bucket per rank; the smallest rank with a non-empty bucket is
+    /// served next, its candidates from left to right, which is the order the scan would take
+    /// them. A join can only create pairs that contain the new part, so their concatenations are
+    /// longer than the token just made and never of the same rank. If one has a lower rank
+    /// (possible in a hand-written table, never in a trained one), the scan would take it next:
+    /// so the rest of the current bucket goes back, and the lower bucket is served first. A
+    /// candidate is stale unless its two parts are still adjacent.
+    fn merge_by_buckets(&self, piece: &[u8], limit: u64) -> Vec<usize> {
         let n = piece.len();
+        // A piece much longer than the vocabulary pays for a bucket per rank up front and then
+        // finds buckets by index; a shorter one finds them by hash.
+        if n as u64 >= 8 * (u64::from(self.max_id()) + 1) {
+            let buckets = DenseBuckets(vec![Vec::new(); self.max_id() as usize + 1]);
+            self.join_by_buckets(piece, limit, buckets)
+        } else {
+            self.join_by_buckets(piece, limit, SparseBuckets::default())
+        }
+    }
+
+    fn join_by_buckets<B: Buckets>(&self, piece: &[u8], limit: u64, mut buckets: B) -> Vec<usize> {
+        let n = piece.len() as u32;
         // Parts are linked by their start offsets; `next[n]` is the end sentinel.
-        let mut next: Vec<usize> = (1..=n + 1).collect();
-        let mut prev: Vec<usize> = (0..=n).map(|i| i.wrapping_sub(1)).collect();
-        let mut alive = vec![true; n + 1];
-        let mut heap = BinaryHeap::new();
-        let push = |heap: &mut BinaryHeap<_>, start: usize, end: usize| {
-            if let Some(rank) = self.rank_below(&piece[start..end], limit) {
-                heap.push(Reverse((rank, start, end)));
+        let mut next: Vec<u32> = (1..=n + 1).collect();
+        let mut prev: Vec<u32> = (0..=n).map(|i| i.wrapping_sub(1)).collect();
+        let mut alive = vec![true; n as usize + 1];
+        let mut ranks: BinaryHeap<Reverse<u32>> = BinaryHeap::new();
+        let add = |buckets: &mut B, ranks: &mut BinaryHeap<Reverse<u32>>, start: u32, end: u32| {
+            let rank = self.rank_below(&piece[start as usize..end as usize], limit)?;
+            if buckets.push(rank, (start, end)) {
+                ranks.push(Reverse(rank));
             }
+            Some(rank)
         };
         for start in 0..n.saturating_sub(1) {
-            push(&mut heap, start, start + 2);
+            add(&mut buckets, &mut ranks, start, start + 2);
         }
-        while let Some(Reverse((_, start, end))) = heap.pop() {
-            let middle = next[start];
-            if !alive[start] || middle >= n || next[middle] != end {
+        while let Some(Reverse(rank)) = ranks.pop() {
+            let mut bucket = buckets.take(rank);
+            if bucket.is_empty() {
                 continue;
             }
-            alive[middle] = false;
-            next[start] = end;
-            prev[end] = start;
-            if start > 0 {
-                push(&mut heap, prev[start], end);
-            }
-            if end < n {
-                push(&mut heap, start, next[end]);
+            bucket.sort_unstable();
+            let mut k = 0;
+            while k < bucket.len() {
+                let (start, end) = bucket[k];
+                k += 1;
+                let middle = next[start as usize];
+                if !alive[start as usize] || middle >= n || next[middle as usize] != end {
+                    continue;
+                }
+                alive[middle as usize] = false;
+                next[start as usize] = end;
+                prev[end as usize] = start;
+                let mut lower = false;
+                if start > 0 {
+                    let left = prev[start as usize];
+                    lower |= add(&mut buckets, &mut ranks, left, end).is_some_and(|r| r < rank);
+                }
+                if end < n {
+                    let after = next[end as usize];
+                    lower |= add(&mut buckets, &mut ranks, start, after).is_some_and(|r| r < rank);
+                }
+                if lower && k < bucket.len() {
+                    // Serve the lower rank first; what is left of this bucket waits its turn.
+                    for &candidate in &bucket[k..] {
+                        if buckets.push(rank, candidate) {
+                            ranks.push(Reverse(rank));
+                        }
+                    }
+                    break;
+                }
             }
         }
         let mut bounds = Vec::new();
         let mut at = 0;
         while at < n {
-            bounds.push(at);
-            at = next[at];
+            bounds.push(at as usize);
+            at = next[at as usize];
         }
-        bounds.push(n);
+        bounds.push(n as usize);
         bounds
     }
 
@@ -438,6 +481,47 @@ impl Encoder {
             out.extend_from_slice(token);
         }
         Ok(out)
+    }
+}
+
+/// The candidate pairs of [`Encoder::join_by_buckets`], one bucket per rank.
+trait Buckets {
+    /// Add a candidate; true if its bucket was empty (so the rank must be queued).
+    fn push(&mut self, rank: u32, candidate: (u32, u32)) -> bool;
+    /// Take a rank's whole bucket.
+    fn take(&mut self, rank: u32) -> Vec<(u32, u32)>;
+}
+
+/// Buckets found by index: for pieces much longer than the vocabulary.
+struct DenseBuckets(Vec<Vec<(u32, u32)>>);
+
+impl Buckets for DenseBuckets {
+    #[inline]
+    fn push(&mut self, rank: u32, candidate: (u32, u32)) -> bool {
+        let bucket = &mut self.0[rank as usize];
+        bucket.push(candidate);
+        bucket.len() == 1
+    }
+
+    fn take(&mut self, rank: u32) -> Vec<(u32, u32)> {
+        std::mem::take(&mut self.0[rank as usize])
+    }
+}
+
+/// Buckets found by hash.
+#[derive(Default)]
+struct SparseBuckets(FxHashMap<u32, Vec<(u32, u32)>>);
+
+impl Buckets for SparseBuckets {
+    #[inline]
+    fn push(&mut self, rank: u32, candidate: (u32, u32)) -> bool {
+        let bucket = self.0.entry(rank).or_default();
+        bucket.push(candidate);
+        bucket.len() == 1
+    }
+
+    fn take(&mut self, rank: u32) -> Vec<(u32, u32)> {
+        self.0.remove(&rank).unwrap_or_default()
     }
 }
 
@@ -483,7 +567,7 @@ mod tests {
     }
 
     #[test]
-    fn heap_and_scan_agree_on_long_pieces() {
+    fn buckets_and_scan_agree_on_long_pieces() {
         let mut ranks = byte_ranks();
         ranks.extend([
             (b"aa".to_vec(), 256),
@@ -492,15 +576,52 @@ mod tests {
             (b"aaaa".to_vec(), 259),
         ]);
         let encoder = Encoder::new(ranks, "gpt4").unwrap();
-        for len in 1..200 {
+        for len in (1..200).chain([2100, 5000]) {
             let piece: Vec<u8> = (0..len)
                 .map(|i| if i % 7 == 3 { b'b' } else { b'a' })
                 .collect();
             for limit in [NO_LIMIT, 258] {
                 assert_eq!(
                     encoder.merge_by_scan(&piece, limit),
-                    encoder.merge_by_heap(&piece, limit),
+                    encoder.merge_by_buckets(&piece, limit),
                     "{len}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn buckets_and_scan_agree_when_a_join_makes_a_lower_rank() {
+        // Hand-written ranks where joining creates a pair of lower rank than the one just
+        // joined (a trained table never does this): xy=256 then zxy=257... and yz=300 first.
+        let mut ranks = byte_ranks();
+        ranks.extend([
+            (b"ab".to_vec(), 300),
+            (b"cab".to_vec(), 256),
+            (b"abd".to_vec(), 257),
+            (b"cabd".to_vec(), 258),
+            (b"dc".to_vec(), 400),
+            (b"bd".to_vec(), 500),
+        ]);
+        let encoder = Encoder::new(ranks, "gpt4").unwrap();
+        let mut rng = 12345u64;
+        // Up to 300 bytes the buckets are found by hash; 5000 and more exceed eight times the
+        // vocabulary, which puts them in a vector.
+        for len in (2..300).chain([5000, 9000]) {
+            let piece: Vec<u8> = (0..len)
+                .map(|_| {
+                    rng ^= rng << 13;
+                    rng ^= rng >> 7;
+                    rng ^= rng << 17;
+                    b"abcd"[(rng % 4) as usize]
+                })
+                .collect();
+            for limit in [NO_LIMIT, 301] {
+                assert_eq!(
+                    encoder.merge_by_scan(&piece, limit),
+                    encoder.merge_by_buckets(&piece, limit),
+                    "{:?}",
+                    String::from_utf8_lossy(&piece)
                 );
             }
         }

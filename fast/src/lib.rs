@@ -19,12 +19,12 @@ mod unicode_data;
 #[cfg(feature = "python")]
 mod python;
 
-pub use count::{PieceBytes, PieceCounter, PieceCounts};
+pub use count::{OwnedPiece, PieceBytes, PieceCounter, PieceCounts};
 pub use encode::Encoder;
 pub use error::{Error, Result};
 pub use pattern::Splitter;
 pub use progress::{Progress, Silent, Stage};
-pub use train::{train_from_counts, Merge};
+pub use train::{train_from_counts, train_from_piece_counts, Merge};
 
 /// Train on texts in one call (§4): split and count, then merge. The Python module streams
 /// texts in batches instead; this is the convenience for Rust callers and tests.
@@ -37,6 +37,10 @@ pub fn train<S: AsRef<str> + Sync>(
     let splitter = Splitter::new(pattern)?;
     let mut counter = PieceCounter::new(&splitter);
     counter.add_batch(texts)?;
-    let counts = counter.into_counts();
-    train_from_counts(counts.iter(), vocab_size, min_frequency, &mut Silent)
+    train_from_piece_counts(
+        counter.into_counts(),
+        vocab_size,
+        min_frequency,
+        &mut Silent,
+    )
 }

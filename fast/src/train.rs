@@ -23,6 +23,7 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
+use crate::count::PieceCounts;
 use crate::error::{Error, Result};
 use crate::progress::{Progress, Stage};
 
@@ -43,10 +44,34 @@ const TICK_EVERY: usize = 1 << 16;
 /// The symbol left behind at the right half of a merge.
 const DEAD: u32 = u32::MAX;
 
+/// [`train_from_counts`] that consumes the table of piece counts, so that the table's memory is
+/// given back while the merge loop's own structures are built: at scale the two are the largest
+/// things training holds, and they need never be held together.
+pub fn train_from_piece_counts(
+    counts: PieceCounts,
+    vocab_size: u32,
+    min_frequency: u64,
+    progress: &mut dyn Progress,
+) -> Result<Vec<Merge>> {
+    let total = counts.total_bytes();
+    train_with_capacity(counts.drain(), total, vocab_size, min_frequency, progress)
+}
+
 /// Learn up to `vocab_size - 256` merges from distinct pieces and their frequencies (§4).
 /// Stops early, without error, when no pair is left or the best count is below `min_frequency`.
 pub fn train_from_counts<P: AsRef<[u8]>>(
     pieces: impl IntoIterator<Item = (P, u64)>,
+    vocab_size: u32,
+    min_frequency: u64,
+    progress: &mut dyn Progress,
+) -> Result<Vec<Merge>> {
+    train_with_capacity(pieces, 0, vocab_size, min_frequency, progress)
+}
+
+/// `capacity`: the total length of the pieces, if known, to size the arena exactly.
+fn train_with_capacity<P: AsRef<[u8]>>(
+    pieces: impl IntoIterator<Item = (P, u64)>,
+    capacity: usize,
     vocab_size: u32,
     min_frequency: u64,
     progress: &mut dyn Progress,
@@ -58,7 +83,7 @@ pub fn train_from_counts<P: AsRef<[u8]>>(
     }
     let wanted = (vocab_size - 256) as usize;
     let tick = |progress: &mut dyn Progress| progress.update(Stage::Merging, 0, wanted as u64);
-    let mut arena = Arena::build(pieces, &mut || tick(progress))?;
+    let mut arena = Arena::build(pieces, capacity, &mut || tick(progress))?;
     let mut pairs = Pairs::count(&mut arena, 256 + wanted, &mut || tick(progress))?;
     let mut heap: BinaryHeap<Candidate> = (0..pairs.len())
         .filter(|&id| pairs.count[id] > 0)
@@ -132,10 +157,11 @@ impl Arena {
     /// `tick` is called now and then so that a long build can report progress or be stopped.
     fn build<P: AsRef<[u8]>>(
         pieces: impl IntoIterator<Item = (P, u64)>,
+        capacity: usize,
         tick: &mut dyn FnMut() -> Result<()>,
     ) -> Result<Self> {
         let mut arena = Arena {
-            nodes: Vec::new(),
+            nodes: Vec::with_capacity(capacity),
             frequency: Vec::new(),
         };
         for (n, (piece, frequency)) in pieces.into_iter().enumerate() {
@@ -177,17 +203,7 @@ impl Arena {
     /// arena, so without this nearly every visit waits for memory.
     #[inline]
     fn prefetch(&self, position: u32) {
-        #[cfg(target_arch = "x86_64")]
-        if let Some(node) = self.nodes.get(position as usize) {
-            // SAFETY: _mm_prefetch only hints the cache; it reads nothing and cannot fault, and
-            // the pointer comes from a reference into `nodes`, so it is valid anyway.
-            unsafe {
-                use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-                _mm_prefetch::<_MM_HINT_T0>((node as *const Node).cast::<i8>());
-            }
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = position;
+        prefetch_slot(&self.nodes, position as usize);
     }
 
     /// Apply the merge of (left, right) into `new_token` at `position` if the pair is still
@@ -237,6 +253,22 @@ impl Arena {
     }
 }
 
+/// Hint the CPU to bring `slice[index]` into cache (nothing if the index is out of range).
+#[inline]
+fn prefetch_slot<T>(slice: &[T], index: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(slot) = slice.get(index) {
+        // SAFETY: _mm_prefetch only hints the cache; it reads nothing and cannot fault, and the
+        // pointer comes from a reference into the slice, so it is valid anyway.
+        unsafe {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            _mm_prefetch::<_MM_HINT_T0>((slot as *const T).cast::<i8>());
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (slice, index);
+}
+
 /// Dense pair ids with their counts and the positions where each was seen.
 ///
 /// Pairs are only ever created in two ways: from two bytes, when counting starts (a 256 x 256
@@ -282,6 +314,10 @@ impl Pairs {
             }
             pairs.add(*slot, arena.frequency[node.word as usize], i as u32);
             arena.nodes[i].pair = *slot;
+        }
+        // The lists only shrink from here (new occurrences go to new pairs): drop the slack.
+        for list in &mut pairs.positions {
+            list.shrink_to_fit();
         }
         Ok(pairs)
     }

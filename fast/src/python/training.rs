@@ -14,7 +14,7 @@ use super::progress::{PythonProgress, INTERVAL};
 use crate::count::PieceCounter;
 use crate::pattern::Splitter;
 use crate::progress::Stage;
-use crate::train::train_from_counts;
+use crate::train::train_from_piece_counts;
 
 /// Texts are pulled in batches of about this many bytes; memory for texts stays bounded
 /// whatever the corpus size, and a batch is counted in well under a second.
@@ -39,17 +39,13 @@ pub fn train(
     let iter = args::texts_iter(texts)?;
     let mut observer = PythonProgress::new(progress.filter(|p| !p.is_none(py)));
     let mut counter = PieceCounter::new(&splitter);
-    loop {
-        let batch = next_batch(&iter, counter.texts_seen())?;
-        if batch.is_empty() {
-            break;
-        }
-        count_batch(py, &mut counter, &batch, &mut observer)?;
+    let mut batch = next_batch(&iter, 0)?;
+    while !batch.is_empty() {
+        batch = count_batch(py, &mut counter, &batch, &mut observer, &iter)?;
     }
     let counts = counter.into_counts();
     let result =
-        py.detach(|| train_from_counts(counts.iter(), vocab_size, min_frequency, &mut observer));
-    py.detach(move || drop(counts));
+        py.detach(|| train_from_piece_counts(counts, vocab_size, min_frequency, &mut observer));
     match result {
         Ok(merges) => Ok(merges
             .into_iter()
@@ -74,44 +70,57 @@ fn next_batch(iter: &Bound<'_, PyIterator>, seen: u64) -> PyResult<Vec<PyBackedS
     Ok(batch)
 }
 
-/// Count one batch with the GIL released while this thread wakes every [`INTERVAL`] to run
-/// signal handlers and report progress. If that raises (Ctrl-C), the workers are told to stop,
-/// and they do within a few thousand pieces; the running table keeps only whole batches.
+/// Count one batch on worker threads while this thread, holding the GIL, pulls the next batch
+/// from the iterable (so reading and counting overlap); then wait for the workers with the GIL
+/// released, waking every [`INTERVAL`] to run signal handlers and report progress. If anything
+/// raises (Ctrl-C, a bad text, the iterable itself), the workers are told to stop, and they do
+/// within a few thousand pieces; the running table keeps only whole batches.
 fn count_batch(
     py: Python<'_>,
     counter: &mut PieceCounter<'_>,
     batch: &[PyBackedStr],
     observer: &mut PythonProgress,
-) -> PyResult<()> {
+    iter: &Bound<'_, PyIterator>,
+) -> PyResult<Vec<PyBackedStr>> {
     let cancel = AtomicBool::new(false);
     let seen = counter.texts_seen();
-    py.detach(|| {
-        std::thread::scope(|scope| {
-            let (done, finished) = mpsc::channel();
-            let cancel = &cancel;
-            scope.spawn(move || {
-                let _ = done.send(counter.add_batch_cancellable(batch, cancel));
-            });
-            loop {
-                match finished.recv_timeout(INTERVAL) {
-                    Ok(result) => return result.map_err(args::to_py_err),
-                    Err(RecvTimeoutError::Timeout) => {
-                        let checked =
-                            Python::attach(|py| observer.report(py, Stage::Counting, seen, 0));
-                        if let Err(err) = checked {
-                            cancel.store(true, Ordering::Relaxed);
-                            let _ = finished.recv();
-                            return Err(err);
-                        }
-                    }
-                    Err(RecvTimeoutError::Disconnected) => {
-                        return Err(PyRuntimeError::new_err(
-                            "the counting thread stopped without a result",
-                        ))
+    let counted = seen + batch.len() as u64;
+    std::thread::scope(|scope| {
+        let (done, finished) = mpsc::channel();
+        let cancel = &cancel;
+        scope.spawn(move || {
+            let _ = done.send(counter.add_batch_cancellable(batch, cancel));
+        });
+        let next = match next_batch(iter, counted) {
+            Ok(next) => next,
+            Err(err) => {
+                cancel.store(true, Ordering::Relaxed);
+                py.detach(move || {
+                    let _ = finished.recv();
+                });
+                return Err(err);
+            }
+        };
+        let waiting = &mut *observer;
+        py.detach(move || loop {
+            match finished.recv_timeout(INTERVAL) {
+                Ok(result) => return result.map_err(args::to_py_err),
+                Err(RecvTimeoutError::Timeout) => {
+                    let checked = Python::attach(|py| waiting.report(py, Stage::Counting, seen, 0));
+                    if let Err(err) = checked {
+                        cancel.store(true, Ordering::Relaxed);
+                        let _ = finished.recv();
+                        return Err(err);
                     }
                 }
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(PyRuntimeError::new_err(
+                        "the counting thread stopped without a result",
+                    ))
+                }
             }
-        })
-    })?;
-    observer.report(py, Stage::Counting, seen + batch.len() as u64, 0)
+        })?;
+        observer.report(py, Stage::Counting, counted, 0)?;
+        Ok(next)
+    })
 }
