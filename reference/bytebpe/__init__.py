@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import importlib
-from importlib import metadata
 from types import ModuleType
 
 from bytebpe.corpus import Corpus
@@ -33,10 +32,18 @@ __all__ = [
     "implementation",
 ]
 
-try:
-    __version__: str = metadata.version("bytebpe")
-except metadata.PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> str:
+    # __version__ is looked up on first use: importlib.metadata would double the import time.
+    if name == "__version__":
+        from importlib import metadata
+
+        try:
+            return metadata.version("bytebpe")
+        except metadata.PackageNotFoundError:  # a source tree that was never installed
+            return "0+unknown"
+    raise AttributeError(f"module 'bytebpe' has no attribute {name!r}")
+
 
 IMPLEMENTATIONS: tuple[str, ...] = ("reference", "fast")
 

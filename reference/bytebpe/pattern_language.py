@@ -20,10 +20,9 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
-
-from bytebpe import _unicode_data
 
 MAX_SCALAR = 0x10FFFF
 SURROGATES = (0xD800, 0xDFFF)
@@ -66,11 +65,25 @@ def contains(ranges: Ranges, cp: int) -> bool:
 
 def fold_closure(ranges: Ranges) -> Ranges:
     """Add every code point that simple case folding makes equal to a member (spec §2.3)."""
-    extra = [(cp, cp) for orbit in _unicode_data.CASE_ORBITS if any(contains(ranges, m) for m in orbit) for cp in orbit]
+    orbits = unicode_tables().case_orbits
+    extra = [(cp, cp) for orbit in orbits if any(contains(ranges, m) for m in orbit) for cp in orbit]
     return normalize(list(ranges) + extra) if extra else ranges
 
 
-def _category_sets() -> dict[str, Ranges]:
+class UnicodeTables(NamedTuple):
+    """The sets of spec §2.3, built from the pinned table the first time a pattern needs them."""
+
+    categories: dict[str, Ranges]
+    white_space: Ranges
+    case_orbits: tuple[tuple[int, ...], ...]
+
+
+@lru_cache(maxsize=1)
+def unicode_tables() -> UnicodeTables:
+    # Imported here: loading and expanding the table is most of what importing bytebpe would
+    # otherwise cost, and a program that never compiles a pattern in Python never needs it.
+    from bytebpe import _unicode_data
+
     by_category: dict[str, list] = {}
     for first, last, category in _unicode_data.GENERAL_CATEGORY:
         by_category.setdefault(category, []).append((first, last))
@@ -81,7 +94,7 @@ def _category_sets() -> dict[str, Ranges]:
             run for name, runs in sets.items() if name[0] == group and len(name) == 2 for run in runs
         )
     sets["LC"] = normalize(sets["Lu"] + sets["Ll"] + sets["Lt"])
-    return sets
+    return UnicodeTables(sets, normalize(_unicode_data.WHITE_SPACE), _unicode_data.CASE_ORBITS)
 
 
 CATEGORY_ALIASES = {
@@ -96,9 +109,6 @@ CATEGORY_ALIASES = {
     "Line_Separator": "Zl", "Paragraph_Separator": "Zp", "Other": "C", "Control": "Cc",
     "Format": "Cf", "Surrogate": "Cs", "Private_Use": "Co", "Unassigned": "Cn",
 }  # fmt: skip
-CATEGORIES = _category_sets()
-WHITE_SPACE = normalize(_unicode_data.WHITE_SPACE)
-DIGITS = CATEGORIES["Nd"]
 ALL = normalize([(0, MAX_SCALAR)])
 NOT_NEWLINE = complement(normalize([(0x0A, 0x0A)]))
 
@@ -315,10 +325,10 @@ class _Parser:
             base = self.property_set()
         elif ch in ("s", "S"):
             self.pos += 1
-            base = WHITE_SPACE
+            base = unicode_tables().white_space
         elif ch in ("d", "D"):
             self.pos += 1
-            base = DIGITS
+            base = unicode_tables().categories["Nd"]
         else:
             return None
         if flags["i"]:
@@ -335,13 +345,14 @@ class _Parser:
         else:
             name = self.take()
         name = CATEGORY_ALIASES.get(name, name)
-        if name not in CATEGORIES:
+        categories = unicode_tables().categories
+        if name not in categories:
             raise self.fail(
                 f"unknown Unicode property {name!r}: the spec pins General_Category only "
                 "(L, Lu, Ll, Lt, Lm, Lo, LC, M, Mn, Mc, Me, N, Nd, Nl, No, P.., S.., Z.., C.. or their long names)",
                 start,
             )
-        return CATEGORIES[name]
+        return categories[name]
 
     def escaped_char(self, start: int) -> int:
         ch = self.take()
