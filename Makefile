@@ -58,9 +58,17 @@ vectors: build
 unicode: setup
 	$(BIN)/python spec/unicode/generate_code.py
 
-bench: build
-	@test -n "$(CORPUS)" || { echo "usage: make bench CORPUS=path/to/corpus.txt (see ../shared/corpora/make-corpora)"; exit 2; }
-	$(BIN)/python bench/train_vs_rustbpe.py $(CORPUS)
+# The peers' benchmark of issue #4 (bench/run.py): training, encoding, memory and thread scaling;
+# the report goes to stdout and to bench/results/. RUNS (default 3) runs per tool, median reported;
+# BENCH_ARGS passes more options (python bench/run.py --help). The build is made from the recipe so
+# that a missing CORPUS is reported before anything is built.
+RUNS ?= 3
+BENCH_ARGS ?=
+bench:
+	@test -n "$(CORPUS)" || { echo "usage: make bench CORPUS=path/to/corpus.txt [RUNS=3] [BENCH_ARGS='--vocab-size 32768 --threads 1,2'] (see ../shared/corpora/make-corpora)"; exit 2; }
+	@$(MAKE) --no-print-directory build
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	$(BIN)/python bench/run.py "$(CORPUS)" --runs $(RUNS) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(STAMPS) target site reference/bytebpe/_fast*.so

@@ -1,7 +1,9 @@
 //! Spec §5-§7: rank tables, encoding by tiktoken's rule, and decoding.
 
+use std::cell::RefCell;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use memchr::memmem::Finder;
@@ -20,6 +22,8 @@ const NO_LIMIT: u64 = u64::MAX;
 
 /// Encodes and decodes with a rank table (token bytes -> id), special tokens and a split pattern.
 pub struct Encoder {
+    /// Tells encoders apart in the thread-local cache of merged pieces.
+    identity: u64,
     ranks: RankTable,
     tokens: FxHashMap<u32, Box<[u8]>>,
     specials: Vec<Special>,
@@ -29,8 +33,8 @@ pub struct Encoder {
 
 /// Token bytes to rank. Most lookups (whole pieces, and pairs of parts while merging) are of a
 /// few bytes: tokens of up to seven bytes are keyed by their packed form (packed.rs), which
-/// hashes and compares in a few instructions, longer ones by their bytes. (A u128 key for up to
-/// fifteen bytes measured slower, and so did a small cache of recent pieces in front.)
+/// hashes and compares in a few instructions, longer ones by their bytes. (u128 keys for up to
+/// fifteen bytes measured no faster, and a small cache of recent pieces in front was slower.)
 #[derive(Default)]
 struct RankTable {
     short: FxHashMap<u64, u32>,
@@ -64,6 +68,49 @@ impl RankTable {
     fn of_part(&self, part: &[u8]) -> u32 {
         self.get(part)
             .expect("every part of a merged piece is a token")
+    }
+}
+
+/// How many merged pieces each thread remembers, and the longest piece it remembers.
+const MERGED_CACHE_SIZE: usize = 1 << 16;
+const MERGED_CACHE_MAX_PIECE: usize = 64;
+
+thread_local! {
+    static MERGED: RefCell<MergedCache> = RefCell::new(MergedCache::default());
+}
+
+/// The encodings of pieces that needed merging, per thread (no locks in parallel batches), for
+/// one encoder at a time. When full it starts afresh: cheaper than tracking recency, and the
+/// frequent pieces come straight back.
+#[derive(Default)]
+struct MergedCache {
+    identity: u64,
+    ids: FxHashMap<Box<[u8]>, Box<[u32]>>,
+}
+
+impl MergedCache {
+    /// Append the remembered encoding of `piece` (for encoder `identity`) to `out`; false if
+    /// there is none.
+    fn extend(&mut self, identity: u64, piece: &[u8], out: &mut Vec<u32>) -> bool {
+        if self.identity != identity {
+            self.ids.clear();
+            self.identity = identity;
+            return false;
+        }
+        match self.ids.get(piece) {
+            Some(ids) => {
+                out.extend_from_slice(ids);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn put(&mut self, piece: &[u8], ids: &[u32]) {
+        if self.ids.len() >= MERGED_CACHE_SIZE {
+            self.ids.clear();
+        }
+        self.ids.insert(piece.into(), ids.into());
     }
 }
 
@@ -153,7 +200,9 @@ impl Encoder {
                 id,
             });
         }
+        static NEXT_IDENTITY: AtomicU64 = AtomicU64::new(1);
         Ok(Encoder {
+            identity: NEXT_IDENTITY.fetch_add(1, Ordering::Relaxed),
             ranks: by_bytes,
             tokens,
             specials: special_list,
@@ -278,12 +327,21 @@ impl Encoder {
             out.push(rank);
             return;
         }
+        // Pieces that are not tokens (identifiers in code, rare words) recur: remember them.
+        let cacheable = piece.len() <= MERGED_CACHE_MAX_PIECE;
+        if cacheable && MERGED.with(|cache| cache.borrow_mut().extend(self.identity, piece, out)) {
+            return;
+        }
+        let start = out.len();
         let bounds = self.byte_pair_merge(piece, NO_LIMIT);
         out.extend(
             bounds
                 .windows(2)
                 .map(|w| self.ranks.of_part(&piece[w[0]..w[1]])),
         );
+        if cacheable {
+            MERGED.with(|cache| cache.borrow_mut().put(piece, &out[start..]));
+        }
     }
 
     /// §5.3: the merges the rank table implies, in rank order. A token of two or more bytes has
