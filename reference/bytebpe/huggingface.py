@@ -1,0 +1,537 @@
+"""Export a bytebpe model to Hugging Face ``tokenizers`` and ``transformers`` with identical ids.
+
+A bytebpe model is a rank table (token bytes -> id), a split pattern and optional special tokens
+(str -> id). This module writes the ``tokenizer.json`` that makes Hugging Face's BPE give, for
+every text, the ids of spec §6 (tiktoken's rule), special tokens included as in tiktoken's
+``encode(text, allowed_special="all")``: Hugging Face always recognises added special tokens.
+
+    import bytebpe
+    from bytebpe.huggingface import save_huggingface, to_huggingface
+
+    tok = bytebpe.Tokenizer.train(texts, 32768)
+    hf = to_huggingface(tok.mergeable_ranks, tok.pattern)
+    hf.encode("hello world").ids == tok.encode_ordinary("hello world")  # True
+    save_huggingface("my-tokenizer", tok.mergeable_ranks, tok.pattern, {"<|endoftext|>": 32768})
+
+How each part of the tokenizer.json reproduces the spec:
+
+* **Token strings.** Hugging Face's vocabulary holds strings, not bytes; every token's bytes are
+  written with GPT-2's byte-to-character map (:func:`bytes_to_unicode`), and the ByteLevel
+  pre-tokenizer (``use_regex: false``, so that it only maps bytes) and decoder apply the same map.
+* **Splitting.** The pattern is not handed to Oniguruma (Hugging Face's regex engine) as written:
+  Oniguruma reads Ruby syntax, where ``\\p{N}{1,3}+`` (cl100k) means ``(?:\\p{N}{1,3})+``, ``{2}?``
+  is not lazy, ``^`` and ``$`` always match at line breaks, ``\\Z`` also before a final newline, and
+  ``(?s)`` is an error. :func:`oniguruma_pattern` renders the pattern from bytebpe's own parse
+  (spec §2.2-§2.3) with explicit code point ranges, so that Oniguruma's splits are the spec's on
+  every Unicode version the engine may carry. The Split pre-tokenizer keeps the matches and drops
+  the text between them (spec §2.4.3), see :func:`tokenizer_json`.
+* **Merging.** See the comment above :func:`_merges`.
+* **Special tokens.** Each is an added token and also an entry of the model's vocabulary: Hugging
+  Face gives an added token that is not in the vocabulary the next free id, whatever id the file
+  names, so only a vocabulary entry keeps ids that do not follow the ranks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bytebpe import pattern_language, reference
+from bytebpe.patterns import resolve_pattern
+
+if TYPE_CHECKING:
+    import tokenizers
+
+__all__ = [
+    "CONFIG_FILE",
+    "TOKENIZER_FILE",
+    "bytes_to_unicode",
+    "oniguruma_pattern",
+    "save_huggingface",
+    "to_huggingface",
+    "tokenizer_json",
+]
+
+TOKENIZER_FILE = "tokenizer.json"
+CONFIG_FILE = "tokenizer_config.json"
+
+# Files that define a tokenizer in a Hugging Face directory. A new export replaces all of them:
+# a stale special_tokens_map.json or added_tokens.json from an earlier tokenizer would make
+# transformers add tokens (with new ids) that this model does not have.
+_TOKENIZER_FILES = frozenset(
+    {
+        TOKENIZER_FILE,
+        CONFIG_FILE,
+        "special_tokens_map.json",
+        "added_tokens.json",
+        "vocab.json",
+        "merges.txt",
+        "vocab.txt",
+        "tokenizer.model",
+    }
+)
+
+# Conventional names, most specific first: a special token with one of these strings fills that
+# role in tokenizer_config.json. No role is guessed beyond these (a model that wants
+# <|endoftext|> as its BOS too can set it after loading).
+_ROLES = {
+    "bos_token": ("<|bos|>", "<|begin_of_text|>", "<|startoftext|>", "<s>"),
+    "eos_token": ("<|eos|>", "<|endoftext|>", "<|end_of_text|>", "</s>"),
+    "pad_token": ("<|pad|>", "<|padding|>", "<pad>"),
+}
+
+# ignore_merges (the whole-piece lookup of spec §6.1) exists from tokenizers 0.19.1 on.
+_MIN_TOKENIZERS = (0, 19, 1)
+
+
+def bytes_to_unicode() -> dict[int, str]:
+    """GPT-2's map from the 256 byte values to printable characters, as Hugging Face uses it.
+
+    The bytes ``!``..``~``, ``¡``..``¬`` and ``®``..``ÿ`` stand for themselves; the other 68
+    (controls, space, DEL, the C1 range, NBSP and SHY), in byte order, become U+0100, U+0101, ...
+    So space is ``Ġ`` (U+0120) and newline ``Ċ`` (U+010A).
+    """
+    printable = {*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1), *range(ord("®"), ord("ÿ") + 1)}
+    mapping: dict[int, str] = {}
+    shifted = 0
+    for byte in range(256):
+        if byte in printable:
+            mapping[byte] = chr(byte)
+        else:
+            mapping[byte] = chr(0x100 + shifted)
+            shifted += 1
+    return mapping
+
+
+_BYTE_CHARS = bytes_to_unicode()
+_ALPHABET = frozenset(_BYTE_CHARS.values())
+_BYTE_OF_CHAR = {char: byte for byte, char in _BYTE_CHARS.items()}
+
+
+def _token_string(token: bytes) -> str:
+    # latin-1 gives each byte the character of the same value; translate then maps those
+    # characters (ordinals 0..255) to GPT-2's, all in C.
+    return token.decode("latin-1").translate(_BYTE_CHARS)
+
+
+# ---------------------------------------------------------------------------------------------
+# The split pattern, rendered for Oniguruma.
+
+
+def _char(cp: int) -> str:
+    # Everything but ASCII letters and digits is escaped, so that no character can mean
+    # something in Ruby's syntax (&& in a class, for one) that it does not mean in the spec's.
+    char = chr(cp)
+    return char if char.isascii() and char.isalnum() else f"\\x{{{cp:x}}}"
+
+
+def _render_set(ranges: pattern_language.Ranges) -> str:
+    if not ranges:
+        return "(?:(?!)[\\x{0}-\\x{10ffff}])"  # matches nothing, yet can be repeated
+    if len(ranges) == 1 and ranges[0][0] == ranges[0][1]:
+        return _char(ranges[0][0])
+    return "[" + "".join(_char(lo) if lo == hi else f"{_char(lo)}-{_char(hi)}" for lo, hi in ranges) + "]"
+
+
+_GROUP_OPENERS = {
+    "plain": "(?:",
+    "atomic": "(?>",
+    "ahead": "(?=",
+    "not_ahead": "(?!",
+    "behind": "(?<=",
+    "not_behind": "(?<!",
+}
+# In Oniguruma's (Ruby) syntax ^ and $ always work at line boundaries, which is exactly the spec's
+# multi-line ^ and $ (§2.2 rule 3, without \r). \z is the end of the text; Ruby's \Z is not.
+_ASSERTIONS = {"text_start": r"\A", "text_end": r"\z", "line_start": "^", "line_end": "$"}
+
+
+def _render(node: tuple, in_lookbehind: bool = False) -> str:
+    kind = node[0]
+    if kind == "set":
+        return _render_set(node[1])
+    if kind == "seq":
+        return "".join(
+            f"(?:{_render(item, in_lookbehind)})" if item[0] == "alt" else _render(item, in_lookbehind)
+            for item in node[1]
+        )
+    if kind == "alt":
+        return "|".join(_render(branch, in_lookbehind) for branch in node[1])
+    if kind == "group":
+        group_kind = node[1]
+        if in_lookbehind and group_kind in ("ahead", "not_ahead"):
+            raise ValueError("Oniguruma (Hugging Face's regex engine) rejects a lookahead inside a lookbehind")
+        behind = in_lookbehind or group_kind in ("behind", "not_behind")
+        return _GROUP_OPENERS[group_kind] + _render(node[2], behind) + ")"
+    if kind == "assert":
+        if in_lookbehind and node[1] == "text_end":
+            raise ValueError(
+                "Oniguruma (Hugging Face's regex engine) rejects an end-of-text anchor inside a lookbehind"
+            )
+        return _ASSERTIONS[node[1]]
+    _, inner, low, high, mode = node
+    body = _render(inner, in_lookbehind)
+    if inner[0] not in ("set", "group"):
+        body = f"(?:{body})"
+    if low == high:
+        # Ruby reads x{n}? as (?:x{n})?, not as a lazy x{n}; a lazy fixed count is just x{n}.
+        return f"(?>{body}{{{low}}})" if mode == "possessive" else f"{body}{{{low}}}"
+    bounds = {(0, None): "*", (1, None): "+", (0, 1): "?"}.get((low, high))
+    if bounds is None:
+        bounds = f"{{{low},{'' if high is None else high}}}"
+    if mode == "lazy":
+        return f"{body}{bounds}?"
+    # A possessive quantifier is by definition an atomic group around the greedy one; Ruby reads
+    # x{1,3}+ as (?:x{1,3})+, so every possessive form is written as the atomic group.
+    return f"(?>{body}{bounds})" if mode == "possessive" else body + bounds
+
+
+def oniguruma_pattern(pattern: str) -> str:
+    """``pattern`` (a name from bytebpe.PATTERNS or a regex of spec §2.2) as an Oniguruma regex.
+
+    The result matches what the spec's pattern matches on every text, with no construct left
+    whose meaning depends on Oniguruma's syntax options or Unicode tables: sets are explicit
+    code point ranges from the pinned Unicode 16.0.0 table (case-insensitivity already folded
+    in), possessive quantifiers are atomic groups. Raises ValueError for a pattern outside the
+    language, and for the two constructs Oniguruma cannot run inside a lookbehind (a lookahead
+    and ``\\z``/``$`` as end of text).
+    """
+    return _render(pattern_language.parse(resolve_pattern(pattern)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Merges.
+#
+# Why Hugging Face's BPE with these merges gives the ids of spec §6 (tiktoken's rule), for every
+# piece and every rank table, hand-written ones included:
+#
+# 1. Whole pieces. With ignore_merges, a piece whose (mapped) string is in the vocabulary is that
+#    one token, as in §6.1. Tokens that no split reaches (b"bbb" without b"bb") have no merge
+#    and come only this way, in both.
+# 2. The same candidates. Both start from single bytes, and a part is always a token. Hugging
+#    Face can join two adjacent parts when the pair is a merge; we list EVERY split (L, R) of
+#    every token with both halves in the vocabulary, so a pair is a merge exactly when L + R is
+#    a token, which is when tiktoken can join it. Listing only one split per token (the training
+#    merge, or §5.3's) is not enough for hand-written tables: with bc=256, ab=257, abc=258 the
+#    piece "xabc" reaches (a, bc), which is not abc's §5.3 merge (ab, c).
+# 3. The same choice. Hugging Face joins the pair whose merge comes first in the list, the
+#    leftmost on ties. The list is ordered by the rank of L + R first, so its first candidate has
+#    the lowest-ranked concatenation, as tiktoken's. Candidates with the same concatenation T
+#    come in the order (rank L, rank R) of their splits, not by position; this never changes
+#    the choice, because in any state tiktoken reaches, all candidates that concatenate to T are
+#    the same split. Proof: a candidate (L, R) covers a stretch of bytes equal to T, and no part
+#    has ever crossed the ends of that stretch (parts only grow, and L and R lie inside it).
+#    Inside the stretch, every join so far was the lowest-ranked (then leftmost) candidate of the
+#    stretch at its time, since the stretch's candidates are among the piece's. So the stretch
+#    went through the first steps of §6.2 applied to the bytes of T alone, and [L, R] is a state
+#    of that one deterministic run with two parts. A run loses one part per step, so it has at
+#    most one state with two parts: every stretch that is a candidate for T holds the same
+#    (L, R). Hugging Face then falls back to the leftmost, as tiktoken does. By induction over
+#    the steps, both go through the same states and stop together (no candidate left).
+# 4. Hugging Face's lazy queue cannot take a stale entry for a live one: an entry is skipped
+#    unless the pair now at its position still forms the same token, and once either part of a
+#    pair has grown (a part only grows, by absorbing its right neighbour), the pair at that
+#    position forms a longer string, so a different token or none.
+#
+# The order among splits of one token is therefore free; (rank L, rank R) makes it deterministic.
+
+
+def _merges(ranks: Mapping[bytes, int]) -> list[str]:
+    merges: list[str] = []
+    for token, _rank in sorted(ranks.items(), key=lambda item: item[1]):
+        splits = sorted(
+            (ranks[token[:cut]], ranks[token[cut:]], cut)
+            for cut in range(1, len(token))
+            if token[:cut] in ranks and token[cut:] in ranks
+        )
+        # The "left right" string form: token strings never hold a space (byte 0x20 is Ġ), and
+        # every tokenizers release and third-party reader understands it.
+        merges.extend(f"{_token_string(token[:cut])} {_token_string(token[cut:])}" for _, _, cut in splits)
+    return merges
+
+
+# ---------------------------------------------------------------------------------------------
+# tokenizer.json
+
+
+def _check_special_tokens(special_tokens: object, ranks: Mapping[bytes, int]) -> dict[str, int]:
+    if special_tokens is None:
+        return {}
+    if not isinstance(special_tokens, Mapping):
+        raise TypeError(f"special_tokens must be a dict of str to int, not {type(special_tokens).__name__}")
+    rank_owner = {rank: token for token, rank in ranks.items()}
+    owner: dict[int, str] = {}
+    for text, token_id in special_tokens.items():
+        if not isinstance(text, str) or isinstance(token_id, bool) or not isinstance(token_id, int):
+            raise TypeError(f"special_tokens must map str to int; found {text!r}: {token_id!r}")
+        if not text:
+            raise ValueError("a special token must be a non-empty str")
+        if not 0 <= token_id < 2**32:
+            raise ValueError(f"special token {text!r} has id {token_id}; ids must be in 0..2**32-1")
+        if token_id in rank_owner:
+            raise ValueError(
+                f"special token {text!r} has id {token_id}, which the rank table gives to {rank_owner[token_id]!r}"
+            )
+        if token_id in owner:
+            raise ValueError(f"special tokens {owner[token_id]!r} and {text!r} both have id {token_id}")
+        owner[token_id] = text
+        # Hugging Face keeps specials in the same string vocabulary as the byte-mapped tokens. A
+        # special written only in the 256 characters of that map stands for some bytes b: if b
+        # is a token, the two entries collide; if b is UTF-8 for another text, a piece of that
+        # text would be looked up whole and come out as the special (b" hello" vs "Ġhello").
+        if all(char in _ALPHABET for char in text):
+            as_bytes = bytes(_BYTE_OF_CHAR[char] for char in text)
+            if as_bytes in ranks:
+                raise ValueError(
+                    f"special token {text!r} is also the Hugging Face string of the token {as_bytes!r} "
+                    f"(rank {ranks[as_bytes]}); the two cannot have different ids there"
+                )
+            if _is_utf8(as_bytes) and as_bytes.decode("utf-8") != text:
+                raise ValueError(
+                    f"special token {text!r} is the Hugging Face string of the bytes {as_bytes!r}: "
+                    f"Hugging Face would encode the text {as_bytes.decode('utf-8')!r} as this special token"
+                )
+    return dict(special_tokens)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def tokenizer_json(
+    mergeable_ranks: Mapping[bytes, int], pattern: str, special_tokens: Mapping[str, int] | None = None
+) -> dict[str, Any]:
+    """The content of a ``tokenizer.json`` that encodes like bytebpe (spec §6, §6.5).
+
+    ``mergeable_ranks`` is a rank table (spec §5.2), ``pattern`` a name from bytebpe.PATTERNS or
+    a regex, ``special_tokens`` maps strings to ids that no rank uses. Needs no Hugging Face
+    package. Raises TypeError/ValueError for an invalid rank table, pattern or special token, and
+    ValueError for a special token that Hugging Face could not keep apart from the byte tokens
+    (one written only in the characters of :func:`bytes_to_unicode` that stands for a token or
+    for another text).
+
+    *Note.* Hugging Face decodes a special token written only in those characters, with one
+    beyond ASCII (``"<|ä|>"``), to the bytes the characters stand for; its ids are right.
+    """
+    ranks = reference.check_ranks(mergeable_ranks)
+    regex = oniguruma_pattern(pattern)
+    specials = _check_special_tokens(special_tokens, ranks)
+    vocab = {_token_string(token): rank for token, rank in ranks.items()}
+    vocab.update(specials)
+    return {
+        "version": "1.0",
+        "truncation": None,
+        "padding": None,
+        "added_tokens": [
+            {
+                "id": token_id,
+                "content": text,
+                "single_word": False,
+                "lstrip": False,
+                "rstrip": False,
+                "normalized": False,
+                "special": True,
+            }
+            for text, token_id in sorted(specials.items(), key=lambda item: item[1])
+        ],
+        "normalizer": None,
+        "pre_tokenizer": {
+            "type": "Sequence",
+            "pretokenizers": [
+                # Spec §2.4.3 (and tiktoken) drop text that no match covers; behavior "Isolated"
+                # would keep it as pieces of its own. Inverting the pattern turns the matches into
+                # the kept stretches and the gaps into the "matches" that "Removed" drops. For
+                # patterns that cover every character (all named ones) both give the same pieces.
+                {"type": "Split", "pattern": {"Regex": regex}, "behavior": "Removed", "invert": True},
+                {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": False},
+            ],
+        },
+        "post_processor": None,
+        "decoder": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": False},
+        "model": {
+            "type": "BPE",
+            "dropout": None,
+            "unk_token": None,
+            "continuing_subword_prefix": None,
+            "end_of_word_suffix": None,
+            "fuse_unk": False,
+            "byte_fallback": False,
+            "ignore_merges": True,
+            "vocab": dict(sorted(vocab.items(), key=lambda item: item[1])),
+            "merges": _merges(ranks),
+        },
+    }
+
+
+def _tokenizer_config(special_tokens: Mapping[str, int], model_max_length: int | None) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "tokenizer_class": "PreTrainedTokenizerFast",
+        # transformers would otherwise drop the space before punctuation when decoding.
+        "clean_up_tokenization_spaces": False,
+    }
+    for role, names in _ROLES.items():
+        found = next((name for name in names if name in special_tokens), None)
+        if found is not None:
+            config[role] = found
+    if model_max_length is not None:
+        config["model_max_length"] = model_max_length
+    return config
+
+
+def to_huggingface(
+    mergeable_ranks: Mapping[bytes, int], pattern: str, special_tokens: Mapping[str, int] | None = None
+) -> tokenizers.Tokenizer:
+    """A ``tokenizers.Tokenizer`` that gives bytebpe's ids: ``encode(text).ids`` equals
+    bytebpe's ``encode_ordinary(text)`` for a text without special-token strings, and
+    tiktoken's ``encode(text, allowed_special="all")`` for any text.
+
+    Raises ImportError if the ``tokenizers`` package (0.19.1 or later) is missing, and the
+    errors of :func:`tokenizer_json` for an invalid model.
+    """
+    try:
+        import tokenizers
+    except ImportError as err:
+        raise ImportError("to_huggingface needs Hugging Face's tokenizers package: pip install tokenizers") from err
+    found = re.match(r"(\d+)\.(\d+)(?:\.(\d+))?", tokenizers.__version__)
+    if found is not None and tuple(int(part or 0) for part in found.groups()) < _MIN_TOKENIZERS:
+        raise ImportError(
+            f"to_huggingface needs tokenizers 0.19.1 or later (for ignore_merges), found {tokenizers.__version__}: "
+            "pip install -U tokenizers"
+        )
+    content = tokenizer_json(mergeable_ranks, pattern, special_tokens)
+    try:
+        return tokenizers.Tokenizer.from_str(json.dumps(content, ensure_ascii=False))
+    except Exception as err:  # tokenizers raises plain Exception
+        raise ValueError(f"Hugging Face tokenizers rejected the exported tokenizer: {err}") from err
+
+
+# ---------------------------------------------------------------------------------------------
+# Saving a directory.
+
+
+def _write_json(path: Path, content: Any) -> None:
+    with open(path, "w", encoding="utf-8") as file:
+        json.dump(content, file, ensure_ascii=False, indent=2)
+        file.write("\n")
+        file.flush()
+        os.fsync(file.fileno())
+
+
+def _fsync_directory(path: Path) -> None:
+    # Makes the renames durable on POSIX; some systems cannot open a directory, and that is fine.
+    with contextlib.suppress(OSError):
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _sibling(target: Path, suffix: str) -> Path:
+    # A hidden name next to the target, on the same file system, so that renames are atomic.
+    while True:
+        candidate = target.with_name(f".{target.name}.{secrets.token_hex(4)}.{suffix}")
+        if not os.path.lexists(candidate):
+            return candidate
+
+
+def _link_or_copy(source: str, destination: str) -> None:
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copy2(source, destination)
+
+
+def _carry_over(source: Path, staging: Path) -> None:
+    """Put every entry of ``source`` except its tokenizer files into ``staging``: hard links
+    where the file system allows them (weights of many GB cost nothing), copies elsewhere."""
+    for entry in source.iterdir():
+        if entry.name in _TOKENIZER_FILES:
+            continue
+        destination = staging / entry.name
+        if entry.is_symlink():
+            os.symlink(os.readlink(entry), destination)
+        elif entry.is_dir():
+            shutil.copytree(entry, destination, symlinks=True, copy_function=_link_or_copy)
+        else:
+            _link_or_copy(str(entry), str(destination))
+
+
+def save_huggingface(
+    directory: str | os.PathLike[str],
+    mergeable_ranks: Mapping[bytes, int],
+    pattern: str,
+    special_tokens: Mapping[str, int] | None = None,
+    *,
+    model_max_length: int | None = None,
+) -> Path:
+    """Write ``tokenizer.json`` and ``tokenizer_config.json`` into ``directory`` and return its path.
+
+    ``tokenizers.Tokenizer.from_file(directory / "tokenizer.json")``,
+    ``transformers.PreTrainedTokenizerFast.from_pretrained(directory)`` and ``AutoTokenizer``
+    load it with bytebpe's ids. tokenizer_config.json names bos/eos/pad tokens where a special
+    token has a conventional name (``<|bos|>``, ``<|endoftext|>``, ``<|pad|>``, ...) and
+    ``model_max_length`` if given. Needs no Hugging Face package.
+
+    The save is atomic: everything is written into a hidden directory next to the target, which
+    then takes the target's place by rename, so a failed or interrupted save leaves the previous
+    state (and no temporary directory). A directory that already holds a ``tokenizer.json`` is
+    taken to be an earlier export and is replaced; files in it that are not tokenizer files
+    (model weights, config.json, ...) are kept. A non-empty directory without a tokenizer.json,
+    or a file, raises FileExistsError. The model is validated before anything is written.
+    """
+    if model_max_length is not None and (
+        isinstance(model_max_length, bool) or not isinstance(model_max_length, int) or model_max_length <= 0
+    ):
+        raise ValueError(f"model_max_length must be a positive int or None, not {model_max_length!r}")
+    content = tokenizer_json(mergeable_ranks, pattern, special_tokens)
+    config = _tokenizer_config(special_tokens or {}, model_max_length)
+
+    # A symlink to a directory is followed, so that the directory it names is replaced, not the link.
+    target = Path(directory).resolve()
+    if target.exists() and not target.is_dir():
+        raise FileExistsError(f"{target} exists and is not a directory")
+    existing = target.is_dir()
+    if existing and any(target.iterdir()) and not (target / TOKENIZER_FILE).is_file():
+        raise FileExistsError(
+            f"{target} is not empty and holds no {TOKENIZER_FILE}; refusing to replace what does not look like "
+            "a Hugging Face tokenizer export"
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+
+    staging = _sibling(target, "tmp")
+    os.mkdir(staging)  # the usual permissions (umask), unlike tempfile.mkdtemp's 0o700
+    try:
+        _write_json(staging / TOKENIZER_FILE, content)
+        _write_json(staging / CONFIG_FILE, config)
+        if existing:
+            _carry_over(target, staging)
+            shutil.copymode(target, staging)
+            # POSIX cannot rename a directory onto a non-empty one, so the old one steps aside
+            # first; if the new one cannot take its place, the old one goes back.
+            retired = _sibling(target, "old")
+            os.rename(target, retired)
+            try:
+                os.rename(staging, target)
+            except BaseException:
+                os.rename(retired, target)
+                raise
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.rename(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _fsync_directory(target.parent)
+    return target
