@@ -1,4 +1,4 @@
-"""Every Unicode scalar value, in several contexts, splits the same way in both implementations
+r"""Every Unicode scalar value, in several contexts, splits the same way in both implementations
 and in Hugging Face's Oniguruma (an engine we did not write, on the same Unicode 16.0.0), for
 every named pattern (spec §2.1, §2.3). Not sampled: all 1,112,064 scalar values, every time.
 
