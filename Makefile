@@ -37,7 +37,7 @@ lint: setup
 	$(BIN)/ruff check .
 
 rust-test:
-	cargo test --quiet
+	cargo test --release --quiet
 
 py-test: build
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)

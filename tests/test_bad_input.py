@@ -128,6 +128,7 @@ def test_any_string_as_a_pattern_is_parsed_or_rejected_alike(fast, reference, pa
         ({**BYTES, b"": 300}, ValueError, "empty byte string"),
         ({**BYTES, b"ab": -1}, ValueError, "out of range"),
         ({**BYTES, b"ab": 2**32}, ValueError, "out of range"),
+        ({**BYTES, b"ab": 2**32 - 1}, ValueError, "out of range"),
         ({**BYTES, "ab": 300}, TypeError, "must map bytes to int"),
         ({**BYTES, b"ab": 3.0}, TypeError, "must map bytes to int"),
         ([(b"a", 0)], TypeError, "dict of bytes to int"),

@@ -95,6 +95,39 @@ impl PieceCounts {
         }
     }
 
+    /// Add every count of `other` to this table, failing (and leaving this table as it was for
+    /// the pieces not yet added) if any count would pass `limit`: tables from users add up
+    /// counts that must still fit the int64 of their Arrow form (spec §12.4).
+    pub fn add_checked(&mut self, other: &PieceCounts, limit: u64) -> Result<()> {
+        for (piece, count) in other.iter() {
+            let piece = piece.as_ref();
+            let sum = self
+                .get(piece)
+                .checked_add(count)
+                .filter(|&sum| sum <= limit)
+                .ok_or_else(|| {
+                    Error::InvalidArgument(format!(
+                        "the count of piece {:?} passes {limit} when the tables are added",
+                        String::from_utf8_lossy(piece)
+                    ))
+                })?;
+            match pack(piece) {
+                Some(key) => self.short.insert(key, sum),
+                None => self.long.insert(piece.into(), sum),
+            };
+        }
+        Ok(())
+    }
+
+    /// The sum of the counts (the number of pieces counted), wide enough never to overflow.
+    pub fn total(&self) -> u128 {
+        self.short
+            .values()
+            .chain(self.long.values())
+            .map(|&count| u128::from(count))
+            .sum()
+    }
+
     /// The total length of the distinct pieces, in bytes.
     pub fn total_bytes(&self) -> usize {
         let short: usize = self

@@ -57,6 +57,18 @@ pub fn train_from_piece_counts(
     train_with_capacity(counts.drain(), total, vocab_size, min_frequency, progress)
 }
 
+/// [`train_from_piece_counts`] that leaves the table to its owner (a table held by Python,
+/// which may train more than once from it).
+pub fn train_from_piece_counts_ref(
+    counts: &PieceCounts,
+    vocab_size: u32,
+    min_frequency: u64,
+    progress: &mut dyn Progress,
+) -> Result<Vec<Merge>> {
+    let total = counts.total_bytes();
+    train_with_capacity(counts.iter(), total, vocab_size, min_frequency, progress)
+}
+
 /// Learn up to `vocab_size - 256` merges from distinct pieces and their frequencies (§4).
 /// Stops early, without error, when no pair is left or the best count is below `min_frequency`.
 pub fn train_from_counts<P: AsRef<[u8]>>(

@@ -4,6 +4,7 @@
 * ``bytebpe.implementation("fast")``: the Rust core, which agrees with it merge for merge.
 * ``bytebpe.Tokenizer``: train, encode, decode, save, load and export, on either of them.
 * ``bytebpe.Corpus``: documents read lazily from .txt, .jsonl(.gz) and .parquet files.
+* ``bytebpe.PieceCounts``: a corpus's piece counts, which add up across shards (spec §4.1.1).
 
     >>> import bytebpe
     >>> tok = bytebpe.Tokenizer.train(["hello hello world"], 260, implementation="reference")
@@ -17,6 +18,7 @@ import importlib
 from types import ModuleType
 
 from bytebpe.corpus import Corpus
+from bytebpe.counts import PieceCounts
 from bytebpe.files import FormatError
 from bytebpe.patterns import DEFAULT_PATTERN, PATTERNS
 from bytebpe.tokenizer import Tokenizer
@@ -27,6 +29,7 @@ __all__ = [
     "PATTERNS",
     "Corpus",
     "FormatError",
+    "PieceCounts",
     "Tokenizer",
     "__version__",
     "implementation",

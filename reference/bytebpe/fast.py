@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from bytebpe.counts import PieceCounts
+
 try:
     from bytebpe import _fast
 except ImportError as err:  # pragma: no cover - exercised only when the build is missing
@@ -42,6 +44,26 @@ def train(
     core at most about ten times a second.
     """
     return _fast.train(texts, vocab_size, pattern=pattern, min_frequency=min_frequency, progress=progress)
+
+
+def count(
+    texts: Iterable[str], pattern: str = "gpt4", *, progress: ProgressCallback | None = None
+) -> PieceCounts:
+    """The piece counts of ``texts`` (spec §4.1.1), counted on all cores; the table stays in Rust."""
+    return PieceCounts._from_core(_fast.count(texts, pattern=pattern, progress=progress), pattern)
+
+
+def train_from_counts(
+    counts: PieceCounts,
+    vocab_size: int,
+    *,
+    min_frequency: int = 1,
+    progress: ProgressCallback | None = None,
+) -> list[tuple[int, int, int]]:
+    """Learn up to ``vocab_size - 256`` merges from piece counts (spec §4.2-§4.6)."""
+    if not isinstance(counts, PieceCounts):
+        raise TypeError(f"counts must be a bytebpe.PieceCounts, not {type(counts).__name__}")
+    return _fast.train_from_counts(counts.core(), vocab_size, min_frequency=min_frequency, progress=progress)
 
 
 class Encoder(_fast.Encoder):

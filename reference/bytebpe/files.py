@@ -34,7 +34,7 @@ FORMAT_NAME = "bytebpe-tokenizer"
 FORMAT_VERSION = 1
 RANKS_FILE = "tokenizer.tiktoken"
 METADATA_FILE = "bytebpe.json"
-MAX_RANK = 2**32 - 1
+MAX_RANK = 2**32 - 2
 
 
 class FormatError(ValueError):

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import pairwise
 
+from bytebpe.counts import PieceCounts
 from bytebpe.pattern_language import compile_pattern
 from bytebpe.patterns import DEFAULT_PATTERN, resolve_pattern
 
@@ -154,6 +155,56 @@ def check_min_frequency(min_frequency: object) -> int:
     return min_frequency
 
 
+def count(
+    texts: Iterable[str],
+    pattern: str = DEFAULT_PATTERN,
+    *,
+    progress: Callable[[str, int, int], object] | None = None,
+) -> PieceCounts:
+    """§4.1.1: the piece counts of ``texts``, a table that adds to the counts of other shards.
+
+    ``progress`` is accepted for the fast implementation's signature; the reference reports none.
+    """
+    compile_pattern(resolve_pattern(pattern))
+    return PieceCounts(count_pieces(texts, pattern), pattern=pattern)
+
+
+def train_from_counts(
+    counts: PieceCounts,
+    vocab_size: int,
+    *,
+    min_frequency: int = 1,
+    progress: Callable[[str, int, int], object] | None = None,
+) -> list[tuple[int, int, int]]:
+    """§4.2-§4.6 on piece counts: learn up to ``vocab_size - 256`` merges; return (left, right,
+    count) in merge order.
+
+    Merge i makes token 256 + i. Training stops early, with fewer merges and no error, when no
+    pair is left or the best count is below ``min_frequency`` (§4.5). ``progress(stage, done,
+    total)``, if given, hears of every merge.
+    """
+    check_vocab_size(vocab_size)
+    check_min_frequency(min_frequency)
+    if not isinstance(counts, PieceCounts):
+        raise TypeError(f"counts must be a bytebpe.PieceCounts, not {type(counts).__name__}")
+    words = {tuple(piece): frequency for piece, frequency in counts.items()}
+    merges: list[tuple[int, int, int]] = []
+    for new_id in range(256, vocab_size):
+        pair_counts = count_pairs(words)
+        if not pair_counts:
+            break
+        pair, pair_count = select_pair(pair_counts)
+        if pair_count < min_frequency:
+            break
+        words = {apply_merge(ids, pair, new_id): frequency for ids, frequency in words.items()}
+        merges.append((pair[0], pair[1], pair_count))
+        if progress is not None:
+            progress("merging", len(merges), vocab_size - 256)
+    if progress is not None and len(merges) < vocab_size - 256:
+        progress("merging", len(merges), len(merges))  # stopped early: the total is what was made
+    return merges
+
+
 def train(
     texts: Iterable[str],
     vocab_size: int,
@@ -162,31 +213,10 @@ def train(
     min_frequency: int = 1,
     progress: Callable[[str, int, int], object] | None = None,
 ) -> list[tuple[int, int, int]]:
-    """§4: learn up to ``vocab_size - 256`` merges; return (left, right, count) in merge order.
-
-    Merge i makes token 256 + i. Training stops early, with fewer merges and no error, when no
-    pair is left or the best count is below ``min_frequency`` (§4.5). ``progress(stage, done,
-    total)``, if given, hears of every merge.
-    """
+    """§4: count the pieces of ``texts``, then train on the counts (§4.1.1 says that is all)."""
     check_vocab_size(vocab_size)
     check_min_frequency(min_frequency)
-    compile_pattern(resolve_pattern(pattern))
-    words = {tuple(piece): frequency for piece, frequency in count_pieces(texts, pattern).items()}
-    merges: list[tuple[int, int, int]] = []
-    for new_id in range(256, vocab_size):
-        pair_counts = count_pairs(words)
-        if not pair_counts:
-            break
-        pair, count = select_pair(pair_counts)
-        if count < min_frequency:
-            break
-        words = {apply_merge(ids, pair, new_id): frequency for ids, frequency in words.items()}
-        merges.append((pair[0], pair[1], count))
-        if progress is not None:
-            progress("merging", len(merges), vocab_size - 256)
-    if progress is not None and len(merges) < vocab_size - 256:
-        progress("merging", len(merges), len(merges))  # stopped early: the total is what was made
-    return merges
+    return train_from_counts(count(texts, pattern), vocab_size, min_frequency=min_frequency, progress=progress)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,8 +242,8 @@ def check_ranks(mergeable_ranks: object) -> dict[bytes, int]:
             raise TypeError(f"mergeable_ranks must map bytes to int; found {token!r}: {rank!r}")
         if not token:
             raise ValueError("mergeable_ranks holds the empty byte string; tokens must be non-empty")
-        if not 0 <= rank < 2**32:
-            raise ValueError(f"rank {rank} of token {token!r} is out of range; ranks must be in 0..2**32-1")
+        if not 0 <= rank < 2**32 - 1:
+            raise ValueError(f"rank {rank} of token {token!r} is out of range; ranks must be in 0..2**32-2")
         if rank in owner:
             raise ValueError(f"rank {rank} is given to two tokens, {owner[rank]!r} and {token!r}; ranks must be unique")
         owner[rank] = token

@@ -19,11 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from bytebpe import files, reference
+from bytebpe.counts import PieceCounts
 from bytebpe.patterns import DEFAULT_PATTERN, PATTERNS, resolve_pattern
 
 if TYPE_CHECKING:
     import tiktoken
     import tokenizers
+
 
 ProgressCallback = Callable[[str, int, int], object]
 SpecialSet = Literal["all"] | Collection[str]
@@ -101,10 +103,7 @@ class Tokenizer:
         Jupyter); a callable receives ``(stage, done, total)``. Ctrl-C stops training with
         KeyboardInterrupt within a second.
         """
-        if isinstance(special_tokens, str) or not isinstance(special_tokens, Sequence):
-            raise TypeError(f"special_tokens must be a list of str, not {type(special_tokens).__name__}")
-        reference.special_token_ids(special_tokens, 0)
-        reference.check_vocab_size(vocab_size, len(special_tokens))
+        cls._check_special_tokens(special_tokens, vocab_size)
         module = _implementation_module(implementation)
         callback, bars = cls._progress_callback(progress)
         try:
@@ -118,6 +117,57 @@ class Tokenizer:
         finally:
             if bars is not None:
                 bars.close()
+        return cls._from_learned(learned, vocab_size, pattern, special_tokens, min_frequency, implementation)
+
+    @classmethod
+    def train_from_counts(
+        cls,
+        counts: PieceCounts,
+        vocab_size: int,
+        *,
+        special_tokens: Sequence[str] = (),
+        min_frequency: int = 1,
+        implementation: str = "fast",
+        progress: bool | ProgressCallback = False,
+    ) -> Tokenizer:
+        """Learn a tokenizer from piece counts (:class:`bytebpe.PieceCounts`, spec §4.1.1).
+
+        Gives exactly the tokenizer :meth:`train` would give on the texts the counts came from,
+        however they were split into shards and added up; the split pattern is the counts'.
+        ``min_frequency`` applies here, to the summed counts, never to a shard's.
+        """
+        if not isinstance(counts, PieceCounts):
+            raise TypeError(f"counts must be a bytebpe.PieceCounts, not {type(counts).__name__}")
+        cls._check_special_tokens(special_tokens, vocab_size)
+        module = _implementation_module(implementation)
+        callback, bars = cls._progress_callback(progress)
+        try:
+            learned = module.train_from_counts(
+                counts, vocab_size - len(special_tokens), min_frequency=min_frequency, progress=callback
+            )
+        finally:
+            if bars is not None:
+                bars.close()
+        pattern = counts.pattern_name or counts.pattern
+        return cls._from_learned(learned, vocab_size, pattern, special_tokens, min_frequency, implementation)
+
+    @staticmethod
+    def _check_special_tokens(special_tokens: Sequence[str], vocab_size: int) -> None:
+        if isinstance(special_tokens, str) or not isinstance(special_tokens, Sequence):
+            raise TypeError(f"special_tokens must be a list of str, not {type(special_tokens).__name__}")
+        reference.special_token_ids(special_tokens, 0)
+        reference.check_vocab_size(vocab_size, len(special_tokens))
+
+    @classmethod
+    def _from_learned(
+        cls,
+        learned: list[tuple[int, int, int]],
+        vocab_size: int,
+        pattern: str,
+        special_tokens: Sequence[str],
+        min_frequency: int,
+        implementation: str,
+    ) -> Tokenizer:
         vocab = reference.vocabulary_from_merges(learned)
         trained_by = {
             "library": "bytebpe",

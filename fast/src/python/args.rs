@@ -137,7 +137,8 @@ pub fn allowed_special(obj: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
         .collect()
 }
 
-/// A rank table (spec §5.2): a dict of bytes to int ranks in 0..2**32.
+/// A rank table (spec §5.2): a dict of bytes to int ranks in 0..2**32-2 (2**32-1 is the
+/// encoder's "no rank").
 pub fn ranks(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(Vec<u8>, u32)>> {
     let dict = obj.cast::<PyDict>().map_err(|_| {
         PyTypeError::new_err(format!(
@@ -155,12 +156,12 @@ pub fn ranks(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(Vec<u8>, u32)>> {
             )));
         };
         match rank.extract::<i128>() {
-            Ok(r) if (0..=i128::from(u32::MAX)).contains(&r) => {
+            Ok(r) if (0..i128::from(u32::MAX)).contains(&r) => {
                 table.push((bytes.as_bytes().to_vec(), r as u32))
             }
             _ => {
                 return Err(PyValueError::new_err(format!(
-                    "rank {rank} of token {} is out of range; ranks must be in 0..2**32-1",
+                    "rank {rank} of token {} is out of range; ranks must be in 0..2**32-2",
                     token.repr()?
                 )))
             }

@@ -3,6 +3,7 @@
 //! plain-Rust modules.
 
 mod args;
+mod counts;
 mod encoder;
 mod pattern_tree;
 mod progress;
@@ -35,6 +36,9 @@ fn _fast(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(split, m)?)?;
     m.add_function(wrap_pyfunction!(training::train, m)?)?;
     m.add_function(wrap_pyfunction!(pattern_tree::parse_pattern, m)?)?;
+    m.add_function(wrap_pyfunction!(counts::count, m)?)?;
+    m.add_function(wrap_pyfunction!(counts::train_from_counts, m)?)?;
+    m.add_class::<counts::PyCounts>()?;
     m.add_class::<encoder::PyEncoder>()?;
     let patterns = PyDict::new(py);
     for (name, regex) in named::PATTERNS {

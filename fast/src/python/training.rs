@@ -11,10 +11,10 @@ use pyo3::types::PyIterator;
 
 use super::args;
 use super::progress::{PythonProgress, INTERVAL};
-use crate::count::PieceCounter;
+use crate::count::{PieceCounter, PieceCounts};
 use crate::pattern::Splitter;
 use crate::progress::Stage;
-use crate::train::train_from_piece_counts;
+use crate::train::{train_from_piece_counts, Merge};
 
 /// Texts are pulled in batches of about this many bytes; memory for texts stays bounded
 /// whatever the corpus size, and a batch is counted in well under a second.
@@ -36,16 +36,34 @@ pub fn train(
     let vocab_size = args::int(vocab_size, "vocab_size", 256, u64::from(u32::MAX))? as u32;
     let min_frequency = args::int(min_frequency, "min_frequency", 0, u64::MAX)?;
     let splitter = Splitter::cached(&args::pattern(pattern)?).map_err(args::to_py_err)?;
-    let iter = args::texts_iter(texts)?;
     let mut observer = PythonProgress::new(progress.filter(|p| !p.is_none(py)));
-    let mut counter = PieceCounter::new(&splitter);
-    let mut batch = next_batch(&iter, 0)?;
-    while !batch.is_empty() {
-        batch = count_batch(py, &mut counter, &batch, &mut observer, &iter)?;
-    }
-    let counts = counter.into_counts();
+    let counts = count_texts(py, texts, &splitter, &mut observer)?;
     let result =
         py.detach(|| train_from_piece_counts(counts, vocab_size, min_frequency, &mut observer));
+    merges_to_python(result, observer)
+}
+
+/// The piece counts of an iterable of texts, pulled in bounded batches (spec §4.1).
+pub fn count_texts(
+    py: Python<'_>,
+    texts: &Bound<'_, PyAny>,
+    splitter: &Splitter,
+    observer: &mut PythonProgress,
+) -> PyResult<PieceCounts> {
+    let iter = args::texts_iter(texts)?;
+    let mut counter = PieceCounter::new(splitter);
+    let mut batch = next_batch(&iter, 0)?;
+    while !batch.is_empty() {
+        batch = count_batch(py, &mut counter, &batch, observer, &iter)?;
+    }
+    Ok(counter.into_counts())
+}
+
+/// The merges as `(left, right, count)`, or the error the merge loop (or the observer) raised.
+pub fn merges_to_python(
+    result: crate::error::Result<Vec<Merge>>,
+    observer: PythonProgress,
+) -> PyResult<Vec<(u32, u32, u64)>> {
     match result {
         Ok(merges) => Ok(merges
             .into_iter()
