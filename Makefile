@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 PYTEST_WORKERS ?= auto
 CORPUS ?=
 
-.PHONY: all setup build demo test test-thorough lint rust-test py-test docs vectors unicode bench clean
+.PHONY: all setup build demo test test-thorough lint rust-test py-test docs docs-check vectors unicode bench clean
 
 all: test
 
@@ -45,7 +45,21 @@ py-test: build
 docs: setup
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
-test: lint rust-test py-test docs
+# The built site in a real browser (tests/site_check.py): headless Chromium loads every page
+# offline and fails on console errors, failed requests, broken images or empty content; it
+# screenshots each page into site-screenshots/. The self-test first proves the checks catch those.
+# Debian's chromium is installed when missing: Playwright's browser downloads need the internet.
+# The CJK font lets the screenshots show the pages' CJK examples rather than empty boxes.
+docs-check: docs $(STAMPS)/chromium
+	$(BIN)/python tests/site_check.py --self-test
+	$(BIN)/python tests/site_check.py site --screenshots site-screenshots
+
+$(STAMPS)/chromium:
+	{ command -v chromium >/dev/null && fc-list :lang=zh | grep -q . ; } || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk; }
+	mkdir -p $(STAMPS) && touch $@
+
+test: lint rust-test py-test docs docs-check
 
 # Ten times the Hypothesis examples of `make test`.
 test-thorough: build
@@ -71,4 +85,4 @@ bench:
 	$(BIN)/python bench/run.py "$(CORPUS)" --runs $(RUNS) $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(STAMPS) target site reference/bytebpe/_fast*.so
+	rm -rf $(VENV) $(STAMPS) target site site-screenshots reference/bytebpe/_fast*.so

@@ -49,6 +49,7 @@ def __getattr__(name: str) -> str:
 
 
 IMPLEMENTATIONS: tuple[str, ...] = ("reference", "fast")
+"""The names :func:`implementation` accepts: the pure-Python executable spec and the Rust core."""
 
 
 def implementation(name: str) -> ModuleType:

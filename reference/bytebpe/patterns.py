@@ -37,8 +37,11 @@ PATTERNS: Mapping[str, str] = MappingProxyType(
         "nanochat": _GPT4.replace(r"\p{N}{1,3}", r"\p{N}{1,2}"),
     }
 )
+"""The named split patterns (spec §2.1): name -> regex, read-only. Any other string passed as
+``pattern`` is a custom regex in the grammar of spec §2.2."""
 
 DEFAULT_PATTERN = "gpt4"
+"""The pattern used when none is named: GPT-4's, as minbpe, rustbpe and nanochat use it."""
 
 
 def resolve_pattern(pattern: str) -> str:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import tiktoken
     import tokenizers
 
+    from bytebpe.visualize import TokenView
 
 ProgressCallback = Callable[[str, int, int], object]
 SpecialSet = Literal["all"] | Collection[str]
@@ -605,6 +606,19 @@ class Tokenizer:
         return huggingface.save_huggingface(
             directory, self._ranks, self._pattern, self._special_tokens, model_max_length=model_max_length
         )
+
+    # -- looking at it ----------------------------------------------------------------------
+
+    def visualize(self, text: str, *, allowed_special: SpecialSet = frozenset()) -> TokenView:
+        """``text``'s tokens with their boundaries coloured: a :class:`bytebpe.visualize.TokenView`.
+
+        The view has ``.html`` (shown by Jupyter), ``.ansi`` (``print`` it in a terminal) and
+        ``.tokens``. Special-token strings become special tokens only if in ``allowed_special``
+        (``"all"`` for every one); otherwise they are shown as plain text, never refused.
+        """
+        from bytebpe import visualize
+
+        return visualize.view(self, text, allowed_special=allowed_special)
 
     # -- Python protocols -------------------------------------------------------------------
 
