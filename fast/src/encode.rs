@@ -26,15 +26,6 @@ pub struct Encoder {
     identity: u64,
     ranks: RankTable,
     tokens: FxHashMap<u32, Box<[u8]>>,
-    /// The rank of each single byte (ids 0..255 are bytes only in a trained table).
-    byte_rank: [u32; 256],
-    /// (left id, right id) -> rank of their concatenation, for every split of every token of
-    /// at most [`PAIR_TABLE_MAX_LEN`] bytes into two tokens: the only pairs whose concatenation
-    /// is a token. Merging then looks pairs up by id, never by hashing bytes.
-    pairs: FxHashMap<u64, u32>,
-    /// The rank of every two-byte token by its bytes, [`NO_RANK`] where there is none: the first
-    /// round of every merge looks only at byte pairs, so this spares most pair-table probes.
-    byte_pairs: Vec<u32>,
     specials: Vec<Special>,
     special_bytes: FxHashMap<u32, Box<[u8]>>,
     splitter: Arc<Splitter>,
@@ -78,38 +69,6 @@ impl RankTable {
         self.get(part)
             .expect("every part of a merged piece is a token")
     }
-}
-
-/// No token: above every rank (spec §5.2 keeps ranks below 2**32 - 1 for this).
-const NO_RANK: u32 = u32::MAX;
-
-/// Tokens up to this long have every split in the pair table; joins that would make a longer
-/// token are looked up by bytes. (Enumerating the splits of a very long token would cost its
-/// length squared; real vocabularies hardly have such tokens, pathological corpora do.)
-const PAIR_TABLE_MAX_LEN: usize = 128;
-
-#[inline]
-fn pair_key(left: u32, right: u32) -> u64 {
-    (u64::from(left) << 32) | u64::from(right)
-}
-
-/// Every split of every token of at most [`PAIR_TABLE_MAX_LEN`] bytes into two tokens, keyed by
-/// the two ids, to the token's rank.
-fn pair_table(tokens: &FxHashMap<u32, Box<[u8]>>, ranks: &RankTable) -> FxHashMap<u64, u32> {
-    let mut table = FxHashMap::default();
-    for (&rank, token) in tokens {
-        if token.len() < 2 || token.len() > PAIR_TABLE_MAX_LEN {
-            continue;
-        }
-        for split in 1..token.len() {
-            if let (Some(left), Some(right)) =
-                (ranks.get(&token[..split]), ranks.get(&token[split..]))
-            {
-                table.insert(pair_key(left, right), rank);
-            }
-        }
-    }
-    table
 }
 
 /// How many merged pieces each thread remembers, and the longest piece it remembers.
@@ -242,21 +201,10 @@ impl Encoder {
             });
         }
         static NEXT_IDENTITY: AtomicU64 = AtomicU64::new(1);
-        let byte_rank = std::array::from_fn(|b| by_bytes.of_part(&[b as u8]));
-        let pairs = pair_table(&tokens, &by_bytes);
-        let mut byte_pairs = vec![NO_RANK; 1 << 16];
-        for (index, slot) in byte_pairs.iter_mut().enumerate() {
-            if let Some(rank) = by_bytes.get(&[(index >> 8) as u8, index as u8]) {
-                *slot = rank;
-            }
-        }
         Ok(Encoder {
             identity: NEXT_IDENTITY.fetch_add(1, Ordering::Relaxed),
             ranks: by_bytes,
             tokens,
-            byte_rank,
-            pairs,
-            byte_pairs,
             specials: special_list,
             special_bytes,
             splitter,
@@ -385,7 +333,12 @@ impl Encoder {
             return;
         }
         let start = out.len();
-        out.extend(self.byte_pair_merge(piece, NO_LIMIT));
+        let bounds = self.byte_pair_merge(piece, NO_LIMIT);
+        out.extend(
+            bounds
+                .windows(2)
+                .map(|w| self.ranks.of_part(&piece[w[0]..w[1]])),
+        );
         if cacheable {
             MERGED.with(|cache| cache.borrow_mut().put(piece, &out[start..]));
         }
@@ -405,16 +358,19 @@ impl Encoder {
             .into_iter()
             .filter_map(
                 |(rank, token)| match self.byte_pair_merge(token, u64::from(rank))[..] {
-                    [left, right] => Some((left, right)),
+                    [0, middle, end] => Some((
+                        self.ranks.of_part(&token[..middle]),
+                        self.ranks.of_part(&token[middle..end]),
+                    )),
                     _ => None,
                 },
             )
             .collect()
     }
 
-    /// §6.2: the tokens left after joining, again and again, the adjacent pair whose
+    /// §6.2: part boundaries after joining, again and again, the adjacent pair whose
     /// concatenation has the lowest rank below `limit` (leftmost on ties).
-    fn byte_pair_merge(&self, piece: &[u8], limit: u64) -> Vec<u32> {
+    fn byte_pair_merge(&self, piece: &[u8], limit: u64) -> Vec<usize> {
         if piece.len() < HEAP_THRESHOLD {
             self.merge_by_scan(piece, limit)
         } else {
@@ -422,94 +378,46 @@ impl Encoder {
         }
     }
 
-    /// The rank of the concatenation of the adjacent parts `left` and `right` (tokens) spanning
-    /// `piece[start..end]`, if it is a token ranked below `limit`.
-    #[inline]
-    fn pair_rank(
-        &self,
-        left: u32,
-        right: u32,
-        piece: &[u8],
-        start: usize,
-        end: usize,
-        limit: u64,
-    ) -> Option<u32> {
-        let rank = if end - start <= PAIR_TABLE_MAX_LEN {
-            self.pairs.get(&pair_key(left, right)).copied()
-        } else {
-            self.ranks.get(&piece[start..end])
-        };
-        rank.filter(|&r| u64::from(r) < limit)
+    fn rank_below(&self, token: &[u8], limit: u64) -> Option<u32> {
+        self.rank(token).filter(|&r| u64::from(r) < limit)
     }
 
-    /// The rank of the two-byte token `first second`, if any and below `limit`, else NO_RANK.
-    #[inline]
-    fn byte_pair_rank(&self, first: u8, second: u8, limit: u64) -> u32 {
-        let rank = self.byte_pairs[(usize::from(first) << 8) | usize::from(second)];
-        if u64::from(rank) < limit {
-            rank
-        } else {
-            NO_RANK
-        }
-    }
-
-    /// The tokens after merging, by rescanning all adjacent pairs for each merge. For the short
-    /// pieces this serves, the state lives on the stack.
-    fn merge_by_scan(&self, piece: &[u8], limit: u64) -> Vec<u32> {
+    /// The part boundaries after merging, by rescanning all adjacent pairs for each merge. For
+    /// the short pieces this serves, the state lives on the stack.
+    fn merge_by_scan(&self, piece: &[u8], limit: u64) -> Vec<usize> {
         let n = piece.len();
         if n < HEAP_THRESHOLD {
-            let mut state = (
-                [0usize; HEAP_THRESHOLD + 1],
-                [0u32; HEAP_THRESHOLD],
-                [0u32; HEAP_THRESHOLD],
-            );
-            let parts = self.scan(
-                piece,
-                limit,
-                &mut state.0[..=n],
-                &mut state.1[..n],
-                &mut state.2[..n],
-            );
-            state.1[..parts].to_vec()
+            let mut bounds = [0usize; HEAP_THRESHOLD + 1];
+            let mut rank_at = [0u32; HEAP_THRESHOLD];
+            let parts = self.scan(piece, limit, &mut bounds[..=n], &mut rank_at[..n]);
+            bounds[..=parts].to_vec()
         } else {
-            let (mut bounds, mut ids, mut rank_at) =
-                (vec![0usize; n + 1], vec![0u32; n], vec![0u32; n]);
-            let parts = self.scan(piece, limit, &mut bounds, &mut ids, &mut rank_at);
-            ids.truncate(parts);
-            ids
+            let mut bounds = vec![0usize; n + 1];
+            let mut rank_at = vec![0u32; n];
+            let parts = self.scan(piece, limit, &mut bounds, &mut rank_at);
+            bounds.truncate(parts + 1);
+            bounds
         }
     }
 
-    /// The scan itself over caller-provided storage (`bounds`: n + 1 slots, `ids` and
-    /// `rank_at`: n); returns the number of parts, whose tokens are then `ids[..parts]`.
-    fn scan(
-        &self,
-        piece: &[u8],
-        limit: u64,
-        bounds: &mut [usize],
-        ids: &mut [u32],
-        rank_at: &mut [u32],
-    ) -> usize {
+    /// The scan itself over caller-provided storage (`bounds`: n + 1 slots, `rank_at`: n);
+    /// returns the number of parts, whose boundaries are then `bounds[..=parts]`.
+    fn scan(&self, piece: &[u8], limit: u64, bounds: &mut [usize], rank_at: &mut [u32]) -> usize {
+        const NO_RANK: u32 = u32::MAX;
         for (i, bound) in bounds.iter_mut().enumerate() {
             *bound = i;
         }
-        for (id, &byte) in ids.iter_mut().zip(piece) {
-            *id = self.byte_rank[usize::from(byte)];
-        }
         let mut parts = piece.len();
         // rank_at[i]: rank of the concatenation of parts i and i + 1, if it is a token.
-        let pair = |bounds: &[usize], ids: &[u32], parts: usize, i: usize| -> u32 {
+        let pair_rank = |bounds: &[usize], parts: usize, i: usize| -> u32 {
             if i + 1 >= parts {
                 return NO_RANK;
             }
-            self.pair_rank(ids[i], ids[i + 1], piece, bounds[i], bounds[i + 2], limit)
+            self.rank_below(&piece[bounds[i]..bounds[i + 2]], limit)
                 .unwrap_or(NO_RANK)
         };
-        for (rank, pair) in rank_at.iter_mut().zip(piece.windows(2)) {
-            *rank = self.byte_pair_rank(pair[0], pair[1], limit);
-        }
-        if let Some(last) = rank_at[..parts].last_mut() {
-            *last = NO_RANK;
+        for (i, rank) in rank_at.iter_mut().enumerate().take(parts) {
+            *rank = pair_rank(bounds, parts, i);
         }
         loop {
             // The lowest rank, leftmost on ties (NO_RANK is above every real rank).
@@ -524,14 +432,12 @@ impl Encoder {
             if rank == NO_RANK {
                 return parts;
             }
-            ids[best] = rank;
-            ids.copy_within(best + 2..parts, best + 1);
             bounds.copy_within(best + 2..=parts, best + 1);
             rank_at.copy_within(best + 2..parts, best + 1);
             parts -= 1;
-            rank_at[best] = pair(bounds, ids, parts, best);
+            rank_at[best] = pair_rank(bounds, parts, best);
             if best > 0 {
-                rank_at[best - 1] = pair(bounds, ids, parts, best - 1);
+                rank_at[best - 1] = pair_rank(bounds, parts, best - 1);
             }
         }
     }
@@ -545,7 +451,7 @@ impl Encoder {
     /// (possible in a hand-written table, never in a trained one), the scan would take it next:
     /// so the rest of the current bucket goes back, and the lower bucket is served first. A
     /// candidate is stale unless its two parts are still adjacent.
-    fn merge_by_buckets(&self, piece: &[u8], limit: u64) -> Vec<u32> {
+    fn merge_by_buckets(&self, piece: &[u8], limit: u64) -> Vec<usize> {
         let n = piece.len();
         // A piece much longer than the vocabulary pays for a bucket per rank up front and then
         // finds buckets by index; a shorter one finds them by hash.
@@ -557,36 +463,22 @@ impl Encoder {
         }
     }
 
-    fn join_by_buckets<B: Buckets>(&self, piece: &[u8], limit: u64, mut buckets: B) -> Vec<u32> {
+    fn join_by_buckets<B: Buckets>(&self, piece: &[u8], limit: u64, mut buckets: B) -> Vec<usize> {
         let n = piece.len() as u32;
-        // Parts are linked by their start offsets; `next[n]` is the end sentinel. `token[start]`
-        // is the token of the part that starts there.
+        // Parts are linked by their start offsets; `next[n]` is the end sentinel.
         let mut next: Vec<u32> = (1..=n + 1).collect();
         let mut prev: Vec<u32> = (0..=n).map(|i| i.wrapping_sub(1)).collect();
         let mut alive = vec![true; n as usize + 1];
-        let mut token: Vec<u32> = piece
-            .iter()
-            .map(|&b| self.byte_rank[usize::from(b)])
-            .collect();
         let mut ranks: BinaryHeap<Reverse<u32>> = BinaryHeap::new();
-        let add = |buckets: &mut B,
-                   ranks: &mut BinaryHeap<Reverse<u32>>,
-                   token: &[u32],
-                   (start, middle, end): (u32, u32, u32)| {
-            let (left, right) = (token[start as usize], token[middle as usize]);
-            let rank = self.pair_rank(left, right, piece, start as usize, end as usize, limit)?;
+        let add = |buckets: &mut B, ranks: &mut BinaryHeap<Reverse<u32>>, start: u32, end: u32| {
+            let rank = self.rank_below(&piece[start as usize..end as usize], limit)?;
             if buckets.push(rank, (start, end)) {
                 ranks.push(Reverse(rank));
             }
             Some(rank)
         };
         for start in 0..n.saturating_sub(1) {
-            add(
-                &mut buckets,
-                &mut ranks,
-                &token,
-                (start, start + 1, start + 2),
-            );
+            add(&mut buckets, &mut ranks, start, start + 2);
         }
         while let Some(Reverse(rank)) = ranks.pop() {
             let mut bucket = buckets.take(rank);
@@ -605,17 +497,14 @@ impl Encoder {
                 alive[middle as usize] = false;
                 next[start as usize] = end;
                 prev[end as usize] = start;
-                token[start as usize] = rank;
                 let mut lower = false;
                 if start > 0 {
                     let left = prev[start as usize];
-                    let made = add(&mut buckets, &mut ranks, &token, (left, start, end));
-                    lower |= made.is_some_and(|r| r < rank);
+                    lower |= add(&mut buckets, &mut ranks, left, end).is_some_and(|r| r < rank);
                 }
                 if end < n {
                     let after = next[end as usize];
-                    let made = add(&mut buckets, &mut ranks, &token, (start, end, after));
-                    lower |= made.is_some_and(|r| r < rank);
+                    lower |= add(&mut buckets, &mut ranks, start, after).is_some_and(|r| r < rank);
                 }
                 if lower && k < bucket.len() {
                     // Serve the lower rank first; what is left of this bucket waits its turn.
@@ -628,13 +517,14 @@ impl Encoder {
                 }
             }
         }
-        let mut ids = Vec::new();
+        let mut bounds = Vec::new();
         let mut at = 0;
         while at < n {
-            ids.push(token[at as usize]);
+            bounds.push(at as usize);
             at = next[at as usize];
         }
-        ids
+        bounds.push(n as usize);
+        bounds
     }
 
     /// §7: the concatenation of the tokens' bytes (a special token's bytes are its UTF-8).
