@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 PYTEST_WORKERS ?= auto
 CORPUS ?=
 
-.PHONY: all setup build demo test test-thorough lint rust-test py-test docs docs-check vectors unicode bench clean
+.PHONY: all setup build demo test test-thorough lint rust-test py-test docs docs-check vectors unicode bench bench-distributed clean
 
 all: test
 
@@ -83,6 +83,15 @@ bench:
 	@$(MAKE) --no-print-directory build
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 	$(BIN)/python bench/run.py "$(CORPUS)" --runs $(RUNS) $(BENCH_ARGS)
+
+# Issue #6: a local two-node Ray cluster against one process on the same shards of CORPUS (time,
+# peak RSS of every process, identical merges); the report goes to stdout and bench/results/.
+# DIST_ARGS passes more options (python bench/distributed.py --help), e.g. '--shards 16 --vocab-size 32768'.
+DIST_ARGS ?=
+bench-distributed:
+	@test -n "$(CORPUS)" || { echo "usage: make bench-distributed CORPUS=path/to/corpus.txt [DIST_ARGS='--shards 16']"; exit 2; }
+	@$(MAKE) --no-print-directory build
+	$(BIN)/python bench/distributed.py "$(CORPUS)" $(DIST_ARGS)
 
 clean:
 	rm -rf $(VENV) $(STAMPS) target site site-screenshots reference/bytebpe/_fast*.so

@@ -328,28 +328,36 @@ def _lines(file: BinaryIO, path: Path, errors: str) -> Iterator[str]:
 
 def _txt_documents(path: Path, txt_split: str, doc_cap: int | None, errors: str) -> Iterator[str]:
     with open(path, "rb") as file:
-        lines = _lines(file, path, errors)
-        if txt_split == "line":
-            yield from lines
-            return
-        parts: list[str] = []
-        size = 0
-        after_blank = False
-        for line in lines:
-            blank = line.isspace()
-            if txt_split == "paragraph" and after_blank and not blank:
-                yield "".join(parts)
-                parts, size = [], 0
-            after_blank = blank
-            # Past doc_cap nothing more is kept (the caller crops to it anyway), so a paragraph
-            # without end costs at most doc_cap plus one line of memory.
-            if doc_cap is None or size < doc_cap:
-                parts.append(line)
-                size += len(line)
-            elif txt_split == "file":
-                break  # the document is full and there is no boundary to look for
-        if parts:
+        yield from txt_documents_from_lines(_lines(file, path, errors), txt_split, doc_cap)
+
+
+def txt_documents_from_lines(lines: Iterable[str], txt_split: str, doc_cap: int | None) -> Iterator[str]:
+    """The documents of a .txt file's lines (each with its line ending) under ``txt_split``.
+
+    Shared with bytebpe.distributed, which reads byte ranges of a file and must find exactly the
+    documents a single pass finds.
+    """
+    if txt_split == "line":
+        yield from lines
+        return
+    parts: list[str] = []
+    size = 0
+    after_blank = False
+    for line in lines:
+        blank = line.isspace()
+        if txt_split == "paragraph" and after_blank and not blank:
             yield "".join(parts)
+            parts, size = [], 0
+        after_blank = blank
+        # Past doc_cap nothing more is kept (the caller crops to it anyway), so a paragraph
+        # without end costs at most doc_cap plus one line of memory.
+        if doc_cap is None or size < doc_cap:
+            parts.append(line)
+            size += len(line)
+        elif txt_split == "file":
+            break  # the document is full and there is no boundary to look for
+    if parts:
+        yield "".join(parts)
 
 
 def _jsonl_documents(path: Path, text_field: str, errors: str, *, compressed: bool) -> Iterator[str]:

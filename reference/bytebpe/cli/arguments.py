@@ -90,3 +90,18 @@ def special_token(text: str) -> tuple[str, int]:
     if not equals or not token or not TOKEN_ID.fullmatch(number):
         raise argparse.ArgumentTypeError(f"expected TOKEN=ID, such as '<|endoftext|>=100257', not {text!r}")
     return token, int(number)
+
+
+_RAY_ADDRESS = re.compile(r"auto|local|ray://\S+|[A-Za-z0-9_.-]+:[0-9]+|\[[0-9A-Fa-f:.]+\]:[0-9]+")
+
+
+def ray_address(text: str) -> str:
+    """A Ray cluster's address: auto, local, HOST:PORT or ray://HOST:PORT."""
+    # --ray takes an optional word, so a file right after it would be read as the address; the
+    # message says where FILES go instead, as for --special-tokens.
+    if not _RAY_ADDRESS.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a Ray address (auto, local, HOST:PORT or ray://HOST:PORT); "
+            "put FILES before --ray, or after '--' at the end"
+        )
+    return text

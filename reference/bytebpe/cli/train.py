@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from bytebpe import IMPLEMENTATIONS, PATTERNS, Corpus, Tokenizer, files
-from bytebpe.cli.arguments import add_command, pattern, positive_int
-from bytebpe.cli.errors import EXIT_OK
+from bytebpe.cli.arguments import add_command, pattern, positive_int, ray_address
+from bytebpe.cli.errors import EXIT_OK, CommandError
 from bytebpe.cli.messages import log, plural
 from bytebpe.patterns import DEFAULT_PATTERN
 
@@ -41,9 +41,17 @@ examples:
   bytebpe train 'data/*.parquet' --vocab-size 65536 --max-chars 2e9 --doc-cap 10000 \\
       --special-tokens '<|bos|>' '<|user_start|>' '<|user_end|>' --out tok
   bytebpe train --special-tokens '<|endoftext|>' --vocab-size 32768 --out tok -- data/
+  bytebpe train 's3://bucket/corpus/*.parquet' big.txt --ray --vocab-size 65536 --out tok
 
 --special-tokens takes every word after it up to the next option: put FILES
-before it, or after "--" at the end as in the last example."""
+before it, or after "--" at the end as in the third example. So does --ray
+with its optional ADDRESS.
+
+--ray counts the shards (files, and ranges of .txt files larger than
+--shard-size) in Ray tasks and merges on this machine, with the same result.
+Without ADDRESS it joins RAY_ADDRESS, or a cluster started here by `ray start`,
+or starts a local one. FILES may then also be fsspec URLs (s3://, gs://, ...);
+local paths must exist on every node."""
 
 
 def add_train(commands: Any) -> None:
@@ -120,6 +128,22 @@ def add_train(commands: Any) -> None:
         default="strict",
         help="bytes that are not UTF-8: an error naming file and line (strict, the default), or U+FFFD (replace)",
     )
+    cluster = train.add_argument_group("training on a Ray cluster (pip install 'bytebpe[ray]')")
+    cluster.add_argument(
+        "--ray",
+        nargs="?",
+        const=True,  # not a str, which argparse would pass to ray_address
+        type=ray_address,
+        metavar="ADDRESS",
+        help="count in Ray tasks: on the cluster at ADDRESS (auto, HOST:PORT, ray://HOST:PORT), else see below",
+    )
+    cluster.add_argument(
+        "--shard-size",
+        type=positive_int,
+        default=64 * 2**20,
+        metavar="BYTES",
+        help="with --ray: cut .txt files larger than this into ranges counted apart (default: 64 MiB)",
+    )
     output = train.add_argument_group("output on stderr").add_mutually_exclusive_group()
     output.add_argument(
         "--progress",
@@ -145,6 +169,8 @@ def run_train(args: argparse.Namespace) -> int:
     out = Path(args.out)
     # Checked now, not after hours of training, with the rule that Tokenizer.save applies.
     replacing = _check_output_directory(out)
+    if args.ray is not None:
+        return _run_train_on_ray(args, out, replacing, quiet=quiet, show_bars=show_bars)
     corpus = Corpus(
         args.files,
         text_field=args.text_field,
@@ -153,13 +179,7 @@ def run_train(args: argparse.Namespace) -> int:
         doc_cap=args.doc_cap,
         errors=args.errors,
     )
-    special_tokens: list[str] = args.special_tokens
-    settings = {
-        "pattern": args.pattern,
-        "special_tokens": special_tokens,
-        "min_frequency": args.min_frequency,
-        "implementation": args.implementation,
-    }
+    settings = _settings(args)
     # A dry run on no text checks every setting (vocabulary size, pattern, special tokens) with the
     # library's own messages, before anything is logged or read.
     Tokenizer.train([], args.vocab_size, **settings)
@@ -171,22 +191,64 @@ def run_train(args: argparse.Namespace) -> int:
     start = time.monotonic()
     trained = Tokenizer.train(corpus, args.vocab_size, **settings, progress=show_bars)
     elapsed = time.monotonic() - start
-    tokenizer = _with_corpus_record(trained, corpus)
+    tokenizer = _with_corpus_record(trained, _corpus_record(corpus.paths, len(corpus.files), args))
     tokenizer.save(out)
     if not quiet:
-        merges = len(tokenizer.merges)
-        asked = args.vocab_size - 256 - len(special_tokens)
-        log(
-            f"trained in {_duration(elapsed)}: {merges} merges, n_vocab {tokenizer.n_vocab} "
-            f"(256 bytes + {plural(merges, 'merge')} + {plural(len(special_tokens), 'special token')})"
-        )
-        if merges < asked:
-            log(
-                f"note: stopped after {merges} of the {asked} merges asked for: no pair was left "
-                f"that occurs at least {args.min_frequency} times; the corpus may be too small"
-            )
-        log(f"saved to {out}{' (replacing the tokenizer that was there)' if replacing else ''}")
+        _log_result(tokenizer, args, elapsed, out, replacing)
     return EXIT_OK
+
+
+def _run_train_on_ray(args: argparse.Namespace, out: Path, replacing: bool, *, quiet: bool, show_bars: bool) -> int:
+    """``bytebpe train --ray``: count in Ray tasks (bytebpe.distributed), merge here."""
+    if args.max_chars is not None:
+        raise CommandError("--max-chars does not work with --ray: a budget over the whole corpus is not shardable")
+    from bytebpe import distributed  # imports Ray only when it runs
+
+    shards = distributed.plan_shards(args.files, txt_split=args.txt_split, shard_bytes=args.shard_size)
+    settings = _settings(args)
+    Tokenizer.train([], args.vocab_size, **settings)  # checks the settings before Ray starts, as above
+    files = len({shard.path for shard in shards})
+    if show_bars:
+        log(
+            f"training a {args.vocab_size}-id tokenizer on {plural(files, 'file')} in "
+            f"{plural(len(shards), 'shard')} on Ray ({args.implementation} implementation)"
+        )
+    start = time.monotonic()
+    trained = distributed.train(
+        args.files,
+        args.vocab_size,
+        **settings,
+        progress=show_bars,
+        text_field=args.text_field,
+        txt_split=args.txt_split,
+        doc_cap=args.doc_cap,
+        errors=args.errors,
+        shard_bytes=args.shard_size,
+        address=None if args.ray is True else args.ray,
+    )
+    elapsed = time.monotonic() - start
+    record = _corpus_record(args.files, files, args) | {"ray": {"shards": len(shards), "shard_size": args.shard_size}}
+    tokenizer = _with_corpus_record(trained, record)
+    tokenizer.save(out)
+    if not quiet:
+        _log_result(tokenizer, args, elapsed, out, replacing)
+    return EXIT_OK
+
+
+def _log_result(tokenizer: Tokenizer, args: argparse.Namespace, elapsed: float, out: Path, replacing: bool) -> None:
+    special_tokens: list[str] = args.special_tokens
+    merges = len(tokenizer.merges)
+    asked = args.vocab_size - 256 - len(special_tokens)
+    log(
+        f"trained in {_duration(elapsed)}: {merges} merges, n_vocab {tokenizer.n_vocab} "
+        f"(256 bytes + {plural(merges, 'merge')} + {plural(len(special_tokens), 'special token')})"
+    )
+    if merges < asked:
+        log(
+            f"note: stopped after {merges} of the {asked} merges asked for: no pair was left "
+            f"that occurs at least {args.min_frequency} times; the corpus may be too small"
+        )
+    log(f"saved to {out}{' (replacing the tokenizer that was there)' if replacing else ''}")
 
 
 def _check_output_directory(out: Path) -> bool:
@@ -206,19 +268,34 @@ def _check_output_directory(out: Path) -> bool:
     return False
 
 
-def _with_corpus_record(tokenizer: Tokenizer, corpus: Corpus) -> Tokenizer:
+def _settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The tokenizer settings, as Tokenizer.train and bytebpe.distributed.train take them."""
+    special_tokens: list[str] = args.special_tokens
+    return {
+        "pattern": args.pattern,
+        "special_tokens": special_tokens,
+        "min_frequency": args.min_frequency,
+        "implementation": args.implementation,
+    }
+
+
+def _corpus_record(paths: Any, files: int, args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "paths": list(paths),
+        "files": files,
+        "text_field": args.text_field,
+        "txt_split": args.txt_split,
+        "max_chars": args.max_chars,
+        "doc_cap": args.doc_cap,
+        "errors": args.errors,
+    }
+
+
+def _with_corpus_record(tokenizer: Tokenizer, record: dict[str, Any]) -> Tokenizer:
     # Tokenizer.train records its own settings; the corpus options matter as much to reproduce a
     # run, and only the command line knows them. They travel in trained_by, which bytebpe.json keeps.
     trained_by = tokenizer.trained_by or {}
-    trained_by["corpus"] = {
-        "paths": list(corpus.paths),
-        "files": len(corpus.files),
-        "text_field": corpus.text_field,
-        "txt_split": corpus.txt_split,
-        "max_chars": corpus.max_chars,
-        "doc_cap": corpus.doc_cap,
-        "errors": corpus.errors,
-    }
+    trained_by["corpus"] = record
     return Tokenizer(
         tokenizer.mergeable_ranks,
         tokenizer.pattern,
