@@ -16,6 +16,10 @@ import time
 
 import bytebpe
 
+# Started from a shell's background job, this process would inherit SIGINT ignored (and Python
+# would then install no KeyboardInterrupt handler): put the handler a terminal's Ctrl-C meets.
+signal.signal(signal.SIGINT, signal.default_int_handler)
+
 
 def corpus(stage: str) -> tuple[list[str], str]:
     rng = random.Random(0)

@@ -494,7 +494,12 @@ def test_ctrl_c_during_training_exits_130_and_leaves_nothing_behind(tmp_path):
     out = tmp_path / "tok"
     command = ["train", str(data), "--vocab-size", "60000", "--out", str(out), "--progress"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "bytebpe", *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [sys.executable, "-m", "bytebpe", *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        # A shell's background job (a CI runner's, nohup's) starts with SIGINT ignored, which
+        # Python and so the CLI rightly respect: give the child the default, as a terminal would.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     first = process.stderr.readline()  # logged once the settings are checked and training starts
     assert first.startswith(b"training a 60000-id tokenizer"), first
