@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from bytebpe.patterns import DEFAULT_PATTERN, PATTERNS, resolve_pattern
+from bytebpe.patterns import DEFAULT_PATTERN, pattern_name, resolve_pattern
 
 if TYPE_CHECKING:
     import pyarrow
@@ -59,7 +59,7 @@ class PieceCounts:
     @property
     def pattern_name(self) -> str | None:
         """The name of the split pattern in bytebpe.PATTERNS, or None for a custom regex."""
-        return next((name for name, regex in PATTERNS.items() if regex == self._pattern), None)
+        return pattern_name(self._pattern)
 
     def core(self) -> Any:
         """The table as a ``bytebpe._fast.Counts`` (built from the dict the first time)."""

@@ -44,6 +44,11 @@ DEFAULT_PATTERN = "gpt4"
 """The pattern used when none is named: GPT-4's, as minbpe, rustbpe and nanochat use it."""
 
 
+def pattern_name(regex: str) -> str | None:
+    """The name under which ``regex`` is in PATTERNS, or None for a custom regex."""
+    return next((name for name, named in PATTERNS.items() if named == regex), None)
+
+
 def resolve_pattern(pattern: str) -> str:
     """Return the regex for ``pattern``: a name from PATTERNS, or else the string itself."""
     if not isinstance(pattern, str):

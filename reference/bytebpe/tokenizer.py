@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from bytebpe import files, reference
 from bytebpe.counts import PieceCounts
-from bytebpe.patterns import DEFAULT_PATTERN, PATTERNS, resolve_pattern
+from bytebpe.patterns import DEFAULT_PATTERN, pattern_name, resolve_pattern
 
 if TYPE_CHECKING:
     import tiktoken
@@ -316,7 +316,7 @@ class Tokenizer:
     @property
     def pattern_name(self) -> str | None:
         """The name of the split pattern in bytebpe.PATTERNS, or None for a custom regex."""
-        return next((name for name, regex in PATTERNS.items() if regex == self._pattern), None)
+        return pattern_name(self._pattern)
 
     @property
     def mergeable_ranks(self) -> dict[bytes, int]:
