@@ -6,7 +6,9 @@ hand-picked custom patterns and random ones in the spec's grammar. Nothing is fi
 
 from __future__ import annotations
 
-from hypothesis import given
+import random
+
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import bytebpe
@@ -68,3 +70,19 @@ def test_tokenizers_trained_on_each_implementation_are_identical(corpus, vocab_s
     fst = bytebpe.Tokenizer.train(corpus, vocab_size, pattern=pattern, implementation="fast")
     assert fst.mergeable_ranks == ref.mergeable_ranks
     assert fst.merges == ref.merges
+
+
+@given(seed=st.integers(0, 2**32 - 1), text_bytes=st.integers(1, 40_000))
+@settings(max_examples=3, deadline=None)
+def test_train_agrees_when_the_texts_span_many_batches(reference, fast, seed, text_bytes):
+    # The fast core pulls texts in batches that start at 256 KB and double; 2 MB of texts
+    # cross several batch boundaries, anywhere inside a run of texts of random sizes.
+    rng = random.Random(seed)
+    words = ["ab", "ba", "aab", " a", " b", "\n", "  ", "b!", "12", "é"]
+    corpus, total = [], 0
+    while total < 2_000_000:
+        size = rng.randint(1, text_bytes)
+        text = "".join(rng.choice(words) for _ in range(size // 2 + 1))
+        corpus.append(text)
+        total += len(text)
+    assert fast.train(iter(corpus), 300) == reference.train(corpus, 300)

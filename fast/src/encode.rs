@@ -10,6 +10,7 @@ use memchr::memmem::Finder;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use crate::byte_map::ByteMap;
 use crate::error::{Error, Result};
 use crate::packed::pack;
 use crate::pattern::Splitter;
@@ -26,6 +27,8 @@ pub struct Encoder {
     identity: u64,
     ranks: RankTable,
     tokens: FxHashMap<u32, Box<[u8]>>,
+    /// The largest rank, kept because long pieces size their buckets by it.
+    max_rank: u32,
     specials: Vec<Special>,
     special_bytes: FxHashMap<u32, Box<[u8]>>,
     splitter: Arc<Splitter>,
@@ -38,7 +41,7 @@ pub struct Encoder {
 #[derive(Default)]
 struct RankTable {
     short: FxHashMap<u64, u32>,
-    long: FxHashMap<Box<[u8]>, u32>,
+    long: ByteMap<Box<[u8]>, u32>,
 }
 
 impl RankTable {
@@ -85,7 +88,7 @@ thread_local! {
 #[derive(Default)]
 struct MergedCache {
     identity: u64,
-    ids: FxHashMap<Box<[u8]>, Box<[u32]>>,
+    ids: ByteMap<Box<[u8]>, Box<[u32]>>,
 }
 
 impl MergedCache {
@@ -201,10 +204,12 @@ impl Encoder {
             });
         }
         static NEXT_IDENTITY: AtomicU64 = AtomicU64::new(1);
+        let max_rank = tokens.keys().copied().max().unwrap_or(0);
         Ok(Encoder {
             identity: NEXT_IDENTITY.fetch_add(1, Ordering::Relaxed),
             ranks: by_bytes,
             tokens,
+            max_rank,
             specials: special_list,
             special_bytes,
             splitter,
@@ -284,9 +289,8 @@ impl Encoder {
 
     /// The largest id, special tokens included.
     pub fn max_id(&self) -> u32 {
-        let tokens = self.tokens.keys().copied().max().unwrap_or(0);
         let specials = self.specials.iter().map(|s| s.id).max().unwrap_or(0);
-        tokens.max(specials)
+        self.max_rank.max(specials)
     }
 
     pub fn len(&self) -> usize {
@@ -455,8 +459,8 @@ impl Encoder {
         let n = piece.len();
         // A piece much longer than the vocabulary pays for a bucket per rank up front and then
         // finds buckets by index; a shorter one finds them by hash.
-        if n as u64 >= 8 * (u64::from(self.max_id()) + 1) {
-            let buckets = DenseBuckets(vec![Vec::new(); self.max_id() as usize + 1]);
+        if n as u64 >= 8 * (u64::from(self.max_rank) + 1) {
+            let buckets = DenseBuckets(vec![Vec::new(); self.max_rank as usize + 1]);
             self.join_by_buckets(piece, limit, buckets)
         } else {
             self.join_by_buckets(piece, limit, SparseBuckets::default())

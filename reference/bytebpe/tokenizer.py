@@ -14,7 +14,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -71,15 +71,38 @@ class Tokenizer:
         merges: Sequence[tuple[int, int]] | None = None,
         trained_by: Mapping[str, Any] | None = None,
     ) -> None:
-        module = _implementation_module(implementation)
-        self._pattern = resolve_pattern(pattern)
-        self._ranks = reference.check_ranks(mergeable_ranks)
-        self._special_tokens = reference.check_special_tokens(special_tokens or {}, self._ranks)
-        self._encoder = module.Encoder(self._ranks, self._pattern, self._special_tokens)
+        _implementation_module(implementation)
+        ranks = reference.check_ranks(mergeable_ranks)
+        specials = reference.check_special_tokens(special_tokens or {}, ranks)
+        self._set_model(ranks, resolve_pattern(pattern), specials, implementation, merges, trained_by)
+        # Compiled now, so that a table the core refuses fails here rather than at first use.
+        _ = self._encoder
+
+    def _set_model(
+        self,
+        ranks: dict[bytes, int],
+        pattern: str,
+        special_tokens: dict[str, int],
+        implementation: str,
+        merges: Sequence[tuple[int, int]] | None,
+        trained_by: Mapping[str, Any] | None,
+    ) -> None:
+        self._pattern = pattern
+        self._ranks = ranks
+        self._special_tokens = special_tokens
         self._implementation = implementation
         self._merges = list(merges) if merges is not None else None
         self._trained_by = dict(trained_by) if trained_by is not None else None
-        self._ids = {*self._ranks.values(), *self._special_tokens.values()}
+
+    @cached_property
+    def _encoder(self) -> Any:
+        """The implementation's compiled encoder, built on first use."""
+        module = _implementation_module(self._implementation)
+        return module.Encoder(self._ranks, self._pattern, self._special_tokens)
+
+    @cached_property
+    def _ids(self) -> set[int]:
+        return {*self._ranks.values(), *self._special_tokens.values()}
 
     # -- building ---------------------------------------------------------------------------
 
@@ -169,7 +192,10 @@ class Tokenizer:
         min_frequency: int,
         implementation: str,
     ) -> Tokenizer:
-        vocab = reference.vocabulary_from_merges(learned)
+        # Built here from the merges, so valid by construction (§5.1): __init__'s checks of a
+        # user's table would only cost time. The encoder is compiled when first used, so that
+        # training a tokenizer to save it never builds one.
+        ranks = {token: rank for rank, token in reference.vocabulary_from_merges(learned).items()}
         trained_by = {
             "library": "bytebpe",
             "version": _library_version(),
@@ -179,14 +205,16 @@ class Tokenizer:
             "special_tokens": list(special_tokens),
             "min_frequency": min_frequency,
         }
-        return cls(
-            {token: rank for rank, token in vocab.items()},
-            pattern,
-            special_tokens=reference.special_token_ids(special_tokens, len(learned)),
-            implementation=implementation,
-            merges=[(left, right) for left, right, _ in learned],
-            trained_by=trained_by,
+        tokenizer = cls.__new__(cls)
+        tokenizer._set_model(
+            ranks,
+            resolve_pattern(pattern),
+            reference.special_token_ids(special_tokens, len(learned)),
+            implementation,
+            [(left, right) for left, right, _ in learned],
+            trained_by,
         )
+        return tokenizer
 
     @staticmethod
     def _progress_callback(progress: bool | ProgressCallback) -> tuple[ProgressCallback | None, Any]:

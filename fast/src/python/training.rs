@@ -16,10 +16,14 @@ use crate::pattern::Splitter;
 use crate::progress::Stage;
 use crate::train::{train_from_piece_counts, Merge};
 
-/// Texts are pulled in batches of about this many bytes; memory for texts stays bounded
+/// Texts are pulled in batches of at most this many bytes; memory for texts stays bounded
 /// whatever the corpus size, and a batch is counted in well under a second.
 const BATCH_BYTES: usize = 8 << 20;
 const BATCH_TEXTS: usize = 1 << 16;
+/// The first batch is small and each next one twice as large, up to [`BATCH_BYTES`]: nothing is
+/// counted until the first batch is in, and pulling 8 MB from a Python iterable (reading and
+/// decoding a file) takes several milliseconds, all of them idle cores.
+const FIRST_BATCH_BYTES: usize = 256 << 10;
 
 /// Learn merges from an iterable of texts (spec §4); returns `(left, right, count)` per merge.
 /// `progress(stage, done, total)` is called about ten times a second.
@@ -52,9 +56,11 @@ pub fn count_texts(
 ) -> PyResult<PieceCounts> {
     let iter = args::texts_iter(texts)?;
     let mut counter = PieceCounter::new(splitter);
-    let mut batch = next_batch(&iter, 0)?;
+    let mut limit = FIRST_BATCH_BYTES;
+    let mut batch = next_batch(&iter, 0, limit)?;
     while !batch.is_empty() {
-        batch = count_batch(py, &mut counter, &batch, observer, &iter)?;
+        limit = (2 * limit).min(BATCH_BYTES);
+        batch = count_batch(py, &mut counter, &batch, observer, &iter, limit)?;
     }
     Ok(counter.into_counts())
 }
@@ -73,15 +79,15 @@ pub fn merges_to_python(
     }
 }
 
-/// Pull the next bounded batch of texts; `seen` counts the texts pulled before.
-fn next_batch(iter: &Bound<'_, PyIterator>, seen: u64) -> PyResult<Vec<PyBackedStr>> {
+/// Pull the next batch of texts, of about `limit` bytes; `seen` counts the texts pulled before.
+fn next_batch(iter: &Bound<'_, PyIterator>, seen: u64, limit: usize) -> PyResult<Vec<PyBackedStr>> {
     let mut batch = Vec::new();
     let mut bytes = 0;
     for item in iter.clone() {
         let text = args::text(&item?, &format!("texts[{}]", seen + batch.len() as u64))?;
         bytes += text.len();
         batch.push(text);
-        if bytes >= BATCH_BYTES || batch.len() >= BATCH_TEXTS {
+        if bytes >= limit || batch.len() >= BATCH_TEXTS {
             break;
         }
     }
@@ -89,16 +95,18 @@ fn next_batch(iter: &Bound<'_, PyIterator>, seen: u64) -> PyResult<Vec<PyBackedS
 }
 
 /// Count one batch on worker threads while this thread, holding the GIL, pulls the next batch
-/// from the iterable (so reading and counting overlap); then wait for the workers with the GIL
-/// released, waking every [`INTERVAL`] to run signal handlers and report progress. If anything
-/// raises (Ctrl-C, a bad text, the iterable itself), the workers are told to stop, and they do
-/// within a few thousand pieces; the running table keeps only whole batches.
+/// (of about `next_limit` bytes) from the iterable, so that reading and counting overlap; then
+/// wait for the workers with the GIL released, waking every [`INTERVAL`] to run signal handlers
+/// and report progress. If anything raises (Ctrl-C, a bad text, the iterable itself), the
+/// workers are told to stop, and they do within a few thousand pieces; the running table keeps
+/// only whole batches.
 fn count_batch(
     py: Python<'_>,
     counter: &mut PieceCounter<'_>,
     batch: &[PyBackedStr],
     observer: &mut PythonProgress,
     iter: &Bound<'_, PyIterator>,
+    next_limit: usize,
 ) -> PyResult<Vec<PyBackedStr>> {
     let cancel = AtomicBool::new(false);
     let seen = counter.texts_seen();
@@ -109,7 +117,7 @@ fn count_batch(
         scope.spawn(move || {
             let _ = done.send(counter.add_batch_cancellable(batch, cancel));
         });
-        let next = match next_batch(iter, counted) {
+        let next = match next_batch(iter, counted, next_limit) {
             Ok(next) => next,
             Err(err) => {
                 cancel.store(true, Ordering::Relaxed);
