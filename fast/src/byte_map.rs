@@ -28,10 +28,6 @@ impl<K: AsRef<[u8]>, V> ByteMap<K, V> {
         self.table.len()
     }
 
-    pub fn clear(&mut self) {
-        self.table.clear();
-    }
-
     #[inline]
     pub fn get(&self, key: &[u8]) -> Option<&V> {
         self.table
@@ -147,7 +143,5 @@ mod tests {
         assert_eq!(map.get(b"not a key"), None);
         assert_eq!(map.insert(keys[5].clone().into(), 0), Some(5));
         assert_eq!(map.get(&keys[5]), Some(&0));
-        map.clear();
-        assert_eq!(map.get(&keys[5]), None);
     }
 }

@@ -10,6 +10,7 @@ pub mod encode;
 pub mod error;
 mod packed;
 pub mod pattern;
+mod prefetch;
 pub mod progress;
 pub mod threads;
 pub mod train;

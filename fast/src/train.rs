@@ -215,7 +215,7 @@ impl Arena {
     /// arena, so without this nearly every visit waits for memory.
     #[inline]
     fn prefetch(&self, position: u32) {
-        prefetch_slot(&self.nodes, position as usize);
+        crate::prefetch::slot(&self.nodes, position as usize);
     }
 
     /// Apply the merge of (left, right) into `new_token` at `position` if the pair is still
@@ -263,22 +263,6 @@ impl Arena {
         merged.next = after;
         merged.pair = pair;
     }
-}
-
-/// Hint the CPU to bring `slice[index]` into cache (nothing if the index is out of range).
-#[inline]
-fn prefetch_slot<T>(slice: &[T], index: usize) {
-    #[cfg(target_arch = "x86_64")]
-    if let Some(slot) = slice.get(index) {
-        // SAFETY: _mm_prefetch only hints the cache; it reads nothing and cannot fault, and the
-        // pointer comes from a reference into the slice, so it is valid anyway.
-        unsafe {
-            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-            _mm_prefetch::<_MM_HINT_T0>((slot as *const T).cast::<i8>());
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (slice, index);
 }
 
 /// Dense pair ids with their counts and the positions where each was seen.
