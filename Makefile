@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 PYTEST_WORKERS ?= auto
 CORPUS ?=
 
-.PHONY: all setup build demo test test-thorough lint rust-test py-test docs docs-check vectors unicode bench bench-distributed clean
+.PHONY: all setup build demo test test-thorough lint rust-test py-test docs docs-check vectors unicode bench bench-distributed bench-worst clean
 
 all: test
 
@@ -92,6 +92,13 @@ bench-distributed:
 	@test -n "$(CORPUS)" || { echo "usage: make bench-distributed CORPUS=path/to/corpus.txt [DIST_ARGS='--shards 16']"; exit 2; }
 	@$(MAKE) --no-print-directory build
 	$(BIN)/python bench/distributed.py "$(CORPUS)" $(DIST_ARGS)
+
+# Issue #4's worst case (bench/worst_case.py): one long piece class against CORPUS's prose, within 3x.
+WORST_ARGS ?=
+bench-worst:
+	@test -n "$(CORPUS)" || { echo "usage: make bench-worst CORPUS=path/to/prose.txt [WORST_ARGS='--runs 3']"; exit 2; }
+	@$(MAKE) --no-print-directory build
+	$(BIN)/python bench/worst_case.py "$(CORPUS)" $(WORST_ARGS)
 
 clean:
 	rm -rf $(VENV) $(STAMPS) target site site-screenshots reference/bytebpe/_fast*.so

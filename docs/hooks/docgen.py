@@ -354,12 +354,28 @@ def bench_results() -> list[tuple[dict, Path]]:
     newest: dict[str, tuple[dict, Path]] = {}
     for path in sorted((ROOT / "bench" / "results").glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or "corpus" not in data or "date" not in data:
+        # bench/run.py's reports only (the worst-case report has a corpus and a date too).
+        if not isinstance(data, dict) or not {"corpus", "date", "training"} <= data.keys():
             continue
         name = data["corpus"]["name"]
         if name not in newest or data["date"] > newest[name][0]["date"]:
             newest[name] = (data, path)
     return sorted(newest.values(), key=lambda item: -item[0]["corpus"]["bytes"])
+
+
+def worst_case_report(heading_offset: int = 1) -> str | None:
+    """The newest committed report of bench/worst_case.py, headings shifted down, or None."""
+    reports = sorted((ROOT / "bench" / "results").glob("worst_case-*.md"))
+    if not reports:
+        return None
+    out = []
+    for line in reports[-1].read_text(encoding="utf-8").splitlines():
+        if line.startswith("# "):
+            continue
+        if line.startswith("#"):
+            line = "#" * heading_offset + line
+        out.append(line)
+    return f"*From `bench/results/{reports[-1].name}`.*\n\n" + "\n".join(out)
 
 
 def image_tag(path: Path, alt: str) -> str:
