@@ -35,6 +35,18 @@ def test_the_compiled_core_is_the_real_one():
     assert _fast.UNICODE_VERSION == "16.0.0"
 
 
+def test_the_version_is_the_same_everywhere():
+    import re
+    from importlib import metadata
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    pyproject = re.search(r'^version = "([^"]+)"', (root / "pyproject.toml").read_text(), re.M)
+    cargo = re.search(r'^version = "([^"]+)"', (root / "fast" / "Cargo.toml").read_text(), re.M)
+    assert pyproject and cargo
+    assert bytebpe.__version__ == pyproject[1] == cargo[1] == metadata.version("bytebpe")
+
+
 def test_missing_core_raises_import_error_not_a_fallback():
     script = textwrap.dedent(
         """

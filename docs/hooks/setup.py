@@ -17,8 +17,8 @@ from typing import Any
 
 HOOKS = Path(__file__).resolve().parent
 API_MARKER = "<!-- bytebpe-api -->"
-# Names that are not objects griffe can document from source (__version__ comes from the
-# installed metadata at run time); the API page describes them in prose.
+# Names that are not objects worth a section of their own (__version__ is a plain string); the
+# API page describes them in prose.
 NOT_FROM_SOURCE = {"__version__"}
 # Sphinx roles in docstrings (":meth:`train`") read as plain code in Markdown.
 _ROLE = re.compile(r":(?:meth|func|class|attr|mod|data|exc):(?=<code>)")

@@ -5,13 +5,13 @@
 //! * every distinct piece as a doubly linked run of symbols in one flat arena, so that a merge at
 //!   one position is a constant-time local edit, however long the piece;
 //! * a dense id per pair with its current count and the arena positions where it was seen;
-//! * a max-heap of (count, pair) refreshed lazily: a popped entry whose count is stale is pushed
-//!   back with the current count.
+//! * a queue of (count, pair) refreshed lazily (pair_queue.rs): an entry whose count has fallen
+//!   since it was queued is queued again under its current count when it comes up.
 //!
-//! Why the lazy heap gives exactly the spec's choice: a merge of (a, b) into c only removes pairs
+//! Why the lazy queue gives exactly the spec's choice: a merge of (a, b) into c only removes pairs
 //! that hold a or b and only creates pairs that hold c, a token that did not exist before. So the
-//! count of an existing pair never grows, every heap entry's count is at least the pair's current
-//! count, and an entry whose count is current is the true maximum; among equal counts the heap
+//! count of an existing pair never grows, every entry's count is at least the pair's current
+//! count, and an entry whose count is current is the true maximum; among equal counts the queue
 //! orders by the smaller (left, right), as §4.3 requires.
 //!
 //! Why the position lists are complete and in order: a pair's occurrences are all recorded when
@@ -20,11 +20,10 @@
 //! list in order and skipping positions that no longer hold the pair applies the merge left to
 //! right without overlap, as §4.4 requires.
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
-
 use crate::count::PieceCounts;
 use crate::error::{Error, Result};
+use crate::pair_queue::{PairCounts, PairQueue};
+use crate::position_list::PositionList;
 use crate::progress::{Progress, Stage};
 
 /// One learned merge: `left` and `right` become token `256 + i`; `count` is the pair's count
@@ -37,8 +36,10 @@ pub struct Merge {
 }
 
 const NONE: u32 = u32::MAX;
-/// How many positions ahead of the one being merged the loop asks the CPU to fetch.
+/// How many positions ahead of the one being merged the loop asks the CPU to fetch the node,
+/// and then (the node having arrived) what the node points to: its piece's frequency.
 const PREFETCH_DISTANCE: usize = 16;
+const PREFETCH_DEPENDENTS_DISTANCE: usize = 8;
 /// How many pieces or symbols the preparation handles between two progress ticks.
 const TICK_EVERY: usize = 1 << 16;
 /// The symbol left behind at the right half of a merge.
@@ -97,22 +98,16 @@ fn train_with_capacity<P: AsRef<[u8]>>(
     let tick = |progress: &mut dyn Progress| progress.update(Stage::Merging, 0, wanted as u64);
     let mut arena = Arena::build(pieces, capacity, &mut || tick(progress))?;
     let mut pairs = Pairs::count(&mut arena, 256 + wanted, &mut || tick(progress))?;
-    let mut heap: BinaryHeap<Candidate> = (0..pairs.len())
-        .filter(|&id| pairs.count[id] > 0)
-        .map(|id| pairs.candidate(id as u32))
-        .collect();
+    let mut queue = PairQueue::new();
+    for id in 0..pairs.len() as u32 {
+        queue.push(id, &pairs);
+    }
     let mut merges = Vec::with_capacity(wanted.min(1 << 20));
     progress.update(Stage::Merging, 0, wanted as u64)?;
     while merges.len() < wanted {
-        let Some(top) = heap.pop() else { break };
-        let current = pairs.count[top.id as usize];
-        if current != top.count {
-            if current > 0 {
-                heap.push(pairs.candidate(top.id));
-            }
-            continue;
-        }
-        if current == 0 || current < min_frequency {
+        let Some(top) = queue.pop(&pairs) else { break };
+        let current = top.count;
+        if current < min_frequency {
             break;
         }
         let new_token = 256 + merges.len() as u32;
@@ -124,19 +119,26 @@ fn train_with_capacity<P: AsRef<[u8]>>(
         });
         let first_new_pair = pairs.len();
         pairs.begin_merge();
-        let positions = std::mem::take(&mut pairs.positions[top.id as usize]);
+        let taken = std::mem::take(&mut pairs.positions[top.id as usize]);
+        let positions = taken.as_slice();
+        // The first nodes all at once (most lists are short); then each one a fixed distance
+        // ahead of the merge.
+        for &ahead in positions.iter().take(PREFETCH_DISTANCE) {
+            arena.prefetch(ahead);
+        }
         for (k, &position) in positions.iter().enumerate() {
             if let Some(&ahead) = positions.get(k + PREFETCH_DISTANCE) {
                 arena.prefetch(ahead);
             }
+            if let Some(&ahead) = positions.get(k + PREFETCH_DEPENDENTS_DISTANCE) {
+                arena.prefetch_dependents(ahead);
+            }
             arena.merge_at(position, left, right, new_token, top.id, &mut pairs);
         }
         debug_assert_eq!(pairs.count[top.id as usize], 0);
-        heap.extend(
-            (first_new_pair..pairs.len())
-                .filter(|&id| pairs.count[id] > 0)
-                .map(|id| pairs.candidate(id as u32)),
-        );
+        for id in first_new_pair..pairs.len() {
+            queue.push(id as u32, &pairs);
+        }
         progress.update(Stage::Merging, merges.len() as u64, wanted as u64)?;
     }
     if merges.len() < wanted {
@@ -218,6 +220,16 @@ impl Arena {
         crate::prefetch::slot(&self.nodes, position as usize);
     }
 
+    /// Ask the CPU to start loading the frequency of node `position`'s piece, once the node
+    /// itself is (or soon will be) in cache: the frequencies are indexed by piece, so they are
+    /// as scattered as the nodes, and a merge reads one per visit.
+    #[inline]
+    fn prefetch_dependents(&self, position: u32) {
+        if let Some(node) = self.nodes.get(position as usize) {
+            crate::prefetch::slot(&self.frequency, node.word as usize);
+        }
+    }
+
     /// Apply the merge of (left, right) into `new_token` at `position` if the pair is still
     /// there, and move the counts of the neighbouring pairs (§4.4).
     fn merge_at(
@@ -273,7 +285,7 @@ impl Arena {
 struct Pairs {
     packed: Vec<u64>,
     count: Vec<u64>,
-    positions: Vec<Vec<u32>>,
+    positions: Vec<PositionList>,
     /// Slots for the pairs of the current merge's token, valid where the stamp matches.
     stamp: u32,
     with_x: Vec<(u32, u32)>,
@@ -330,7 +342,7 @@ impl Pairs {
     fn create(&mut self, left: u32, right: u32) -> u32 {
         self.packed.push(pack(left, right));
         self.count.push(0);
-        self.positions.push(Vec::new());
+        self.positions.push(PositionList::default());
         (self.packed.len() - 1) as u32
     }
 
@@ -363,18 +375,19 @@ impl Pairs {
 
     fn add(&mut self, id: u32, frequency: u64, position: u32) {
         self.count[id as usize] += frequency;
-        let list = &mut self.positions[id as usize];
-        if list.last() != Some(&position) {
-            list.push(position);
-        }
+        self.positions[id as usize].push_new(position);
+    }
+}
+
+impl PairCounts for Pairs {
+    #[inline]
+    fn count(&self, id: u32) -> u64 {
+        self.count[id as usize]
     }
 
-    fn candidate(&self, id: u32) -> Candidate {
-        Candidate {
-            count: self.count[id as usize],
-            packed: self.packed[id as usize],
-            id,
-        }
+    #[inline]
+    fn packed(&self, id: u32) -> u64 {
+        self.packed[id as usize]
     }
 }
 
@@ -384,28 +397,6 @@ fn pack(left: u32, right: u32) -> u64 {
 
 fn unpack(packed: u64) -> (u32, u32) {
     ((packed >> 32) as u32, packed as u32)
-}
-
-/// A heap entry: the larger count first, then the smaller (left, right) pair.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Candidate {
-    count: u64,
-    packed: u64,
-    id: u32,
-}
-
-impl Ord for Candidate {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.count
-            .cmp(&other.count)
-            .then_with(|| other.packed.cmp(&self.packed))
-    }
-}
-
-impl PartialOrd for Candidate {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
 }
 
 #[cfg(test)]
