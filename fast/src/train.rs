@@ -42,6 +42,9 @@ const PREFETCH_DISTANCE: usize = 16;
 const PREFETCH_DEPENDENTS_DISTANCE: usize = 8;
 /// How many pieces or symbols the preparation handles between two progress ticks.
 const TICK_EVERY: usize = 1 << 16;
+/// How many merges pass between two calls to the progress observer (each of which reads the
+/// clock): a merge can take well under a microsecond.
+const PROGRESS_EVERY: usize = 64;
 /// The symbol left behind at the right half of a merge.
 const DEAD: u32 = u32::MAX;
 
@@ -96,8 +99,8 @@ fn train_with_capacity<P: AsRef<[u8]>>(
     }
     let wanted = (vocab_size - 256) as usize;
     let tick = |progress: &mut dyn Progress| progress.update(Stage::Merging, 0, wanted as u64);
-    let mut arena = Arena::build(pieces, capacity, &mut || tick(progress))?;
-    let mut pairs = Pairs::count(&mut arena, 256 + wanted, &mut || tick(progress))?;
+    let (mut arena, mut pairs) =
+        Arena::build(pieces, capacity, 256 + wanted, &mut || tick(progress))?;
     let mut queue = PairQueue::new();
     for id in 0..pairs.len() as u32 {
         queue.push(id, &pairs);
@@ -139,7 +142,9 @@ fn train_with_capacity<P: AsRef<[u8]>>(
         for id in first_new_pair..pairs.len() {
             queue.push(id as u32, &pairs);
         }
-        progress.update(Stage::Merging, merges.len() as u64, wanted as u64)?;
+        if merges.len() % PROGRESS_EVERY == 0 || merges.len() == wanted {
+            progress.update(Stage::Merging, merges.len() as u64, wanted as u64)?;
+        }
     }
     if merges.len() < wanted {
         // Stopped early: the last report says so, with the total cut to what was made.
@@ -168,16 +173,23 @@ struct Arena {
 }
 
 impl Arena {
-    /// `tick` is called now and then so that a long build can report progress or be stopped.
+    /// The arena of `pieces`, and their pairs counted with their positions (§4.2), in one pass:
+    /// each node's pair is found while the node is written. `symbols` is the number of token
+    /// ids the merge loop may make. `tick` is called now and then so that a long build can
+    /// report progress or be stopped.
     fn build<P: AsRef<[u8]>>(
         pieces: impl IntoIterator<Item = (P, u64)>,
         capacity: usize,
+        symbols: usize,
         tick: &mut dyn FnMut() -> Result<()>,
-    ) -> Result<Self> {
+    ) -> Result<(Self, Pairs)> {
         let mut arena = Arena {
             nodes: Vec::with_capacity(capacity),
             frequency: Vec::new(),
         };
+        let mut pairs = Pairs::new(symbols);
+        // Pairs of two bytes are found in a table rather than by hash.
+        let mut byte_pairs = vec![NONE; 256 * 256];
         for (n, (piece, frequency)) in pieces.into_iter().enumerate() {
             if n % TICK_EVERY == TICK_EVERY - 1 {
                 tick()?;
@@ -197,20 +209,31 @@ impl Arena {
             arena.frequency.push(frequency);
             for (k, &byte) in piece.iter().enumerate() {
                 let index = (base + k) as u32;
+                let (next, pair) = match piece.get(k + 1) {
+                    Some(&after) => {
+                        let slot = &mut byte_pairs[usize::from(byte) * 256 + usize::from(after)];
+                        if *slot == NONE {
+                            *slot = pairs.create(u32::from(byte), u32::from(after));
+                        }
+                        pairs.add(*slot, frequency, index);
+                        (index + 1, *slot)
+                    }
+                    None => (NONE, NONE),
+                };
                 arena.nodes.push(Node {
                     symbol: u32::from(byte),
                     prev: if k == 0 { NONE } else { index - 1 },
-                    next: if k + 1 == piece.len() {
-                        NONE
-                    } else {
-                        index + 1
-                    },
-                    pair: NONE,
+                    next,
+                    pair,
                     word,
                 });
             }
         }
-        Ok(arena)
+        // The lists only shrink from here (new occurrences go to new pairs): drop the slack.
+        for list in &mut pairs.positions {
+            list.shrink_to_fit();
+        }
+        Ok((arena, pairs))
     }
 
     /// Ask the CPU to start loading node `position`: a merge visits nodes scattered over a large
@@ -293,41 +316,15 @@ struct Pairs {
 }
 
 impl Pairs {
-    fn count(
-        arena: &mut Arena,
-        symbols: usize,
-        tick: &mut dyn FnMut() -> Result<()>,
-    ) -> Result<Self> {
-        let mut pairs = Pairs {
+    fn new(symbols: usize) -> Self {
+        Pairs {
             packed: Vec::new(),
             count: Vec::new(),
             positions: Vec::new(),
             stamp: 0,
             with_x: vec![(0, NONE); symbols],
             with_y: vec![(0, NONE); symbols],
-        };
-        let mut byte_pairs = vec![NONE; 256 * 256];
-        for i in 0..arena.nodes.len() {
-            if i % TICK_EVERY == TICK_EVERY - 1 {
-                tick()?;
-            }
-            let node = arena.nodes[i];
-            if node.next == NONE {
-                continue;
-            }
-            let (left, right) = (node.symbol, arena.nodes[node.next as usize].symbol);
-            let slot = &mut byte_pairs[(left as usize) * 256 + right as usize];
-            if *slot == NONE {
-                *slot = pairs.create(left, right);
-            }
-            pairs.add(*slot, arena.frequency[node.word as usize], i as u32);
-            arena.nodes[i].pair = *slot;
         }
-        // The lists only shrink from here (new occurrences go to new pairs): drop the slack.
-        for list in &mut pairs.positions {
-            list.shrink_to_fit();
-        }
-        Ok(pairs)
     }
 
     fn len(&self) -> usize {
