@@ -178,23 +178,12 @@ def _target_rows(summary: dict[str, Any]) -> list[str]:
     return rows
 
 
-def markdown(results: dict[str, Any], plot_name: str | None = None) -> str:
-    """The report as markdown (GitHub / mkdocs tables)."""
-    summary = summarize(results)
-    settings, machine, corpus = results["settings"], results["machine"], results["corpus"]
-    cores = settings["cores"]
+def machine_lines(machine: dict[str, Any]) -> list[str]:
+    """The lines of a report that name the machine, the versions and the load it ran under."""
     versions = ", ".join(f"{name} {v}" for name, v in machine["versions"].items() if v)
     commit = machine.get("bytebpe_commit")
     memory = f"{machine['memory_gib']:.1f} GiB RAM" if machine.get("memory_gib") else "RAM unknown"
     lines = [
-        f"# bytebpe benchmark: {corpus['name']}",
-        "",
-        f"Corpus `{corpus['name']}`: {corpus['bytes'] / 1e6:,.1f} MB, {corpus['documents']:,} documents of about "
-        f"{settings['document_chars'] // 1024} K characters cut after a newline, streamed from disk to every tool. "
-        f"Vocabulary size {settings['vocab_size']:,}, pattern `{settings['pattern']}`. Every figure is the median of "
-        f"{settings['runs']} runs, each run in a fresh process, the tools taking turns; peak RSS is the process's "
-        f"high-water mark (VmHWM, all threads), the largest of the runs. Measured {results['date']}.",
-        "",
         f"**Machine:** {machine['cores']} cores ({machine['usable_cores']} usable), {machine['cpu']}, {memory}, "
         f"{machine['os']}, Python {machine['python']}.  ",
         f"**Versions:** {versions}" + (f" (bytebpe commit {commit})" if commit else "") + ".",
@@ -206,7 +195,26 @@ def markdown(results: dict[str, Any], plot_name: str | None = None) -> str:
             f"**Load average** (1 min): {loads[0]:.2f} before the first run, which is other work on the machine, "
             f"and {loads[1]:.2f} at the end, which includes this benchmark's own threads."
         )
-    lines.append("")
+    return lines
+
+
+def markdown(results: dict[str, Any], plot_name: str | None = None) -> str:
+    """The report as markdown (GitHub / mkdocs tables)."""
+    summary = summarize(results)
+    settings, machine, corpus = results["settings"], results["machine"], results["corpus"]
+    cores = settings["cores"]
+    lines = [
+        f"# bytebpe benchmark: {corpus['name']}",
+        "",
+        f"Corpus `{corpus['name']}`: {corpus['bytes'] / 1e6:,.1f} MB, {corpus['documents']:,} documents of about "
+        f"{settings['document_chars'] // 1024} K characters cut after a newline, streamed from disk to every tool. "
+        f"Vocabulary size {settings['vocab_size']:,}, pattern `{settings['pattern']}`. Every figure is the median of "
+        f"{settings['runs']} runs, each run in a fresh process, the tools taking turns; peak RSS is the process's "
+        f"high-water mark (VmHWM, all threads), the largest of the runs. Measured {results['date']}.",
+        "",
+        *machine_lines(machine),
+        "",
+    ]
     if not results.get("ok", True):
         verify = results["encoding"].get("verify") or {}
         failed = [r["error"] for r in results["encoding"]["runs"] if "error" in r]

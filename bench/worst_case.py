@@ -54,6 +54,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus
 import machine
+import report
 import run
 import worker
 
@@ -353,9 +354,6 @@ def _speed_cells(value: dict[str, Any]) -> list[str]:
 def markdown(results: dict[str, Any]) -> str:
     """The report as markdown."""
     summary, settings, info = results["summary"], results["settings"], results["machine"]
-    versions = ", ".join(f"{name} {v}" for name, v in info["versions"].items() if v)
-    commit = info.get("bytebpe_commit")
-    memory = f"{info['memory_gib']:.1f} GiB RAM" if info.get("memory_gib") else "RAM unknown"
     mb = settings["mb"]
     lines = [
         f"# bytebpe worst case: {mb:g} MB of one long piece class against {mb:g} MB of prose",
@@ -367,17 +365,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"`{settings['pattern']}`. Every time is the median of {settings['runs']} runs, each in a fresh process. "
         f"Measured {results['date']}.",
         "",
-        f"**Machine:** {info['cores']} cores ({info['usable_cores']} usable), {info['cpu']}, {memory}, "
-        f"{info['os']}, Python {info['python']}.  ",
-        f"**Versions:** {versions}" + (f" (bytebpe commit {commit})" if commit else "") + ".",
+        *report.machine_lines(info),
     ]
-    loads = [info.get("load_average_start"), info.get("load_average_end")]
-    if None not in loads:
-        lines[-1] += "  "
-        lines.append(
-            f"**Load average** (1 min): {loads[0]:.2f} before the first run, which is other work on the machine, "
-            f"and {loads[1]:.2f} at the end, which includes this benchmark's own threads."
-        )
     lines += [
         "",
         f"## Time against prose (target: within {TARGET_RATIO:g}×)",
