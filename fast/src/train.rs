@@ -302,7 +302,7 @@ impl Arena {
 
 /// Dense pair ids with their counts and the positions where each was seen.
 ///
-/// Pairs are only ever created in two ways: from two bytes, when counting starts (a 256 x 256
+/// Pairs are only ever created in two ways: from two bytes, while the arena is built (a 256 x 256
 /// table finds them), and during the merge that makes a token, as (x, token) or (token, y)
 /// (per-symbol slots stamped with that merge find them). So no pair is ever looked up by hash.
 struct Pairs {
