@@ -226,8 +226,8 @@ def train(
 def vocabulary_from_merges(merges: Iterable[Sequence[int]]) -> dict[int, bytes]:
     """§5.1: token 256 + i is the concatenation of the bytes of merge i's two tokens."""
     vocab = {i: bytes([i]) for i in range(256)}
-    for i, merge in enumerate(merges, start=256):
-        vocab[i] = vocab[merge[0]] + vocab[merge[1]]
+    for i, (left, right, *_count) in enumerate(merges):
+        vocab[256 + i] = vocab[left] + vocab[right]
     return vocab
 
 
