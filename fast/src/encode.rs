@@ -112,6 +112,10 @@ impl Remembered {
     fn bytes(self, bytes: &[u8]) -> &[u8] {
         &bytes[self.bytes_at as usize..(self.bytes_at + self.bytes_len) as usize]
     }
+
+    fn ids(self, ids: &[u32]) -> &[u32] {
+        &ids[self.ids_at as usize..(self.ids_at + self.ids_len) as usize]
+    }
 }
 
 impl MergedCache {
@@ -129,9 +133,7 @@ impl MergedCache {
             .find(hash_bytes(piece), |e| same_bytes(e.bytes(bytes), piece));
         match found {
             Some(e) => {
-                out.extend_from_slice(
-                    &self.ids[e.ids_at as usize..(e.ids_at + e.ids_len) as usize],
-                );
+                out.extend_from_slice(e.ids(&self.ids));
                 true
             }
             None => false,
@@ -382,23 +384,13 @@ impl Encoder {
             return;
         }
         let start = out.len();
-        let mut emit = |bounds: &[usize]| {
+        self.with_merged_bounds(piece, NO_LIMIT, |bounds| {
             out.extend(
                 bounds
                     .windows(2)
                     .map(|w| self.ranks.of_part(&piece[w[0]..w[1]])),
             )
-        };
-        let n = piece.len();
-        if n < HEAP_THRESHOLD {
-            // The short pieces' state on the stack: no allocation per piece.
-            let mut bounds = [0usize; HEAP_THRESHOLD + 1];
-            let mut rank_at = [0u32; HEAP_THRESHOLD];
-            let parts = self.scan(piece, NO_LIMIT, &mut bounds[..=n], &mut rank_at[..n]);
-            emit(&bounds[..=parts]);
-        } else {
-            emit(&self.merge_by_buckets(piece, NO_LIMIT));
-        }
+        });
         if cacheable {
             MERGED.with(|cache| cache.borrow_mut().put(piece, &out[start..]));
         }
@@ -431,10 +423,26 @@ impl Encoder {
     /// §6.2: part boundaries after joining, again and again, the adjacent pair whose
     /// concatenation has the lowest rank below `limit` (leftmost on ties).
     fn byte_pair_merge(&self, piece: &[u8], limit: u64) -> Vec<usize> {
-        if piece.len() < HEAP_THRESHOLD {
-            self.merge_by_scan(piece, limit)
+        self.with_merged_bounds(piece, limit, <[usize]>::to_vec)
+    }
+
+    /// [`Encoder::byte_pair_merge`]'s boundaries handed to `use_bounds`, so that a short piece,
+    /// merged by a scan whose state lives on the stack, costs no allocation; a long one is
+    /// merged by buckets.
+    fn with_merged_bounds<R>(
+        &self,
+        piece: &[u8],
+        limit: u64,
+        use_bounds: impl FnOnce(&[usize]) -> R,
+    ) -> R {
+        let n = piece.len();
+        if n < HEAP_THRESHOLD {
+            let mut bounds = [0usize; HEAP_THRESHOLD + 1];
+            let mut rank_at = [0u32; HEAP_THRESHOLD];
+            let parts = self.scan(piece, limit, &mut bounds[..=n], &mut rank_at[..n]);
+            use_bounds(&bounds[..=parts])
         } else {
-            self.merge_by_buckets(piece, limit)
+            use_bounds(&self.merge_by_buckets(piece, limit))
         }
     }
 
@@ -442,22 +450,16 @@ impl Encoder {
         self.rank(token).filter(|&r| u64::from(r) < limit)
     }
 
-    /// The part boundaries after merging, by rescanning all adjacent pairs for each merge. For
-    /// the short pieces this serves, the state lives on the stack.
+    /// The part boundaries after merging by rescanning all adjacent pairs for each merge, at
+    /// any length: the oracle the tests hold the buckets to.
+    #[cfg(test)]
     fn merge_by_scan(&self, piece: &[u8], limit: u64) -> Vec<usize> {
         let n = piece.len();
-        if n < HEAP_THRESHOLD {
-            let mut bounds = [0usize; HEAP_THRESHOLD + 1];
-            let mut rank_at = [0u32; HEAP_THRESHOLD];
-            let parts = self.scan(piece, limit, &mut bounds[..=n], &mut rank_at[..n]);
-            bounds[..=parts].to_vec()
-        } else {
-            let mut bounds = vec![0usize; n + 1];
-            let mut rank_at = vec![0u32; n];
-            let parts = self.scan(piece, limit, &mut bounds, &mut rank_at);
-            bounds.truncate(parts + 1);
-            bounds
-        }
+        let mut bounds = vec![0usize; n + 1];
+        let mut rank_at = vec![0u32; n];
+        let parts = self.scan(piece, limit, &mut bounds, &mut rank_at);
+        bounds.truncate(parts + 1);
+        bounds
     }
 
     /// The scan itself over caller-provided storage (`bounds`: n + 1 slots, `rank_at`: n);
