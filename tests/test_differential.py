@@ -43,6 +43,16 @@ def test_train_agrees_on_named_patterns(reference, fast, corpus, vocab_size, pat
     assert fast.train(corpus, vocab_size, pattern=pattern) == reference.train(corpus, vocab_size, pattern=pattern)
 
 
+@given(corpus=corpora(), vocab_size=vocab_sizes(), pattern=st.sampled_from(NAMED_PATTERNS))
+def test_train_with_ranks_agrees(reference, fast, corpus, vocab_size, pattern):
+    # The fast core builds the rank table on another thread while the merge loop runs.
+    merges, ranks = fast.train_with_ranks(corpus, vocab_size, pattern=pattern)
+    assert (merges, ranks) == reference.train_with_ranks(corpus, vocab_size, pattern=pattern)
+    assert list(ranks.values()) == list(range(256 + len(merges)))
+    counts = fast.count(corpus, pattern)
+    assert fast.train_from_counts_with_ranks(counts, vocab_size) == (merges, ranks)
+
+
 @given(corpus=corpora(), vocab_size=vocab_sizes(), pattern=patterns(), min_frequency=st.integers(0, 4))
 def test_train_agrees_on_any_pattern_and_min_frequency(reference, fast, corpus, vocab_size, pattern, min_frequency):
     expected = outcome(reference.train, corpus, vocab_size, pattern=pattern, min_frequency=min_frequency)

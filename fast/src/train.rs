@@ -106,6 +106,8 @@ fn train_with_capacity<P: AsRef<[u8]>>(
         queue.push(id, &pairs);
     }
     let mut merges = Vec::with_capacity(wanted.min(1 << 20));
+    // How many merges the observer has been given.
+    let mut passed_on = 0;
     progress.update(Stage::Merging, 0, wanted as u64)?;
     while merges.len() < wanted {
         let Some(top) = queue.pop(&pairs) else { break };
@@ -143,9 +145,12 @@ fn train_with_capacity<P: AsRef<[u8]>>(
             queue.push(id as u32, &pairs);
         }
         if merges.len() % PROGRESS_EVERY == 0 || merges.len() == wanted {
+            progress.learned(&merges[passed_on..]);
+            passed_on = merges.len();
             progress.update(Stage::Merging, merges.len() as u64, wanted as u64)?;
         }
     }
+    progress.learned(&merges[passed_on..]);
     if merges.len() < wanted {
         // Stopped early: the last report says so, with the total cut to what was made.
         progress.update(Stage::Merging, merges.len() as u64, merges.len() as u64)?;
@@ -430,6 +435,41 @@ mod tests {
             train(&[("ab", 1), ("cd", 1)], 258),
             [(97, 98, 1), (99, 100, 1)]
         );
+    }
+
+    /// Keeps what the merge loop passes on.
+    #[derive(Default)]
+    struct Recorder(Vec<Merge>);
+
+    impl Progress for Recorder {
+        fn update(&mut self, _stage: Stage, _done: u64, _total: u64) -> Result<()> {
+            Ok(())
+        }
+
+        fn learned(&mut self, merges: &[Merge]) {
+            self.0.extend_from_slice(merges);
+        }
+    }
+
+    #[test]
+    fn every_merge_is_passed_on_once_in_order() {
+        let mut state = 0x2545_f491_u32;
+        let text: Vec<u8> = (0..5000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                b'a' + (state % 4) as u8
+            })
+            .collect();
+        // 200 merges (not a multiple of the batch of 64), and a run that stops early.
+        for vocab_size in [456, 100_000] {
+            let mut recorder = Recorder::default();
+            let merges =
+                train_from_counts([(text.as_slice(), 1u64)], vocab_size, 1, &mut recorder).unwrap();
+            assert!(merges.len() > PROGRESS_EVERY);
+            assert_eq!(recorder.0, merges);
+        }
     }
 
     #[test]

@@ -43,12 +43,22 @@ def train(
     ``texts`` is pulled in bounded batches; ``progress(stage, done, total)`` is called from the
     core at most about ten times a second.
     """
+    return train_with_ranks(texts, vocab_size, pattern=pattern, min_frequency=min_frequency, progress=progress)[0]
+
+
+def train_with_ranks(
+    texts: Iterable[str],
+    vocab_size: int,
+    *,
+    pattern: str = "gpt4",
+    min_frequency: int = 1,
+    progress: ProgressCallback | None = None,
+) -> tuple[list[tuple[int, int, int]], dict[bytes, int]]:
+    """:func:`train`, and the rank table of its tokens (spec §5.1), built while the merges are learned."""
     return _fast.train(texts, vocab_size, pattern=pattern, min_frequency=min_frequency, progress=progress)
 
 
-def count(
-    texts: Iterable[str], pattern: str = "gpt4", *, progress: ProgressCallback | None = None
-) -> PieceCounts:
+def count(texts: Iterable[str], pattern: str = "gpt4", *, progress: ProgressCallback | None = None) -> PieceCounts:
     """The piece counts of ``texts`` (spec §4.1.1), counted on all cores; the table stays in Rust."""
     return PieceCounts._from_core(_fast.count(texts, pattern=pattern, progress=progress), pattern)
 
@@ -61,6 +71,17 @@ def train_from_counts(
     progress: ProgressCallback | None = None,
 ) -> list[tuple[int, int, int]]:
     """Learn up to ``vocab_size - 256`` merges from piece counts (spec §4.2-§4.6)."""
+    return train_from_counts_with_ranks(counts, vocab_size, min_frequency=min_frequency, progress=progress)[0]
+
+
+def train_from_counts_with_ranks(
+    counts: PieceCounts,
+    vocab_size: int,
+    *,
+    min_frequency: int = 1,
+    progress: ProgressCallback | None = None,
+) -> tuple[list[tuple[int, int, int]], dict[bytes, int]]:
+    """:func:`train_from_counts`, and the rank table of its tokens (spec §5.1), built alongside."""
     if not isinstance(counts, PieceCounts):
         raise TypeError(f"counts must be a bytebpe.PieceCounts, not {type(counts).__name__}")
     return _fast.train_from_counts(counts.core(), vocab_size, min_frequency=min_frequency, progress=progress)

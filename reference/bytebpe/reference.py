@@ -219,6 +219,31 @@ def train(
     return train_from_counts(count(texts, pattern), vocab_size, min_frequency=min_frequency, progress=progress)
 
 
+def train_with_ranks(
+    texts: Iterable[str],
+    vocab_size: int,
+    *,
+    pattern: str = DEFAULT_PATTERN,
+    min_frequency: int = 1,
+    progress: Callable[[str, int, int], object] | None = None,
+) -> tuple[list[tuple[int, int, int]], dict[bytes, int]]:
+    """``train``, and the rank table of its merges (§5.1) alongside."""
+    merges = train(texts, vocab_size, pattern=pattern, min_frequency=min_frequency, progress=progress)
+    return merges, ranks_from_merges(merges)
+
+
+def train_from_counts_with_ranks(
+    counts: PieceCounts,
+    vocab_size: int,
+    *,
+    min_frequency: int = 1,
+    progress: Callable[[str, int, int], object] | None = None,
+) -> tuple[list[tuple[int, int, int]], dict[bytes, int]]:
+    """``train_from_counts``, and the rank table of its merges (§5.1) alongside."""
+    merges = train_from_counts(counts, vocab_size, min_frequency=min_frequency, progress=progress)
+    return merges, ranks_from_merges(merges)
+
+
 # ---------------------------------------------------------------------------------------------
 # §5 Vocabulary. A token is a byte string; its rank is its id.
 
@@ -229,6 +254,11 @@ def vocabulary_from_merges(merges: Iterable[Sequence[int]]) -> dict[int, bytes]:
     for i, (left, right, *_count) in enumerate(merges):
         vocab[256 + i] = vocab[left] + vocab[right]
     return vocab
+
+
+def ranks_from_merges(merges: Iterable[Sequence[int]]) -> dict[bytes, int]:
+    """§5.1 as a rank table: each token's bytes to its id."""
+    return {token: rank for rank, token in vocabulary_from_merges(merges).items()}
 
 
 def check_ranks(mergeable_ranks: object) -> dict[bytes, int]:

@@ -131,7 +131,7 @@ class Tokenizer:
         module = _implementation_module(implementation)
         callback, bars = cls._progress_callback(progress)
         try:
-            learned = module.train(
+            learned, ranks = module.train_with_ranks(
                 texts,
                 vocab_size - len(special_tokens),
                 pattern=pattern,
@@ -141,7 +141,7 @@ class Tokenizer:
         finally:
             if bars is not None:
                 bars.close()
-        return cls._from_learned(learned, vocab_size, pattern, special_tokens, min_frequency, implementation)
+        return cls._from_learned(learned, ranks, vocab_size, pattern, special_tokens, min_frequency, implementation)
 
     @classmethod
     def train_from_counts(
@@ -166,14 +166,14 @@ class Tokenizer:
         module = _implementation_module(implementation)
         callback, bars = cls._progress_callback(progress)
         try:
-            learned = module.train_from_counts(
+            learned, ranks = module.train_from_counts_with_ranks(
                 counts, vocab_size - len(special_tokens), min_frequency=min_frequency, progress=callback
             )
         finally:
             if bars is not None:
                 bars.close()
         pattern = counts.pattern_name or counts.pattern
-        return cls._from_learned(learned, vocab_size, pattern, special_tokens, min_frequency, implementation)
+        return cls._from_learned(learned, ranks, vocab_size, pattern, special_tokens, min_frequency, implementation)
 
     @staticmethod
     def _check_special_tokens(special_tokens: Sequence[str], vocab_size: int) -> None:
@@ -186,16 +186,16 @@ class Tokenizer:
     def _from_learned(
         cls,
         learned: list[tuple[int, int, int]],
+        ranks: dict[bytes, int],
         vocab_size: int,
         pattern: str,
         special_tokens: Sequence[str],
         min_frequency: int,
         implementation: str,
     ) -> Tokenizer:
-        # Built here from the merges, so valid by construction (§5.1): __init__'s checks of a
-        # user's table would only cost time. The encoder is compiled when first used, so that
-        # training a tokenizer to save it never builds one.
-        ranks = {token: rank for rank, token in reference.vocabulary_from_merges(learned).items()}
+        # The ranks come from the merges (§5.1), so are valid by construction: __init__'s checks
+        # of a user's table would only cost time. The encoder is compiled when first used, so
+        # that training a tokenizer to save it never builds one.
         trained_by = {
             "library": "bytebpe",
             "version": _library_version(),

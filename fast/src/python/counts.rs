@@ -6,8 +6,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 
 use super::args;
+use super::learned::{train_and_convert, Learned};
 use super::progress::PythonProgress;
-use super::training::{count_texts, merges_to_python};
+use super::training::count_texts;
 use crate::count::PieceCounts;
 use crate::pattern::Splitter;
 use crate::train::train_from_piece_counts_ref;
@@ -191,7 +192,7 @@ pub fn train_from_counts(
     vocab_size: &Bound<'_, PyAny>,
     min_frequency: &Bound<'_, PyAny>,
     progress: Option<Py<PyAny>>,
-) -> PyResult<Vec<(u32, u32, u64)>> {
+) -> PyResult<Learned> {
     let counts = counts.cast::<PyCounts>().map_err(|_| {
         PyTypeError::new_err(format!(
             "counts must be bytebpe._fast.Counts, not {}",
@@ -200,9 +201,9 @@ pub fn train_from_counts(
     })?;
     let vocab_size = args::int(vocab_size, "vocab_size", 256, u64::from(u32::MAX))? as u32;
     let min_frequency = args::int(min_frequency, "min_frequency", 0, u64::MAX)?;
-    let mut observer = PythonProgress::new(progress.filter(|p| !p.is_none(py)));
+    let observer = PythonProgress::new(progress.filter(|p| !p.is_none(py)));
     let table = &counts.get().table;
-    let result =
-        py.detach(|| train_from_piece_counts_ref(table, vocab_size, min_frequency, &mut observer));
-    merges_to_python(result, observer)
+    train_and_convert(py, observer, |progress| {
+        train_from_piece_counts_ref(table, vocab_size, min_frequency, progress)
+    })
 }

@@ -5,6 +5,7 @@
 mod args;
 mod counts;
 mod encoder;
+mod learned;
 mod pattern_tree;
 mod progress;
 mod training;

@@ -10,11 +10,12 @@ use pyo3::pybacked::PyBackedStr;
 use pyo3::types::PyIterator;
 
 use super::args;
+use super::learned::{train_and_convert, Learned};
 use super::progress::{PythonProgress, INTERVAL};
 use crate::count::{PieceCounter, PieceCounts};
 use crate::pattern::Splitter;
 use crate::progress::Stage;
-use crate::train::{train_from_piece_counts, Merge};
+use crate::train::train_from_piece_counts;
 
 /// Texts are pulled in batches of at most this many bytes; memory for texts stays bounded
 /// whatever the corpus size, and a batch is counted in well under a second.
@@ -25,8 +26,9 @@ const BATCH_TEXTS: usize = 1 << 16;
 /// decoding a file) takes several milliseconds, all of them idle cores.
 const FIRST_BATCH_BYTES: usize = 256 << 10;
 
-/// Learn merges from an iterable of texts (spec §4); returns `(left, right, count)` per merge.
-/// `progress(stage, done, total)` is called about ten times a second.
+/// Learn merges from an iterable of texts (spec §4); returns the merges as `(left, right, count)`
+/// and the rank table of their tokens (§5.1). `progress(stage, done, total)` is called about ten
+/// times a second.
 #[pyfunction]
 #[pyo3(signature = (texts, vocab_size, *, pattern, min_frequency, progress = None))]
 pub fn train(
@@ -36,15 +38,15 @@ pub fn train(
     pattern: &Bound<'_, PyAny>,
     min_frequency: &Bound<'_, PyAny>,
     progress: Option<Py<PyAny>>,
-) -> PyResult<Vec<(u32, u32, u64)>> {
+) -> PyResult<Learned> {
     let vocab_size = args::int(vocab_size, "vocab_size", 256, u64::from(u32::MAX))? as u32;
     let min_frequency = args::int(min_frequency, "min_frequency", 0, u64::MAX)?;
     let splitter = Splitter::cached(&args::pattern(pattern)?).map_err(args::to_py_err)?;
     let mut observer = PythonProgress::new(progress.filter(|p| !p.is_none(py)));
     let counts = count_texts(py, texts, &splitter, &mut observer)?;
-    let result =
-        py.detach(|| train_from_piece_counts(counts, vocab_size, min_frequency, &mut observer));
-    merges_to_python(result, observer)
+    train_and_convert(py, observer, |progress| {
+        train_from_piece_counts(counts, vocab_size, min_frequency, progress)
+    })
 }
 
 /// The piece counts of an iterable of texts, pulled in bounded batches (spec §4.1).
@@ -63,20 +65,6 @@ pub fn count_texts(
         batch = count_batch(py, &mut counter, &batch, observer, &iter, limit)?;
     }
     Ok(counter.into_counts())
-}
-
-/// The merges as `(left, right, count)`, or the error the merge loop (or the observer) raised.
-pub fn merges_to_python(
-    result: crate::error::Result<Vec<Merge>>,
-    observer: PythonProgress,
-) -> PyResult<Vec<(u32, u32, u64)>> {
-    match result {
-        Ok(merges) => Ok(merges
-            .into_iter()
-            .map(|m| (m.left, m.right, m.count))
-            .collect()),
-        Err(err) => Err(observer.into_py_err(err)),
-    }
 }
 
 /// Pull the next batch of texts, of about `limit` bytes; `seen` counts the texts pulled before.
