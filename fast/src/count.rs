@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use rustc_hash::FxBuildHasher;
 
 use crate::error::{Error, Result};
-use crate::packed::{pack, unpack, unpacked};
+use crate::packed::{pack, pack_medium, unpack, unpack_medium, unpacked};
 use crate::pattern::Splitter;
 
 /// How many pieces a worker counts between two looks at the cancel flag (well under a
@@ -182,10 +182,13 @@ impl AsRef<[u8]> for OwnedPiece {
     }
 }
 
-/// The counts of one batch while it is being counted: long pieces borrow from the texts.
+/// The counts of one batch while it is being counted: pieces of eight to fifteen bytes (common
+/// words with their space) are keyed by their packed u128, which hashes and compares without a
+/// loop over the bytes; the longer ones borrow from the texts.
 #[derive(Default)]
 struct BatchCounts<'t> {
     short: HashMap<u64, u64, FxBuildHasher>,
+    medium: HashMap<u128, u64, FxBuildHasher>,
     long: HashMap<&'t [u8], u64, FxBuildHasher>,
 }
 
@@ -236,15 +239,19 @@ impl<'t> BatchCounts<'t> {
     fn with_capacity(pieces: usize) -> Self {
         BatchCounts {
             short: HashMap::with_capacity_and_hasher(pieces, FxBuildHasher),
-            long: HashMap::with_capacity_and_hasher(pieces / 4, FxBuildHasher),
+            medium: HashMap::with_capacity_and_hasher(pieces / 4, FxBuildHasher),
+            long: HashMap::with_capacity_and_hasher(pieces / 8, FxBuildHasher),
         }
     }
 
     #[inline]
     fn add(&mut self, piece: &'t [u8], front: &mut FrontCache) {
-        match pack(piece) {
-            Some(key) => front.add(key, &mut self.short),
-            None => *self.long.entry(piece).or_insert(0) += 1,
+        if let Some(key) = pack(piece) {
+            front.add(key, &mut self.short);
+        } else if let Some(key) = pack_medium(piece) {
+            *self.medium.entry(key).or_insert(0) += 1;
+        } else {
+            *self.long.entry(piece).or_insert(0) += 1;
         }
     }
 
@@ -254,6 +261,9 @@ impl<'t> BatchCounts<'t> {
         }
         for (key, count) in other.short {
             *self.short.entry(key).or_insert(0) += count;
+        }
+        for (key, count) in other.medium {
+            *self.medium.entry(key).or_insert(0) += count;
         }
         for (piece, count) in other.long {
             *self.long.entry(piece).or_insert(0) += count;
@@ -304,6 +314,10 @@ impl<'s> PieceCounter<'s> {
             .try_reduce(BatchCounts::default, |a, b| Ok(a.merge(b)))?;
         for (key, count) in batch.short {
             *self.counts.short.entry(key).or_insert(0) += count;
+        }
+        for (key, count) in batch.medium {
+            let (bytes, len) = unpack_medium(&key);
+            *self.counts.long.entry_ref(&bytes[..len]).or_insert(0) += count;
         }
         for (piece, count) in batch.long {
             *self.counts.long.entry_ref(piece).or_insert(0) += count;
@@ -402,6 +416,41 @@ mod tests {
         assert_eq!(counts.len(), expected.len());
         for (piece, count) in expected {
             assert_eq!(counts.get(piece), count);
+        }
+    }
+
+    #[test]
+    fn pieces_of_every_length_count_the_same_in_any_batches() {
+        // Words of 1 to 20 letters, with and without their space: packed short (up to 7 bytes),
+        // packed medium (8 to 15) and borrowed long pieces, in two batches of several texts.
+        let words: Vec<String> = (1..=20)
+            .map(|n| "abcdefghijklmnopqrst"[..n].to_string())
+            .collect();
+        let text = words.join(" ");
+        let batches = [vec![text.clone(), text.repeat(3)], vec![text.repeat(2)]];
+        let splitter = Splitter::new("gpt4").unwrap();
+        let mut counter = PieceCounter::new(&splitter);
+        for batch in &batches {
+            counter.add_batch(batch).unwrap();
+        }
+        let counts = counter.into_counts();
+        let mut expected: HashMap<Vec<u8>, u64> = HashMap::new();
+        for text in batches.iter().flatten() {
+            splitter
+                .for_each_piece(text, |p| {
+                    *expected.entry(p.as_bytes().to_vec()).or_insert(0) += 1
+                })
+                .unwrap();
+        }
+        assert!(expected.keys().any(|p| p.len() == 15) && expected.keys().any(|p| p.len() == 8));
+        assert_eq!(counts.len(), expected.len());
+        for (piece, count) in expected {
+            assert_eq!(
+                counts.get(&piece),
+                count,
+                "{:?}",
+                String::from_utf8_lossy(&piece)
+            );
         }
     }
 

@@ -29,6 +29,26 @@ pub fn pack(bytes: &[u8]) -> Option<u64> {
     Some(word | ((n as u64) << 56))
 }
 
+/// The packed form of a byte string of eight to fifteen bytes, laid out as [`pack`]'s in a
+/// u128 (the bytes, then the length in the top byte), built from two overlapping 8-byte loads.
+#[inline]
+pub fn pack_medium(bytes: &[u8]) -> Option<u128> {
+    let n = bytes.len();
+    if !(8..=15).contains(&n) {
+        return None;
+    }
+    let lo = u64::from_le_bytes(bytes[..8].try_into().ok()?);
+    let hi = u64::from_le_bytes(bytes[n - 8..].try_into().ok()?);
+    Some(u128::from(lo) | (u128::from(hi) << (8 * (n - 8))) | ((n as u128) << 120))
+}
+
+/// The byte string inside a [`pack_medium`] key, copied out.
+#[inline]
+pub fn unpack_medium(packed: &u128) -> ([u8; 16], usize) {
+    let array = packed.to_le_bytes();
+    (array, usize::from(array[15]))
+}
+
 /// The bytes of a packed string, as an array whose last byte is the length.
 #[inline]
 pub fn unpack(packed: u64) -> [u8; 8] {
@@ -60,6 +80,22 @@ mod tests {
         }
         assert_ne!(pack(b"\x00"), pack(b"\x00\x00"));
         assert_eq!(pack(b"abcdefgh"), None);
+    }
+
+    #[test]
+    fn medium_packing_round_trips_for_eight_to_fifteen_bytes_only() {
+        let source: Vec<u8> = (1..=16).map(|i| i * 29).collect();
+        for n in 0..=16 {
+            let bytes = &source[..n];
+            match pack_medium(bytes) {
+                Some(key) => {
+                    let (array, len) = unpack_medium(&key);
+                    assert_eq!(&array[..len], bytes, "length {n}");
+                }
+                None => assert!(!(8..=15).contains(&n), "length {n}"),
+            }
+        }
+        assert_ne!(pack_medium(&[0; 8]), pack_medium(&[0; 9]));
     }
 
     #[test]
