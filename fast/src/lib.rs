@@ -8,6 +8,7 @@ mod byte_map;
 pub mod count;
 pub mod encode;
 pub mod error;
+mod huge_pages;
 mod packed;
 mod pair_queue;
 pub mod pattern;

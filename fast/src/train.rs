@@ -192,6 +192,7 @@ impl Arena {
             nodes: Vec::with_capacity(capacity),
             frequency: Vec::new(),
         };
+        crate::huge_pages::advise(&mut arena.nodes);
         let mut pairs = Pairs::new(symbols);
         // Pairs of two bytes are found in a table rather than by hash.
         let mut byte_pairs = vec![NONE; 256 * 256];
