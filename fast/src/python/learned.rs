@@ -24,10 +24,10 @@ pub type Learned = (Py<PyList>, Py<PyDict>);
 
 /// Run `merge_loop` on this thread with the GIL released, while another thread builds the
 /// [`Learned`] objects of its merges. The loop reports progress to `observer` as usual.
-pub fn train_and_convert<'a>(
+pub fn train_and_convert(
     py: Python<'_>,
     mut observer: PythonProgress,
-    merge_loop: impl FnOnce(&mut dyn Progress) -> Result<Vec<Merge>> + Send + 'a,
+    merge_loop: impl FnOnce(&mut dyn Progress) -> Result<Vec<Merge>> + Send,
 ) -> PyResult<Learned> {
     let (result, built) = py.detach(|| {
         std::thread::scope(|scope| {
