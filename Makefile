@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 PYTEST_WORKERS ?= auto
 CORPUS ?=
 
-.PHONY: all setup build demo test test-thorough lint rust-test py-test docs docs-check vectors unicode bench bench-distributed bench-worst clean
+.PHONY: all setup build demo test test-thorough lint rust-test py-test docs docs-check vectors unicode bench bench-distributed bench-worst bench-reader clean
 
 all: test
 
@@ -95,6 +95,11 @@ bench-distributed:
 
 # Issue #4's worst case (bench/worst_case.py): one long piece class against CORPUS's prose, within 3x.
 WORST_ARGS ?=
+bench-reader:
+	@test -n "$(CORPUS)" || { echo "usage: make bench-reader CORPUS=path/to/corpus.txt [READER_ARGS='--runs 3']"; exit 2; }
+	@$(MAKE) --no-print-directory build
+	$(BIN)/python bench/corpus_reader.py "$(CORPUS)" $(READER_ARGS)
+
 bench-worst:
 	@test -n "$(CORPUS)" || { echo "usage: make bench-worst CORPUS=path/to/prose.txt [WORST_ARGS='--runs 3']"; exit 2; }
 	@$(MAKE) --no-print-directory build

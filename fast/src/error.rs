@@ -14,6 +14,21 @@ pub enum Error {
     UnknownToken { id: u32, position: usize },
     /// A progress observer asked training to stop (Python: whatever the observer raised).
     Interrupted,
+    /// A file could not be opened or read (Python: OSError, or its subclass for `kind`).
+    Io {
+        message: String,
+        kind: std::io::ErrorKind,
+    },
+}
+
+impl Error {
+    /// The error of reading or opening the file `path`.
+    pub fn io(path: &str, err: &std::io::Error) -> Self {
+        Error::Io {
+            message: format!("{path}: {err}"),
+            kind: err.kind(),
+        }
+    }
 }
 
 impl fmt::Display for Error {
@@ -21,7 +36,8 @@ impl fmt::Display for Error {
         match self {
             Error::InvalidPattern(message)
             | Error::Matching(message)
-            | Error::InvalidArgument(message) => f.write_str(message),
+            | Error::InvalidArgument(message)
+            | Error::Io { message, .. } => f.write_str(message),
             Error::UnknownToken { id, position } => {
                 write!(f, "unknown token id {id} at ids[{position}]")
             }

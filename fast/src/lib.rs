@@ -17,6 +17,7 @@ mod prefetch;
 pub mod progress;
 pub mod threads;
 pub mod train;
+pub mod txt_files;
 pub mod unicode;
 #[rustfmt::skip]
 mod unicode_data;

@@ -19,6 +19,28 @@ def parse_pattern(pattern: str) -> tuple: ...
 def count(
     texts: Iterable[str], *, pattern: str, progress: Callable[[str, int, int], object] | None = None
 ) -> Counts: ...
+def count_txt(
+    files: list[str],
+    *,
+    pattern: str,
+    txt_split: str,
+    doc_cap: int | None,
+    errors: str,
+    progress: Callable[[str, int, int], object] | None = None,
+    block_bytes: int | None = None,
+    first_batch_bytes: int | None = None,
+) -> Counts: ...
+def train_txt(
+    files: list[str],
+    vocab_size: int,
+    *,
+    pattern: str,
+    txt_split: str,
+    doc_cap: int | None,
+    errors: str,
+    min_frequency: int,
+    progress: Callable[[str, int, int], object] | None = None,
+) -> tuple[list[tuple[int, int, int]], dict[bytes, int]]: ...
 def train_from_counts(
     counts: Counts,
     vocab_size: int,

@@ -52,7 +52,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import BinaryIO
 
-__all__ = ["SUPPORTED_SUFFIXES", "Corpus", "expand_paths", "read_documents"]
+__all__ = ["SUPPORTED_SUFFIXES", "Corpus", "expand_paths", "is_txt", "read_documents"]
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".jsonl", ".ndjson", ".jsonl.gz", ".parquet")
 """The suffixes this module reads (matched case-insensitively); other files in a directory or a
@@ -247,6 +247,11 @@ def _path_strings(paths: object) -> list[str]:
 def _suffix(path: str | os.PathLike[str]) -> str | None:
     name = Path(path).name.lower()
     return next((suffix for suffix in SUPPORTED_SUFFIXES if name.endswith(suffix)), None)
+
+
+def is_txt(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is read as a .txt file (its suffix, case-insensitively)."""
+    return _suffix(path) == ".txt"
 
 
 def _suffix_list() -> str:

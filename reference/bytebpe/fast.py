@@ -8,7 +8,9 @@ parallel. It must agree with bytebpe.reference merge for merge and id for id; th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
+from bytebpe import corpus
 from bytebpe.counts import PieceCounts
 
 try:
@@ -54,13 +56,49 @@ def train_with_ranks(
     min_frequency: int = 1,
     progress: ProgressCallback | None = None,
 ) -> tuple[list[tuple[int, int, int]], dict[bytes, int]]:
-    """:func:`train`, and the rank table of its tokens (spec §5.1), built while the merges are learned."""
+    """:func:`train`, and the rank table of its tokens (spec §5.1), built while the merges are learned.
+
+    A :class:`bytebpe.Corpus` of .txt files is read by the core itself (see :func:`_txt_corpus`).
+    """
+    txt = _txt_corpus(texts)
+    if txt is not None:
+        return _fast.train_txt(
+            txt.pop("files"), vocab_size, pattern=pattern, min_frequency=min_frequency, progress=progress, **txt
+        )
     return _fast.train(texts, vocab_size, pattern=pattern, min_frequency=min_frequency, progress=progress)
 
 
 def count(texts: Iterable[str], pattern: str = "gpt4", *, progress: ProgressCallback | None = None) -> PieceCounts:
-    """The piece counts of ``texts`` (spec §4.1.1), counted on all cores; the table stays in Rust."""
-    return PieceCounts._from_core(_fast.count(texts, pattern=pattern, progress=progress), pattern)
+    """The piece counts of ``texts`` (spec §4.1.1), counted on all cores; the table stays in Rust.
+
+    A :class:`bytebpe.Corpus` of .txt files is read by the core itself (see :func:`_txt_corpus`).
+    """
+    txt = _txt_corpus(texts)
+    if txt is not None:
+        table = _fast.count_txt(txt.pop("files"), pattern=pattern, progress=progress, **txt)
+    else:
+        table = _fast.count(texts, pattern=pattern, progress=progress)
+    return PieceCounts._from_core(table, pattern)
+
+
+def _txt_corpus(texts: object) -> dict[str, Any] | None:
+    """The core's reader arguments when ``texts`` is a Corpus that the core reads itself, else None.
+
+    The core reads .txt files into exactly the documents bytebpe.corpus yields (fast/src/txt_files.rs),
+    on its own threads, where Python would read and decode them on one core. It takes every option
+    but ``max_chars``, whose budget runs in reading order; such a corpus, or one with other file
+    types, is read by Python as before.
+    """
+    if not isinstance(texts, corpus.Corpus) or texts.max_chars is not None:
+        return None
+    if not all(corpus.is_txt(path) for path in texts.files):
+        return None
+    return {
+        "files": [str(path) for path in texts.files],
+        "txt_split": texts.txt_split,
+        "doc_cap": texts.doc_cap,
+        "errors": texts.errors,
+    }
 
 
 def train_from_counts(

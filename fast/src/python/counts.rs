@@ -19,7 +19,7 @@ const MAX_COUNT: u64 = i64::MAX as u64;
 /// Distinct pieces and their counts. Immutable: `merge` makes a new table.
 #[pyclass(name = "Counts", module = "bytebpe._fast", frozen)]
 pub struct PyCounts {
-    table: PieceCounts,
+    pub(super) table: PieceCounts,
 }
 
 #[pymethods]

@@ -9,6 +9,7 @@ mod learned;
 mod pattern_tree;
 mod progress;
 mod training;
+mod txt_files;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -39,6 +40,8 @@ fn _fast(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pattern_tree::parse_pattern, m)?)?;
     m.add_function(wrap_pyfunction!(counts::count, m)?)?;
     m.add_function(wrap_pyfunction!(counts::train_from_counts, m)?)?;
+    m.add_function(wrap_pyfunction!(txt_files::count_txt, m)?)?;
+    m.add_function(wrap_pyfunction!(txt_files::train_txt, m)?)?;
     m.add_class::<counts::PyCounts>()?;
     m.add_class::<encoder::PyEncoder>()?;
     let patterns = PyDict::new(py);

@@ -1,0 +1,137 @@
+//! `count_txt` and `train_txt`: a `bytebpe.Corpus` of .txt files read, counted and trained on
+//! entirely in Rust (txt_files.rs), with the GIL released and Ctrl-C still heard.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+
+use super::args;
+use super::counts::PyCounts;
+use super::learned::{train_and_convert, Learned};
+use super::progress::{PythonProgress, INTERVAL};
+use crate::count::{PieceCounter, PieceCounts};
+use crate::pattern::Splitter;
+use crate::progress::Stage;
+use crate::train::train_from_piece_counts;
+use crate::txt_files::{count_txt_files, TxtOptions, TxtSplit};
+
+/// The piece counts of the documents of `files` (spec §4.1.1), read as `bytebpe.corpus` reads
+/// .txt files. `block_bytes` and `first_batch_bytes` set the reader's read and batch sizes
+/// (tests make them tiny to put every boundary at a block's edge).
+#[pyfunction]
+#[pyo3(signature = (files, *, pattern, txt_split, doc_cap, errors, progress = None, block_bytes = None, first_batch_bytes = None))]
+#[allow(clippy::too_many_arguments)]
+pub fn count_txt(
+    py: Python<'_>,
+    files: Vec<String>,
+    pattern: &Bound<'_, PyAny>,
+    txt_split: &str,
+    doc_cap: Option<usize>,
+    errors: &str,
+    progress: Option<Py<PyAny>>,
+    block_bytes: Option<usize>,
+    first_batch_bytes: Option<usize>,
+) -> PyResult<PyCounts> {
+    let mut options = options(txt_split, doc_cap, errors)?;
+    if let Some(bytes) = block_bytes {
+        options.block_bytes = bytes.max(1);
+    }
+    if let Some(bytes) = first_batch_bytes {
+        options.first_batch_bytes = bytes.max(1);
+    }
+    let splitter = Splitter::cached(&args::pattern(pattern)?).map_err(args::to_py_err)?;
+    let mut observer = PythonProgress::new(progress.filter(|p| !p.is_none(py)));
+    let table = count_files(py, &files, &options, &splitter, &mut observer)?;
+    Ok(PyCounts { table })
+}
+
+/// [`count_txt`], then the merge loop (spec §4): the merges as `(left, right, count)` and the
+/// rank table of their tokens (§5.1), as `train` returns them.
+#[pyfunction]
+#[pyo3(signature = (files, vocab_size, *, pattern, txt_split, doc_cap, errors, min_frequency, progress = None))]
+#[allow(clippy::too_many_arguments)]
+pub fn train_txt(
+    py: Python<'_>,
+    files: Vec<String>,
+    vocab_size: &Bound<'_, PyAny>,
+    pattern: &Bound<'_, PyAny>,
+    txt_split: &str,
+    doc_cap: Option<usize>,
+    errors: &str,
+    min_frequency: &Bound<'_, PyAny>,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<Learned> {
+    let vocab_size = args::int(vocab_size, "vocab_size", 256, u64::from(u32::MAX))? as u32;
+    let min_frequency = args::int(min_frequency, "min_frequency", 0, u64::MAX)?;
+    let options = options(txt_split, doc_cap, errors)?;
+    let splitter = Splitter::cached(&args::pattern(pattern)?).map_err(args::to_py_err)?;
+    let mut observer = PythonProgress::new(progress.filter(|p| !p.is_none(py)));
+    let counts = count_files(py, &files, &options, &splitter, &mut observer)?;
+    train_and_convert(py, observer, |progress| {
+        train_from_piece_counts(counts, vocab_size, min_frequency, progress)
+    })
+}
+
+fn options(txt_split: &str, doc_cap: Option<usize>, errors: &str) -> PyResult<TxtOptions> {
+    let split = TxtSplit::from_name(txt_split).map_err(args::to_py_err)?;
+    if doc_cap == Some(0) {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "doc_cap must be a positive int or None, not 0",
+        ));
+    }
+    let replace_errors = match errors {
+        "strict" => false,
+        "replace" => true,
+        _ => {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "errors must be one of 'strict', 'replace', not {errors:?}"
+            )))
+        }
+    };
+    Ok(TxtOptions::new(split, doc_cap, replace_errors))
+}
+
+/// Count on a worker while this thread waits with the GIL released, waking every [`INTERVAL`]
+/// to run signal handlers and report the documents counted so far.
+fn count_files(
+    py: Python<'_>,
+    files: &[String],
+    options: &TxtOptions,
+    splitter: &Splitter,
+    observer: &mut PythonProgress,
+) -> PyResult<PieceCounts> {
+    let cancel = AtomicBool::new(false);
+    let documents = AtomicU64::new(0);
+    let mut counter = PieceCounter::new(splitter);
+    std::thread::scope(|scope| {
+        let (done, finished) = mpsc::channel();
+        let (cancel, documents, counter) = (&cancel, &documents, &mut counter);
+        scope.spawn(move || {
+            let _ = done.send(count_txt_files(files, options, counter, cancel, documents));
+        });
+        let waiting = &mut *observer;
+        py.detach(move || loop {
+            match finished.recv_timeout(INTERVAL) {
+                Ok(result) => return result.map_err(args::to_py_err),
+                Err(RecvTimeoutError::Timeout) => {
+                    let seen = documents.load(Ordering::Relaxed);
+                    let checked = Python::attach(|py| waiting.report(py, Stage::Counting, seen, 0));
+                    if let Err(err) = checked {
+                        cancel.store(true, Ordering::Relaxed);
+                        let _ = finished.recv();
+                        return Err(err);
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(PyRuntimeError::new_err(
+                        "the counting thread stopped without a result",
+                    ))
+                }
+            }
+        })
+    })?;
+    observer.report(py, Stage::Counting, counter.texts_seen(), 0)?;
+    Ok(counter.into_counts())
+}

@@ -1,0 +1,654 @@
+//! Counting a corpus of .txt files without Python: the documents are exactly those that
+//! `bytebpe.corpus` reads from the same files (its module docstring is the rule), so training on
+//! a `Corpus` of text files gives the same merges either way, only without waiting for Python to
+//! read, decode and hand over every document on one core.
+//!
+//! One thread reads the files in order, cuts them into documents and, with errors="strict",
+//! checks that they are UTF-8, in file order, so that the first bad line is the one Python would
+//! name. Finding a paragraph's end needs only the bytes of its lines: a line is blank when every
+//! character of it is one for which Python's `str.isspace` is true. The documents go out in
+//! batches of a few MB; the workers decode them (errors="replace"), crop them to `doc_cap`
+//! characters and count their pieces while the reading thread reads the next batch.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::Read;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc;
+
+use rayon::prelude::*;
+
+use crate::count::PieceCounter;
+use crate::error::{Error, Result};
+
+/// How a file becomes documents (`txt_split` of `bytebpe.corpus`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TxtSplit {
+    /// A document ends after each run of blank lines.
+    Paragraph,
+    /// Each line is a document.
+    Line,
+    /// The whole file is one document.
+    File,
+}
+
+impl TxtSplit {
+    /// The mode named `name` as `bytebpe.corpus` names it.
+    pub fn from_name(name: &str) -> Result<Self> {
+        match name {
+            "paragraph" => Ok(TxtSplit::Paragraph),
+            "line" => Ok(TxtSplit::Line),
+            "file" => Ok(TxtSplit::File),
+            _ => Err(Error::InvalidArgument(format!(
+                "txt_split must be one of 'paragraph', 'line', 'file', not {name:?}"
+            ))),
+        }
+    }
+}
+
+/// What `bytebpe.corpus.read_documents` takes for .txt files, less `max_chars` (whose budget
+/// runs in reading order, so the Python reader keeps it).
+#[derive(Clone, Debug)]
+pub struct TxtOptions {
+    pub split: TxtSplit,
+    /// Crop each document to its first `doc_cap` characters (at least 1).
+    pub doc_cap: Option<usize>,
+    /// Read bytes that are not UTF-8 as U+FFFD (errors="replace") instead of failing.
+    pub replace_errors: bool,
+    /// How much one read asks of a file.
+    pub block_bytes: usize,
+    /// The size of the first batch of documents; each next one is twice as large, up to
+    /// [`BATCH_BYTES`], so that the workers start early.
+    pub first_batch_bytes: usize,
+}
+
+const BLOCK_BYTES: usize = 1 << 20;
+const FIRST_BATCH_BYTES: usize = 256 << 10;
+/// The largest batch: memory for documents stays bounded (about three batches) whatever the
+/// corpus size.
+const BATCH_BYTES: usize = 8 << 20;
+
+impl TxtOptions {
+    pub fn new(split: TxtSplit, doc_cap: Option<usize>, replace_errors: bool) -> Self {
+        TxtOptions {
+            split,
+            doc_cap,
+            replace_errors,
+            block_bytes: BLOCK_BYTES,
+            first_batch_bytes: FIRST_BATCH_BYTES,
+        }
+    }
+}
+
+/// Count the pieces of every document of `files` (paths, read in this order) into `counter`,
+/// adding the number of documents counted to `documents` as batches finish. Stops soon after
+/// `cancel` becomes true, with [`Error::Interrupted`].
+pub fn count_txt_files(
+    files: &[String],
+    options: &TxtOptions,
+    counter: &mut PieceCounter<'_>,
+    cancel: &AtomicBool,
+    documents: &AtomicU64,
+) -> Result<()> {
+    std::thread::scope(|scope| {
+        // One batch may wait while one is counted and the next is read.
+        let (send, receive) = mpsc::sync_channel::<Result<DocumentBatch>>(1);
+        // Counted batches' buffers go back to the reader: a fresh buffer of megabytes costs a
+        // page fault per page as the reading fills it.
+        let (give_back, given_back) = mpsc::channel();
+        scope.spawn(move || {
+            let mut reader = TxtReader::new(files, options);
+            reader.recycled = Some(given_back);
+            let mut limit = options.first_batch_bytes.max(1);
+            while !cancel.load(Ordering::Relaxed) {
+                let Some(next) = reader.next_batch(limit).transpose() else {
+                    return;
+                };
+                let failed = next.is_err();
+                // A send fails when the counting side has stopped (an error of its own).
+                if send.send(next).is_err() || failed {
+                    return;
+                }
+                limit = (2 * limit).min(BATCH_BYTES.max(options.first_batch_bytes));
+            }
+        });
+        for batch in receive {
+            let batch = batch?;
+            let texts = batch.documents(options);
+            counter.add_batch_cancellable(&texts, cancel)?;
+            documents.fetch_add(texts.len() as u64, Ordering::Relaxed);
+            drop(texts);
+            // The reader may have finished: then nobody wants the buffer.
+            let _ = give_back.send(batch.bytes);
+        }
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Error::Interrupted);
+        }
+        Ok(())
+    })
+}
+
+/// Complete documents end to end: document `i` is `bytes[ends[i - 1]..ends[i]]` (from 0 for the
+/// first).
+#[derive(Debug, Default)]
+pub struct DocumentBatch {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl DocumentBatch {
+    /// The documents as text, decoded, cropped to `doc_cap` and without the empty ones, on all
+    /// cores. With errors="strict" the reader has checked every byte, so decoding borrows.
+    pub fn documents(&self, options: &TxtOptions) -> Vec<Cow<'_, str>> {
+        (0..self.ends.len())
+            .into_par_iter()
+            .map(|i| {
+                let start = if i == 0 { 0 } else { self.ends[i - 1] };
+                let bytes = &self.bytes[start..self.ends[i]];
+                // Checking is faster than the lossy decoder, which only bad bytes need.
+                let text = match std::str::from_utf8(bytes) {
+                    Ok(text) => Cow::Borrowed(text),
+                    Err(_) => String::from_utf8_lossy(bytes),
+                };
+                match options.doc_cap {
+                    Some(cap) => crop(text, cap),
+                    None => text,
+                }
+            })
+            .filter(|text| !text.is_empty())
+            .collect()
+    }
+
+    /// The documents' raw bytes, in order (for tests).
+    pub fn raw_documents(&self) -> impl Iterator<Item = &[u8]> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .map(|(start, &end)| &self.bytes[start..end])
+    }
+}
+
+/// The first `cap` characters of `text`.
+fn crop(text: Cow<'_, str>, cap: usize) -> Cow<'_, str> {
+    let Some((at, _)) = text.char_indices().nth(cap) else {
+        return text;
+    };
+    match text {
+        Cow::Borrowed(text) => Cow::Borrowed(&text[..at]),
+        Cow::Owned(mut text) => {
+            text.truncate(at);
+            Cow::Owned(text)
+        }
+    }
+}
+
+/// The file being read.
+struct OpenFile {
+    file: File,
+    /// Its index in the list of files.
+    index: usize,
+    /// The file offset of the reader's first unscanned byte.
+    offset: u64,
+    /// Nothing more is to be read from it: its end was reached, or (txt_split="file" with a
+    /// doc_cap) its one document is full.
+    done: bool,
+}
+
+/// Reads the files in order and cuts them into batches of complete documents.
+///
+/// `buf` holds, in order: the complete documents of the batch being filled (up to
+/// `doc_start`), the lines scanned so far of the document in progress (up to `scan`), and bytes
+/// read but not yet scanned. A document never spans two files.
+pub struct TxtReader<'a> {
+    files: &'a [String],
+    options: &'a TxtOptions,
+    next_file: usize,
+    file: Option<OpenFile>,
+    buf: Vec<u8>,
+    ends: Vec<usize>,
+    doc_start: usize,
+    scan: usize,
+    /// Whether the last line scanned was blank (paragraph mode).
+    after_blank: bool,
+    /// Where the lines that the document in progress no longer keeps begin: past this many
+    /// bytes a document holds more than `doc_cap` characters, so the rest of it is only scanned
+    /// (for its end, and in strict mode for bad bytes) and then dropped, which bounds memory for
+    /// a paragraph without end.
+    dropped_from: Option<usize>,
+    /// Characters of the document in progress (txt_split="file" with a doc_cap).
+    kept_chars: usize,
+    /// Buffers of batches that have been counted, to be filled again.
+    recycled: Option<mpsc::Receiver<Vec<u8>>>,
+}
+
+impl<'a> TxtReader<'a> {
+    pub fn new(files: &'a [String], options: &'a TxtOptions) -> Self {
+        TxtReader {
+            files,
+            options,
+            next_file: 0,
+            file: None,
+            buf: Vec::new(),
+            ends: Vec::new(),
+            doc_start: 0,
+            scan: 0,
+            after_blank: false,
+            dropped_from: None,
+            kept_chars: 0,
+            recycled: None,
+        }
+    }
+
+    /// The next batch of at least `limit` bytes of documents (less at the end of the corpus),
+    /// or None when every document has been handed out.
+    pub fn next_batch(&mut self, limit: usize) -> Result<Option<DocumentBatch>> {
+        while self.doc_start < limit {
+            if self.file.is_none() {
+                if self.next_file == self.files.len() {
+                    break;
+                }
+                self.open(self.next_file)?;
+                self.next_file += 1;
+            }
+            self.read_and_scan()?;
+        }
+        if self.ends.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(self.take_batch()))
+    }
+
+    fn open(&mut self, index: usize) -> Result<()> {
+        let name = &self.files[index];
+        let file = File::open(name).map_err(|err| Error::io(name, &err))?;
+        self.file = Some(OpenFile {
+            file,
+            index,
+            offset: 0,
+            done: false,
+        });
+        self.after_blank = false;
+        self.kept_chars = 0;
+        Ok(())
+    }
+
+    /// Read one block of the current file and scan its complete lines; at the file's end, end
+    /// its last document.
+    fn read_and_scan(&mut self) -> Result<()> {
+        let Some(open) = self.file.as_mut() else {
+            return Ok(());
+        };
+        let want = self.options.block_bytes.max(1);
+        let got = (&mut open.file)
+            .take(want as u64)
+            .read_to_end(&mut self.buf)
+            .map_err(|err| Error::io(&self.files[open.index], &err))?;
+        let at_end = got < want;
+        self.scan_lines(at_end)?;
+        let done = self.file.as_ref().is_none_or(|open| open.done);
+        if at_end || done {
+            self.end_document(self.buf.len());
+            self.file = None;
+        }
+        Ok(())
+    }
+
+    /// Scan the complete lines after `scan` (at the file's end, the last line too).
+    fn scan_lines(&mut self, at_end: bool) -> Result<()> {
+        let end = if at_end {
+            self.buf.len()
+        } else {
+            match memchr::memrchr(b'\n', &self.buf[self.scan..]) {
+                Some(i) => self.scan + i + 1,
+                None => return Ok(()),
+            }
+        };
+        if self.options.split == TxtSplit::File && self.options.doc_cap.is_some() {
+            return self.scan_capped_file(end);
+        }
+        if !self.options.replace_errors {
+            self.check_utf8(self.scan, end)?;
+        }
+        let scanned = (end - self.scan) as u64;
+        let end = match self.options.split {
+            // A document per line: nothing to decide.
+            TxtSplit::Line => {
+                let start = self.scan;
+                let ends = memchr::memchr_iter(b'\n', &self.buf[start..end]).map(|i| start + i + 1);
+                self.ends.extend(ends);
+                if at_end && end > start && self.buf[end - 1] != b'\n' {
+                    self.ends.push(end);
+                }
+                self.doc_start = self.ends.last().copied().unwrap_or(self.doc_start);
+                end
+            }
+            TxtSplit::Paragraph => self.scan_paragraphs(end),
+            TxtSplit::File => end,
+        };
+        if let Some(open) = self.file.as_mut() {
+            open.offset += scanned;
+        }
+        self.scan = end;
+        Ok(())
+    }
+
+    /// Find the paragraphs' ends in the lines of `buf[scan..end]`; returns where `end` is once
+    /// the lines the document in progress no longer keeps are dropped.
+    fn scan_paragraphs(&mut self, mut end: usize) -> usize {
+        if self.options.doc_cap.is_none() {
+            self.scan_whole_paragraphs(end);
+            return end;
+        }
+        let mut start = self.scan;
+        while start < end {
+            let mut line_end =
+                memchr::memchr(b'\n', &self.buf[start..end]).map_or(end, |i| start + i + 1);
+            let blank = is_blank(&self.buf[start..line_end]);
+            if self.after_blank && !blank {
+                // The lines the document no longer keeps go now: what follows moves down.
+                let removed = self.end_document(start);
+                start -= removed;
+                line_end -= removed;
+                end -= removed;
+            }
+            self.after_blank = blank;
+            if let (Some(cap), None) = (self.options.doc_cap, self.dropped_from) {
+                // A character is at most four bytes (and U+FFFD stands for at most three), so
+                // the lines before this one already hold doc_cap characters: from here on
+                // nothing is in the crop.
+                if start - self.doc_start >= cap.saturating_mul(4) {
+                    self.dropped_from = Some(start);
+                }
+            }
+            start = line_end;
+        }
+        if let Some(from) = self.dropped_from {
+            // Bound memory now, not only when the document ends.
+            self.buf.drain(from..end);
+            end = from;
+        }
+        end
+    }
+
+    /// [`TxtReader::scan_paragraphs`] without a doc_cap, when nothing is ever dropped: one pass
+    /// over the line ends, and a look at the first byte of most lines.
+    fn scan_whole_paragraphs(&mut self, end: usize) {
+        let start = self.scan;
+        let lines = &self.buf[start..end];
+        let mut line_ends: Vec<usize> = memchr::memchr_iter(b'\n', lines).map(|i| i + 1).collect();
+        if line_ends.last() != Some(&lines.len()) && !lines.is_empty() {
+            // The last line of the file, without its "\n".
+            line_ends.push(lines.len());
+        }
+        let mut line_start = 0;
+        for line_end in line_ends {
+            let blank = is_blank(&lines[line_start..line_end]);
+            if self.after_blank && !blank && start + line_start > self.doc_start {
+                self.doc_start = start + line_start;
+                self.ends.push(self.doc_start);
+            }
+            self.after_blank = blank;
+            line_start = line_end;
+        }
+    }
+
+    /// End the document in progress at `at` (if it holds anything), first dropping the lines it
+    /// no longer keeps; returns how many bytes were dropped from before `at`.
+    fn end_document(&mut self, at: usize) -> usize {
+        let removed = match self.dropped_from.take() {
+            Some(from) => {
+                self.buf.drain(from..at);
+                at - from
+            }
+            None => 0,
+        };
+        let at = at - removed;
+        if at > self.doc_start {
+            self.ends.push(at);
+            self.doc_start = at;
+        }
+        removed
+    }
+
+    /// txt_split="file" with a doc_cap: lines one by one, as Python reads them, until one comes
+    /// after the document holds doc_cap characters; that one is read (and checked) but not kept,
+    /// and nothing after it is read at all.
+    fn scan_capped_file(&mut self, end: usize) -> Result<()> {
+        let cap = self.options.doc_cap.unwrap_or(usize::MAX);
+        while self.scan < end {
+            let start = self.scan;
+            let line_end =
+                memchr::memchr(b'\n', &self.buf[start..end]).map_or(end, |i| start + i + 1);
+            if !self.options.replace_errors {
+                self.check_utf8(start, line_end)?;
+            }
+            if self.kept_chars >= cap {
+                self.buf.truncate(start);
+                if let Some(open) = self.file.as_mut() {
+                    open.done = true;
+                }
+                return Ok(());
+            }
+            self.kept_chars += String::from_utf8_lossy(&self.buf[start..line_end])
+                .chars()
+                .count();
+            if let Some(open) = self.file.as_mut() {
+                open.offset += (line_end - start) as u64;
+            }
+            self.scan = line_end;
+        }
+        Ok(())
+    }
+
+    /// With errors="strict": fail as Python's reader would at the first byte of
+    /// `buf[start..end]` (whole lines from `scan` on) that is not UTF-8.
+    fn check_utf8(&self, start: usize, end: usize) -> Result<()> {
+        let bytes = &self.buf[start..end];
+        let Err(err) = std::str::from_utf8(bytes) else {
+            return Ok(());
+        };
+        let Some(open) = self.file.as_ref() else {
+            return Ok(());
+        };
+        let at = err.valid_up_to();
+        let bad = match err.error_len() {
+            Some(len) => &bytes[at..at + len],
+            // Cut short: in a whole line, only at the file's end.
+            None => &bytes[at..],
+        };
+        let reason = if err.error_len().is_none() {
+            "unexpected end of data"
+        } else if matches!(bad[0], 0x80..=0xC1 | 0xF5..=0xFF) {
+            "invalid start byte"
+        } else {
+            "invalid continuation byte"
+        };
+        let offset = open.offset + (start - self.scan + at) as u64;
+        let name = &self.files[open.index];
+        let line = line_number(name, offset)?;
+        Err(Error::InvalidArgument(format!(
+            "{name}:{line}: invalid UTF-8 at byte offset {offset} ({}: {reason}); pass errors='replace' to read it as U+FFFD",
+            python_bytes_repr(bad)
+        )))
+    }
+
+    /// Hand out the complete documents; the document in progress stays.
+    fn take_batch(&mut self) -> DocumentBatch {
+        let cut = self.doc_start;
+        let mut rest = self
+            .recycled
+            .as_ref()
+            .and_then(|recycled| recycled.try_recv().ok())
+            .unwrap_or_default();
+        rest.clear();
+        rest.reserve(self.buf.len() - cut + self.options.block_bytes);
+        rest.extend_from_slice(&self.buf[cut..]);
+        let mut bytes = std::mem::replace(&mut self.buf, rest);
+        bytes.truncate(cut);
+        self.scan -= cut;
+        self.dropped_from = self.dropped_from.map(|from| from - cut);
+        self.doc_start = 0;
+        DocumentBatch {
+            bytes,
+            ends: std::mem::take(&mut self.ends),
+        }
+    }
+}
+
+/// The number (from 1) of the line of file `name` that holds byte `offset`: lines are not
+/// counted as the file is read, only here, when an error names one.
+fn line_number(name: &str, offset: u64) -> Result<u64> {
+    let file = File::open(name).map_err(|err| Error::io(name, &err))?;
+    let mut before = file.take(offset);
+    let mut block = vec![0u8; BLOCK_BYTES];
+    let mut newlines = 0;
+    loop {
+        let got = before
+            .read(&mut block)
+            .map_err(|err| Error::io(name, &err))?;
+        if got == 0 {
+            return Ok(newlines + 1);
+        }
+        newlines += memchr::memchr_iter(b'\n', &block[..got]).count() as u64;
+    }
+}
+
+/// Whether a line (with its ending) holds only characters for which Python's `str.isspace` is
+/// true. A byte that is not UTF-8 would be U+FFFD, which is not.
+fn is_blank(line: &[u8]) -> bool {
+    for (i, &byte) in line.iter().enumerate() {
+        match byte {
+            b'\t'..=b'\r' | 0x1C..=0x20 => continue,
+            // Printable ASCII or a control character that is not space.
+            0..=0x7F => return false,
+            _ => {
+                return std::str::from_utf8(&line[i..])
+                    .is_ok_and(|text| text.chars().all(is_python_space))
+            }
+        }
+    }
+    true
+}
+
+/// Python's `str.isspace` for one character: bidirectional class WS, B or S, or category Zs.
+/// (Rust's `char::is_whitespace` differs: it leaves out U+001C to U+001F.)
+fn is_python_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t'..='\r'
+            | '\u{1C}'..='\u{20}'
+            | '\u{85}'
+            | '\u{A0}'
+            | '\u{1680}'
+            | '\u{2000}'..='\u{200A}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{202F}'
+            | '\u{205F}'
+            | '\u{3000}'
+    )
+}
+
+/// Bytes as Python's `repr` writes them, for bytes that are not UTF-8 (never printable ASCII).
+fn python_bytes_repr(bytes: &[u8]) -> String {
+    let mut out = String::from("b'");
+    for &byte in bytes {
+        match byte {
+            b'\\' => out.push_str("\\\\"),
+            b'\'' => out.push_str("\\'"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            0x20..=0x7E => out.push(char::from(byte)),
+            _ => out.push_str(&format!("\\x{byte:02x}")),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The documents of one file, read in blocks of `block` bytes and batches of `batch`.
+    fn documents(text: &[u8], options: TxtOptions) -> Result<Vec<String>> {
+        let dir = std::env::temp_dir().join(format!(
+            "bytebpe-txt-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        std::fs::create_dir_all(&dir).map_err(|err| Error::io("temp", &err))?;
+        let path = dir.join("corpus.txt");
+        std::fs::write(&path, text).map_err(|err| Error::io("temp", &err))?;
+        let files = [path.to_string_lossy().into_owned()];
+        let mut reader = TxtReader::new(&files, &options);
+        let mut out = Vec::new();
+        while let Some(batch) = reader.next_batch(options.first_batch_bytes)? {
+            out.extend(batch.documents(&options).into_iter().map(Cow::into_owned));
+        }
+        std::fs::remove_dir_all(&dir).map_err(|err| Error::io("temp", &err))?;
+        Ok(out)
+    }
+
+    fn options(split: TxtSplit, doc_cap: Option<usize>, block: usize) -> TxtOptions {
+        TxtOptions {
+            block_bytes: block,
+            first_batch_bytes: block,
+            ..TxtOptions::new(split, doc_cap, false)
+        }
+    }
+
+    #[test]
+    fn paragraphs_end_after_their_blank_lines_whatever_the_block_size() {
+        let text = b"a\nb\n\n \nc\n\x1c\n\td\n";
+        for block in [1, 2, 3, 5, 64] {
+            let docs = documents(text, options(TxtSplit::Paragraph, None, block)).unwrap();
+            assert_eq!(docs, ["a\nb\n\n \n", "c\n\x1c\n", "\td\n"], "block {block}");
+            let lines = documents(text, options(TxtSplit::Line, None, block)).unwrap();
+            assert_eq!(lines.len(), 7);
+            let whole = documents(text, options(TxtSplit::File, None, block)).unwrap();
+            assert_eq!(whole, [std::str::from_utf8(text).unwrap()]);
+        }
+    }
+
+    #[test]
+    fn a_capped_paragraph_keeps_its_first_characters_and_drops_the_rest() {
+        let mut text = "é".repeat(50).into_bytes();
+        text.extend_from_slice(b"\nxx\nyy\n\nnext\n");
+        for block in [1, 7, 4096] {
+            let docs = documents(&text, options(TxtSplit::Paragraph, Some(3), block)).unwrap();
+            assert_eq!(docs, ["ééé", "nex"], "block {block}");
+            let whole = documents(&text, options(TxtSplit::File, Some(60), block)).unwrap();
+            assert_eq!(whole, ["é".repeat(50) + "\nxx\nyy\n\nne"], "block {block}");
+        }
+    }
+
+    #[test]
+    fn bad_bytes_are_named_as_python_names_them() {
+        let text = b"ok\nfine \xe4\xb8\nrest\n";
+        for block in [1, 4, 64] {
+            let err = documents(text, options(TxtSplit::Paragraph, None, block)).unwrap_err();
+            let message = err.to_string();
+            assert!(
+                message.ends_with(":2: invalid UTF-8 at byte offset 8 (b'\\xe4\\xb8': invalid continuation byte); pass errors='replace' to read it as U+FFFD"),
+                "{message}"
+            );
+        }
+        let err = documents(b"a\n\xff", options(TxtSplit::Line, None, 64)).unwrap_err();
+        assert!(err
+            .to_string()
+            .contains(":2: invalid UTF-8 at byte offset 2 (b'\\xff': invalid start byte)"));
+        let err = documents(b"a\n\xf0\x9f\x98", options(TxtSplit::Line, None, 2)).unwrap_err();
+        assert!(err
+            .to_string()
+            .contains("(b'\\xf0\\x9f\\x98': unexpected end of data)"));
+    }
+
+    #[test]
+    fn python_space_is_not_rust_whitespace() {
+        assert!(is_python_space('\u{1F}') && !'\u{1F}'.is_whitespace());
+        assert!(!is_python_space('\u{200B}') && !is_python_space('x'));
+        assert!(is_blank(b"\r\n") && is_blank("\u{3000}\n".as_bytes()) && !is_blank(b"\xff\n"));
+    }
+}
