@@ -363,9 +363,10 @@ def bench_results() -> list[tuple[dict, Path]]:
     return sorted(newest.values(), key=lambda item: -item[0]["corpus"]["bytes"])
 
 
-def worst_case_report(heading_offset: int = 1) -> str | None:
-    """The newest committed report of bench/worst_case.py, headings shifted down, or None."""
-    reports = sorted((ROOT / "bench" / "results").glob("worst_case-*.md"))
+def newest_report(kind: str, heading_offset: int = 1) -> str | None:
+    """The newest committed report ``bench/results/<kind>-*.md``, title dropped and headings shifted
+    down, or None if there is none."""
+    reports = sorted((ROOT / "bench" / "results").glob(f"{kind}-*.md"))
     if not reports:
         return None
     out = []
@@ -376,6 +377,11 @@ def worst_case_report(heading_offset: int = 1) -> str | None:
             line = "#" * heading_offset + line
         out.append(line)
     return f"*From `bench/results/{reports[-1].name}`.*\n\n" + "\n".join(out)
+
+
+def worst_case_report(heading_offset: int = 1) -> str | None:
+    """The newest committed report of bench/worst_case.py, headings shifted down, or None."""
+    return newest_report("worst_case", heading_offset)
 
 
 def image_tag(path: Path, alt: str) -> str:
