@@ -9,6 +9,9 @@ of documents, which is all that training sees.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -174,3 +177,31 @@ def test_bad_reader_options_are_value_errors(tmp_path, options, message):
     settings = {"txt_split": "paragraph", "doc_cap": None, "errors": "strict", **options}
     with pytest.raises(ValueError, match=message):
         _fast.count_txt(files, pattern="gpt4", **settings)
+
+
+def test_an_exception_from_progress_stops_a_read_that_would_never_end(tmp_path):
+    # A named pipe fed without end: the reader must notice that training was stopped (here by the
+    # progress callback; Ctrl-C takes the same path) between two reads, not at a document's end.
+    pipe = tmp_path / "endless.txt"
+    os.mkfifo(pipe)
+    corpus = Corpus([pipe], txt_split="file")
+    stop_writing = threading.Event()
+
+    def write() -> None:
+        # The reader closes its end when it stops: then writing (or flushing at close) fails.
+        with contextlib.suppress(BrokenPipeError), open(pipe, "wb") as sink:
+            while not stop_writing.is_set():
+                sink.write(b"word " * 10_000 + b"\n")
+
+    writer = threading.Thread(target=write)
+    writer.start()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        raise RuntimeError(f"stopped while {stage}")
+
+    try:
+        with pytest.raises(RuntimeError, match="stopped while counting"):
+            fast.train(corpus, 300, progress=progress)
+    finally:
+        stop_writing.set()
+        writer.join()

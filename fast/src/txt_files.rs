@@ -99,6 +99,7 @@ pub fn count_txt_files(
         scope.spawn(move || {
             let mut reader = TxtReader::new(files, options);
             reader.recycled = Some(given_back);
+            reader.cancel = Some(cancel);
             let mut limit = options.first_batch_bytes.max(1);
             while !cancel.load(Ordering::Relaxed) {
                 let Some(next) = reader.next_batch(limit).transpose() else {
@@ -219,6 +220,9 @@ pub struct TxtReader<'a> {
     kept_chars: usize,
     /// Buffers of batches that have been counted, to be filled again.
     recycled: Option<mpsc::Receiver<Vec<u8>>>,
+    /// Stop reading when this becomes true: one document may be a whole file, or a pipe that
+    /// never ends.
+    cancel: Option<&'a AtomicBool>,
 }
 
 impl<'a> TxtReader<'a> {
@@ -236,6 +240,7 @@ impl<'a> TxtReader<'a> {
             dropped_from: None,
             kept_chars: 0,
             recycled: None,
+            cancel: None,
         }
     }
 
@@ -243,6 +248,12 @@ impl<'a> TxtReader<'a> {
     /// or None when every document has been handed out.
     pub fn next_batch(&mut self, limit: usize) -> Result<Option<DocumentBatch>> {
         while self.doc_start < limit {
+            if self
+                .cancel
+                .is_some_and(|cancel| cancel.load(Ordering::Relaxed))
+            {
+                return Err(Error::Interrupted);
+            }
             if self.file.is_none() {
                 if self.next_file == self.files.len() {
                     break;
