@@ -1,8 +1,10 @@
 """The core's .txt reader (fast/src/txt_files.rs) against bytebpe.corpus, the Python reader it stands in for.
 
 bytebpe.fast trains on a Corpus of .txt files by reading them in Rust. Its documents must be exactly
-the ones Python yields, for every txt_split, doc_cap and errors setting, whatever the read and batch
-sizes; its errors must be the same exceptions with the same messages. Documents are compared through
+the ones Python yields, for every txt_split, doc_cap, max_chars and errors setting, whatever the read
+and batch sizes; its errors must be the same exceptions with the same messages, raised for the same
+bytes (Python stops reading early with max_chars, and with doc_cap in "file" mode: bad bytes it never
+reads must not fail). Documents are compared through
 counts under a pattern that makes every document one piece, so the comparison is of the multiset
 of documents, which is all that training sees.
 """
@@ -52,9 +54,16 @@ def python_documents(files: list[Path], **options: object) -> Counter[bytes]:
     return Counter(document.encode() for document in Corpus(files, **options))  # type: ignore[arg-type]
 
 
-def core_documents(files: list[Path], block: int, **options: object) -> Counter[bytes]:
+def core_documents(files: list[Path], block: int, chunk: int | None = None, **options: object) -> Counter[bytes]:
+    """The documents the core reads, in reads of ``block`` bytes, each worker cutting ``chunk`` bytes into documents."""
+    options = {"max_chars": None, "doc_cap": None, **options}
     table = _fast.count_txt(
-        [str(path) for path in files], pattern=WHOLE, block_bytes=block, first_batch_bytes=block, **options
+        [str(path) for path in files],
+        pattern=WHOLE,
+        block_bytes=block,
+        first_batch_bytes=block,
+        chunk_bytes=chunk or max(1, block // 2),
+        **options,
     )
     return Counter(dict(PieceCounts._from_core(table, WHOLE).items()))
 
@@ -81,12 +90,16 @@ def outcome(read: object, *args: object, **kwargs: object) -> object:
     contents=st.lists(file_bytes(bad=False), min_size=1, max_size=3),
     txt_split=st.sampled_from(["paragraph", "line", "file"]),
     doc_cap=st.none() | st.integers(1, 12),
+    max_chars=st.none() | st.integers(1, 40),
     block=st.sampled_from([1, 2, 3, 5, 16, 1 << 20]),
+    chunk=st.sampled_from([1, 2, 3, 7, 1 << 20]),
 )
-def test_the_core_reads_the_documents_python_reads(tmp_path_factory, contents, txt_split, doc_cap, block):
+def test_the_core_reads_the_documents_python_reads(
+    tmp_path_factory, contents, txt_split, doc_cap, max_chars, block, chunk
+):
     files = write_files(tmp_path_factory.mktemp("txt"), contents)
-    options = {"txt_split": txt_split, "doc_cap": doc_cap, "errors": "strict"}
-    assert core_documents(files, block, **options) == python_documents(files, **options)
+    options = {"txt_split": txt_split, "doc_cap": doc_cap, "max_chars": max_chars, "errors": "strict"}
+    assert core_documents(files, block, chunk, **options) == python_documents(files, **options)
 
 
 @settings(max_examples=300, deadline=None)
@@ -94,14 +107,15 @@ def test_the_core_reads_the_documents_python_reads(tmp_path_factory, contents, t
     contents=st.lists(file_bytes(bad=True), min_size=1, max_size=2),
     txt_split=st.sampled_from(["paragraph", "line", "file"]),
     doc_cap=st.none() | st.integers(1, 12),
+    max_chars=st.none() | st.integers(1, 40),
     errors=st.sampled_from(["strict", "replace"]),
     block=st.sampled_from([1, 3, 7, 1 << 20]),
 )
 def test_bytes_that_are_not_utf8_fail_or_are_replaced_as_in_python(
-    tmp_path_factory, contents, txt_split, doc_cap, errors, block
+    tmp_path_factory, contents, txt_split, doc_cap, max_chars, errors, block
 ):
     files = write_files(tmp_path_factory.mktemp("txt"), contents)
-    options = {"txt_split": txt_split, "doc_cap": doc_cap, "errors": errors}
+    options = {"txt_split": txt_split, "doc_cap": doc_cap, "max_chars": max_chars, "errors": errors}
     assert outcome(core_documents, files, block, **options) == outcome(python_documents, files, **options)
 
 
@@ -136,22 +150,45 @@ def test_training_on_a_txt_corpus_gives_the_reference_merges(tmp_path):
     texts = ["the cat sat\n\non the mat\n", "a\u3000b\n\n\n  indented line\n", "tail without newline"]
     files = write_files(tmp_path, [text.encode() for text in texts])
     corpus = Corpus(files)
-    for doc_cap in [None, 9]:
-        corpus = Corpus(files, doc_cap=doc_cap)
+    for doc_cap, max_chars in [(None, None), (9, None), (None, 30), (5, 12)]:
+        corpus = Corpus(files, doc_cap=doc_cap, max_chars=max_chars)
         assert fast.train_with_ranks(corpus, 300) == reference.train_with_ranks(corpus, 300)
         assert fast.count(corpus) == fast.count(iter(corpus))
     tokenizer = bytebpe.Tokenizer.train(corpus, 280)
     assert tokenizer.merges == bytebpe.Tokenizer.train(list(corpus), 280).merges
 
 
-def test_a_corpus_with_max_chars_or_other_files_is_read_by_python(tmp_path, monkeypatch):
+def test_max_chars_stops_reading_where_python_does(tmp_path):
+    # The budget ends inside the first paragraph: Python reads the line that shows its end (a bad
+    # byte there fails) and nothing after it (a bad byte further on does not).
+    path = tmp_path / "a.txt"
+    for text, fails in [(b"abc\ndef\n\n\xff\n", True), (b"abc\ndef\n\nok\n\xff\n", False)]:
+        path.write_bytes(text)
+        options = {"txt_split": "paragraph", "max_chars": 5, "errors": "strict"}
+        got = outcome(core_documents, [path], 3, **options)
+        assert got == outcome(python_documents, [path], **options)
+        assert isinstance(got, tuple) == fails
+    assert got == Counter({b"abc\nd": 1})
+
+
+def test_a_corpus_with_other_files_is_read_by_python(tmp_path, monkeypatch):
     files = write_files(tmp_path, [b"one two\n\nthree\n"])
     (tmp_path / "b.jsonl").write_text('{"text": "four"}\n')
     calls = []
     monkeypatch.setattr(_fast, "count_txt", lambda *a, **k: calls.append(a))
-    for corpus in [Corpus(files, max_chars=5), Corpus([*files, tmp_path / "b.jsonl"])]:
-        assert fast.count(corpus) == fast.count(list(corpus))
+    corpus = Corpus([*files, tmp_path / "b.jsonl"], max_chars=12)
+    assert fast.count(corpus) == fast.count(list(corpus))
     assert calls == []
+
+
+def test_a_txt_corpus_is_read_by_the_core(tmp_path, monkeypatch):
+    files = write_files(tmp_path, [b"one two\n\nthree\n"])
+    calls = []
+    count_txt = _fast.count_txt
+    monkeypatch.setattr(_fast, "count_txt", lambda *a, **k: calls.append(a) or count_txt(*a, **k))
+    corpus = Corpus(files, max_chars=12, doc_cap=9)
+    assert fast.count(corpus) == fast.count(list(corpus))
+    assert len(calls) == 1
 
 
 def test_a_file_that_is_gone_is_a_file_not_found_error(tmp_path):
@@ -170,11 +207,12 @@ def test_a_file_that_is_gone_is_a_file_not_found_error(tmp_path):
         ({"txt_split": "page"}, "txt_split must be one of"),
         ({"errors": "ignore"}, "errors must be one of"),
         ({"doc_cap": 0}, "doc_cap must be a positive int"),
+        ({"max_chars": 0}, "max_chars must be a positive int"),
     ],
 )
 def test_bad_reader_options_are_value_errors(tmp_path, options, message):
     files = [str(path) for path in write_files(tmp_path, [b"a\n"])]
-    settings = {"txt_split": "paragraph", "doc_cap": None, "errors": "strict", **options}
+    settings = {"txt_split": "paragraph", "doc_cap": None, "max_chars": None, "errors": "strict", **options}
     with pytest.raises(ValueError, match=message):
         _fast.count_txt(files, pattern="gpt4", **settings)
 

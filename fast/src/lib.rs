@@ -18,6 +18,7 @@ pub mod progress;
 pub mod threads;
 pub mod train;
 pub mod txt_files;
+mod txt_lines;
 pub mod unicode;
 #[rustfmt::skip]
 mod unicode_data;

@@ -20,6 +20,7 @@ use rayon::prelude::*;
 
 use crate::count::PieceCounter;
 use crate::error::{Error, Result};
+use crate::txt_lines::{document_ends, first_document_start, is_blank, last_paragraph_start};
 
 /// How a file becomes documents (`txt_split` of `bytebpe.corpus`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,13 +47,15 @@ impl TxtSplit {
     }
 }
 
-/// What `bytebpe.corpus.read_documents` takes for .txt files, less `max_chars` (whose budget
-/// runs in reading order, so the Python reader keeps it).
+/// What `bytebpe.corpus.read_documents` takes for .txt files.
 #[derive(Clone, Debug)]
 pub struct TxtOptions {
     pub split: TxtSplit,
     /// Crop each document to its first `doc_cap` characters (at least 1).
     pub doc_cap: Option<usize>,
+    /// Stop after this many characters (of cropped documents) in all (at least 1); the document
+    /// that reaches the budget is cut to what is left of it.
+    pub max_chars: Option<u64>,
     /// Read bytes that are not UTF-8 as U+FFFD (errors="replace") instead of failing.
     pub replace_errors: bool,
     /// How much one read asks of a file.
@@ -60,9 +63,12 @@ pub struct TxtOptions {
     /// The size of the first batch of documents; each next one is twice as large, up to
     /// [`BATCH_BYTES`], so that the workers start early.
     pub first_batch_bytes: usize,
+    /// About how many bytes of a batch one worker cuts into documents.
+    pub chunk_bytes: usize,
 }
 
 const BLOCK_BYTES: usize = 1 << 20;
+const CHUNK_BYTES: usize = 256 << 10;
 const FIRST_BATCH_BYTES: usize = 256 << 10;
 /// The largest batch: memory for documents stays bounded (about three batches) whatever the
 /// corpus size.
@@ -73,9 +79,11 @@ impl TxtOptions {
         TxtOptions {
             split,
             doc_cap,
+            max_chars: None,
             replace_errors,
             block_bytes: BLOCK_BYTES,
             first_batch_bytes: FIRST_BATCH_BYTES,
+            chunk_bytes: CHUNK_BYTES,
         }
     }
 }
@@ -115,7 +123,7 @@ pub fn count_txt_files(
         });
         for batch in receive {
             let batch = batch?;
-            let texts = batch.documents(options);
+            let texts = batch.documents(options, files)?;
             counter.add_batch_cancellable(&texts, cancel)?;
             documents.fetch_add(texts.len() as u64, Ordering::Relaxed);
             drop(texts);
@@ -130,34 +138,127 @@ pub fn count_txt_files(
 }
 
 /// Complete documents end to end: document `i` is `bytes[ends[i - 1]..ends[i]]` (from 0 for the
-/// first).
+/// first). The reader either finds the ends itself, or leaves them to the workers and says
+/// where each file's bytes begin (`segments`).
 #[derive(Debug, Default)]
 pub struct DocumentBatch {
     bytes: Vec<u8>,
     ends: Vec<usize>,
+    segments: Vec<Segment>,
+    /// The last document is cut to this many characters: it reached `max_chars`.
+    last_cap: Option<usize>,
+}
+
+/// Where the bytes of one file begin in a batch (and go on to the next segment's start).
+#[derive(Clone, Copy, Debug)]
+struct Segment {
+    start: usize,
+    file: usize,
+    /// The file offset of the byte at `start`.
+    offset: u64,
 }
 
 impl DocumentBatch {
     /// The documents as text, decoded, cropped to `doc_cap` and without the empty ones, on all
-    /// cores. With errors="strict" the reader has checked every byte, so decoding borrows.
-    pub fn documents(&self, options: &TxtOptions) -> Vec<Cow<'_, str>> {
-        (0..self.ends.len())
+    /// cores; with errors="strict", the error of the first bad byte. `files` are the paths the
+    /// reader was given.
+    pub fn documents(&self, options: &TxtOptions, files: &[String]) -> Result<Vec<Cow<'_, str>>> {
+        let found;
+        let ends = if self.segments.is_empty() {
+            &self.ends
+        } else {
+            found = self.find_ends(options);
+            &found
+        };
+        let last = ends.len().wrapping_sub(1);
+        let texts: Vec<std::result::Result<Cow<'_, str>, usize>> = (0..ends.len())
             .into_par_iter()
             .map(|i| {
-                let start = if i == 0 { 0 } else { self.ends[i - 1] };
-                let bytes = &self.bytes[start..self.ends[i]];
+                let start = if i == 0 { 0 } else { ends[i - 1] };
+                let bytes = &self.bytes[start..ends[i]];
                 // Checking is faster than the lossy decoder, which only bad bytes need.
                 let text = match std::str::from_utf8(bytes) {
                     Ok(text) => Cow::Borrowed(text),
+                    Err(_) if !options.replace_errors => return Err(start),
                     Err(_) => String::from_utf8_lossy(bytes),
                 };
-                match options.doc_cap {
+                let cap = match (options.doc_cap, self.last_cap.filter(|_| i == last)) {
+                    (Some(cap), Some(last_cap)) => Some(cap.min(last_cap)),
+                    (cap, last_cap) => cap.or(last_cap),
+                };
+                Ok(match cap {
                     Some(cap) => crop(text, cap),
                     None => text,
-                }
+                })
             })
-            .filter(|text| !text.is_empty())
-            .collect()
+            .filter(|text| text.as_ref().map_or(true, |text| !text.is_empty()))
+            .collect();
+        let mut documents = Vec::with_capacity(texts.len());
+        for text in texts {
+            match text {
+                Ok(text) => documents.push(text),
+                Err(start) => return Err(self.utf8_error_at(start, files)),
+            }
+        }
+        Ok(documents)
+    }
+
+    /// The document ends of a batch whose reader left them to be found: each file's bytes in
+    /// parts of about `chunk_bytes`, each part the documents that start in it, all on different
+    /// threads.
+    fn find_ends(&self, options: &TxtOptions) -> Vec<usize> {
+        let chunk = options.chunk_bytes.max(1);
+        let mut parts = Vec::new();
+        for (k, segment) in self.segments.iter().enumerate() {
+            let end = self
+                .segments
+                .get(k + 1)
+                .map_or(self.bytes.len(), |next| next.start);
+            let mut at = segment.start;
+            while at < end {
+                parts.push(((segment.start, end), at, (at + chunk).min(end)));
+                at += chunk;
+            }
+        }
+        let split = options.split;
+        let ends: Vec<Vec<usize>> = parts
+            .into_par_iter()
+            .map(|(segment, from, to)| {
+                let mut ends = Vec::new();
+                // A part that no document starts in (inside a long one) has nothing to do.
+                if let Some(start) = first_document_start(&self.bytes, segment, (from, to), split) {
+                    let end = first_document_start(&self.bytes, segment, (to, segment.1), split)
+                        .unwrap_or(segment.1);
+                    document_ends(&self.bytes, (start, end), split, &mut ends);
+                }
+                ends
+            })
+            .collect();
+        ends.concat()
+    }
+
+    /// The error of the first bad byte of the document that starts at `start`.
+    fn utf8_error_at(&self, start: usize, files: &[String]) -> Error {
+        let k = self
+            .segments
+            .partition_point(|segment| segment.start <= start);
+        let Some(segment) = k.checked_sub(1).map(|k| self.segments[k]) else {
+            return Error::InvalidArgument("a document that is not UTF-8".into());
+        };
+        let end = self
+            .segments
+            .get(k)
+            .map_or(self.bytes.len(), |next| next.start);
+        let bytes = &self.bytes[start..end];
+        match std::str::from_utf8(bytes) {
+            Ok(_) => Error::InvalidArgument("a document that is not UTF-8".into()),
+            Err(err) => utf8_error(
+                &files[segment.file],
+                bytes,
+                err,
+                segment.offset + (start - segment.start) as u64,
+            ),
+        }
     }
 
     /// The documents' raw bytes, in order (for tests).
@@ -190,8 +291,8 @@ struct OpenFile {
     index: usize,
     /// The file offset of the reader's first unscanned byte.
     offset: u64,
-    /// Nothing more is to be read from it: its end was reached, or (txt_split="file" with a
-    /// doc_cap) its one document is full.
+    /// Nothing more is to be read from it: its end was reached, (txt_split="file" with a
+    /// doc_cap) its one document is full, or max_chars is reached.
     done: bool,
 }
 
@@ -216,13 +317,28 @@ pub struct TxtReader<'a> {
     /// (for its end, and in strict mode for bad bytes) and then dropped, which bounds memory for
     /// a paragraph without end.
     dropped_from: Option<usize>,
-    /// Characters of the document in progress (txt_split="file" with a doc_cap).
-    kept_chars: usize,
+    /// Characters of the document in progress, counted line by line when they matter (see
+    /// [`TxtReader::scan_line_by_line`]).
+    doc_chars: usize,
+    /// What is left of max_chars.
+    remaining: Option<u64>,
+    /// max_chars is reached: nothing more is read.
+    finished: bool,
+    /// The last document is cut to this many characters.
+    last_cap: Option<usize>,
     /// Buffers of batches that have been counted, to be filled again.
     recycled: Option<mpsc::Receiver<Vec<u8>>>,
     /// Stop reading when this becomes true: one document may be a whole file, or a pipe that
     /// never ends.
     cancel: Option<&'a AtomicBool>,
+    /// Whether the workers find the documents (see [`TxtReader::read_and_cut`]); else this
+    /// reader scans every line.
+    leave_to_workers: bool,
+    /// Where each file's bytes begin in `buf` (when the workers find the documents).
+    segments: Vec<Segment>,
+    /// Every paragraph start up to here has been looked for (when the workers find the
+    /// documents).
+    examined: usize,
 }
 
 impl<'a> TxtReader<'a> {
@@ -238,9 +354,18 @@ impl<'a> TxtReader<'a> {
             scan: 0,
             after_blank: false,
             dropped_from: None,
-            kept_chars: 0,
+            doc_chars: 0,
+            remaining: options.max_chars,
+            finished: false,
+            last_cap: None,
             recycled: None,
             cancel: None,
+            // Where Python stops before a file's end (max_chars; "file" with a doc_cap) or a long
+            // paragraph must be cropped as it is read, every line counts in order.
+            leave_to_workers: options.max_chars.is_none()
+                && (options.split == TxtSplit::Line || options.doc_cap.is_none()),
+            segments: Vec::new(),
+            examined: 0,
         }
     }
 
@@ -255,7 +380,7 @@ impl<'a> TxtReader<'a> {
                 return Err(Error::Interrupted);
             }
             if self.file.is_none() {
-                if self.next_file == self.files.len() {
+                if self.next_file == self.files.len() || self.finished {
                     break;
                 }
                 self.open(self.next_file)?;
@@ -263,7 +388,7 @@ impl<'a> TxtReader<'a> {
             }
             self.read_and_scan()?;
         }
-        if self.ends.is_empty() {
+        if self.doc_start == 0 {
             return Ok(None);
         }
         Ok(Some(self.take_batch()))
@@ -279,7 +404,15 @@ impl<'a> TxtReader<'a> {
             done: false,
         });
         self.after_blank = false;
-        self.kept_chars = 0;
+        self.doc_chars = 0;
+        if self.leave_to_workers {
+            self.segments.push(Segment {
+                start: self.buf.len(),
+                file: index,
+                offset: 0,
+            });
+            self.examined = self.buf.len();
+        }
         Ok(())
     }
 
@@ -295,6 +428,10 @@ impl<'a> TxtReader<'a> {
             .read_to_end(&mut self.buf)
             .map_err(|err| Error::io(&self.files[open.index], &err))?;
         let at_end = got < want;
+        if self.leave_to_workers {
+            self.cut(at_end);
+            return Ok(());
+        }
         self.scan_lines(at_end)?;
         let done = self.file.as_ref().is_none_or(|open| open.done);
         if at_end || done {
@@ -302,6 +439,34 @@ impl<'a> TxtReader<'a> {
             self.file = None;
         }
         Ok(())
+    }
+
+    /// Move `doc_start` to the last document start that the bytes read so far show, looking only
+    /// at the last lines: the workers find the rest. At a file's end, everything read is whole
+    /// documents.
+    fn cut(&mut self, at_end: bool) {
+        if at_end {
+            self.doc_start = self.buf.len();
+            self.file = None;
+            return;
+        }
+        let Some(last) = memchr::memrchr(b'\n', &self.buf[self.doc_start..]) else {
+            return;
+        };
+        let complete_end = self.doc_start + last + 1;
+        match self.options.split {
+            TxtSplit::Line => self.doc_start = complete_end,
+            TxtSplit::Paragraph => {
+                let examined = self.examined.max(self.doc_start);
+                if let Some(start) =
+                    last_paragraph_start(&self.buf, self.doc_start, examined, complete_end)
+                {
+                    self.doc_start = start;
+                }
+                self.examined = complete_end - 1;
+            }
+            TxtSplit::File => {}
+        }
     }
 
     /// Scan the complete lines after `scan` (at the file's end, the last line too).
@@ -314,8 +479,9 @@ impl<'a> TxtReader<'a> {
                 None => return Ok(()),
             }
         };
-        if self.options.split == TxtSplit::File && self.options.doc_cap.is_some() {
-            return self.scan_capped_file(end);
+        let file_cap = self.options.split == TxtSplit::File && self.options.doc_cap.is_some();
+        if file_cap || self.options.max_chars.is_some() {
+            return self.scan_line_by_line(end);
         }
         if !self.options.replace_errors {
             self.check_utf8(self.scan, end)?;
@@ -414,39 +580,99 @@ impl<'a> TxtReader<'a> {
             None => 0,
         };
         let at = at - removed;
-        if at > self.doc_start {
+        if at > self.doc_start && !self.finished {
             self.ends.push(at);
             self.doc_start = at;
+            if let Some(remaining) = self.remaining.as_mut() {
+                let chars = self
+                    .options
+                    .doc_cap
+                    .map_or(self.doc_chars, |cap| self.doc_chars.min(cap))
+                    as u64;
+                if chars >= *remaining {
+                    // This document reaches the budget: it is cut, and nothing more is read.
+                    self.last_cap = Some(*remaining as usize);
+                    self.finished = true;
+                } else {
+                    *remaining -= chars;
+                }
+            }
         }
+        self.doc_chars = 0;
         removed
     }
 
-    /// txt_split="file" with a doc_cap: lines one by one, as Python reads them, until one comes
-    /// after the document holds doc_cap characters; that one is read (and checked) but not kept,
-    /// and nothing after it is read at all.
-    fn scan_capped_file(&mut self, end: usize) -> Result<()> {
-        let cap = self.options.doc_cap.unwrap_or(usize::MAX);
-        while self.scan < end {
-            let start = self.scan;
-            let line_end =
+    /// Lines one by one, each checked (errors="strict") and its characters counted before the
+    /// next is looked at, in the two cases where Python stops reading before a file's end and so
+    /// never sees what comes after: txt_split="file" with a doc_cap, where the first line after
+    /// the document holds doc_cap characters is read but not kept and nothing after it is read;
+    /// and max_chars, where after the document that reaches the budget nothing is read but, in
+    /// paragraph mode, the line that showed that document's end.
+    fn scan_line_by_line(&mut self, mut end: usize) -> Result<()> {
+        while self.scan < end && !self.finished {
+            let mut start = self.scan;
+            let mut line_end =
                 memchr::memchr(b'\n', &self.buf[start..end]).map_or(end, |i| start + i + 1);
             if !self.options.replace_errors {
                 self.check_utf8(start, line_end)?;
             }
-            if self.kept_chars >= cap {
-                self.buf.truncate(start);
-                if let Some(open) = self.file.as_mut() {
-                    open.done = true;
+            match (self.options.split, self.options.doc_cap) {
+                (TxtSplit::Paragraph, _) => {
+                    let blank = is_blank(&self.buf[start..line_end]);
+                    if self.after_blank && !blank {
+                        let removed = self.end_document(start);
+                        start -= removed;
+                        line_end -= removed;
+                        end -= removed;
+                        self.scan = start;
+                    }
+                    self.after_blank = blank;
+                    if let (Some(cap), None) = (self.options.doc_cap, self.dropped_from) {
+                        if start - self.doc_start >= cap.saturating_mul(4) {
+                            self.dropped_from = Some(start);
+                        }
+                    }
                 }
-                return Ok(());
+                (TxtSplit::File, Some(cap)) if self.doc_chars >= cap => {
+                    self.buf.truncate(start);
+                    if let Some(open) = self.file.as_mut() {
+                        open.done = true;
+                    }
+                    return Ok(());
+                }
+                _ => {}
             }
-            self.kept_chars += String::from_utf8_lossy(&self.buf[start..line_end])
-                .chars()
-                .count();
+            if self.finished {
+                break;
+            }
+            if self.dropped_from.is_none() {
+                let line = &self.buf[start..line_end];
+                self.doc_chars += match std::str::from_utf8(line) {
+                    Ok(text) => text.chars().count(),
+                    Err(_) => String::from_utf8_lossy(line).chars().count(),
+                };
+            }
             if let Some(open) = self.file.as_mut() {
                 open.offset += (line_end - start) as u64;
             }
             self.scan = line_end;
+            if self.options.split == TxtSplit::Line {
+                self.end_document(line_end);
+            }
+        }
+        if self.finished {
+            // Past the last document (and in paragraph mode the line that ended it) nothing is
+            // read.
+            self.buf.truncate(self.doc_start);
+            self.scan = self.doc_start;
+            if let Some(open) = self.file.as_mut() {
+                open.done = true;
+            }
+            return Ok(());
+        }
+        if let Some(from) = self.dropped_from {
+            self.buf.drain(from..end);
+            self.scan = from;
         }
         Ok(())
     }
@@ -461,26 +687,8 @@ impl<'a> TxtReader<'a> {
         let Some(open) = self.file.as_ref() else {
             return Ok(());
         };
-        let at = err.valid_up_to();
-        let bad = match err.error_len() {
-            Some(len) => &bytes[at..at + len],
-            // Cut short: in a whole line, only at the file's end.
-            None => &bytes[at..],
-        };
-        let reason = if err.error_len().is_none() {
-            "unexpected end of data"
-        } else if matches!(bad[0], 0x80..=0xC1 | 0xF5..=0xFF) {
-            "invalid start byte"
-        } else {
-            "invalid continuation byte"
-        };
-        let offset = open.offset + (start - self.scan + at) as u64;
-        let name = &self.files[open.index];
-        let line = line_number(name, offset)?;
-        Err(Error::InvalidArgument(format!(
-            "{name}:{line}: invalid UTF-8 at byte offset {offset} ({}: {reason}); pass errors='replace' to read it as U+FFFD",
-            python_bytes_repr(bad)
-        )))
+        let offset = open.offset + (start - self.scan) as u64;
+        Err(utf8_error(&self.files[open.index], bytes, err, offset))
     }
 
     /// Hand out the complete documents; the document in progress stays.
@@ -496,14 +704,58 @@ impl<'a> TxtReader<'a> {
         rest.extend_from_slice(&self.buf[cut..]);
         let mut bytes = std::mem::replace(&mut self.buf, rest);
         bytes.truncate(cut);
-        self.scan -= cut;
+        self.scan = self.scan.saturating_sub(cut);
+        self.examined = self.examined.saturating_sub(cut);
         self.dropped_from = self.dropped_from.map(|from| from - cut);
         self.doc_start = 0;
+        let segments = std::mem::take(&mut self.segments);
+        // The file being read goes on in the next batch, from the cut.
+        let reading = self.file.as_ref().map(|open| open.index);
+        if let Some(last) = segments.last().filter(|last| Some(last.file) == reading) {
+            let from = last.start.max(cut);
+            self.segments.push(Segment {
+                start: from - cut,
+                file: last.file,
+                offset: last.offset + (from - last.start) as u64,
+            });
+        }
         DocumentBatch {
             bytes,
             ends: std::mem::take(&mut self.ends),
+            segments: segments
+                .into_iter()
+                .filter(|segment| segment.start < cut)
+                .collect(),
+            last_cap: self.last_cap.take(),
         }
     }
+}
+
+/// The ValueError that Python's reader raises for `bytes`, which start at `offset` in file `name`
+/// and begin with whole lines, at their first byte that is not UTF-8 (`err`).
+fn utf8_error(name: &str, bytes: &[u8], err: std::str::Utf8Error, offset: u64) -> Error {
+    let at = err.valid_up_to();
+    let bad = match err.error_len() {
+        Some(len) => &bytes[at..at + len],
+        // Cut short: in whole lines, only at the file's end.
+        None => &bytes[at..],
+    };
+    let reason = if err.error_len().is_none() {
+        "unexpected end of data"
+    } else if matches!(bad[0], 0x80..=0xC1 | 0xF5..=0xFF) {
+        "invalid start byte"
+    } else {
+        "invalid continuation byte"
+    };
+    let offset = offset + at as u64;
+    let line = match line_number(name, offset) {
+        Ok(line) => line,
+        Err(err) => return err,
+    };
+    Error::InvalidArgument(format!(
+        "{name}:{line}: invalid UTF-8 at byte offset {offset} ({}: {reason}); pass errors='replace' to read it as U+FFFD",
+        python_bytes_repr(bad)
+    ))
 }
 
 /// The number (from 1) of the line of file `name` that holds byte `offset`: lines are not
@@ -522,42 +774,6 @@ fn line_number(name: &str, offset: u64) -> Result<u64> {
         }
         newlines += memchr::memchr_iter(b'\n', &block[..got]).count() as u64;
     }
-}
-
-/// Whether a line (with its ending) holds only characters for which Python's `str.isspace` is
-/// true. A byte that is not UTF-8 would be U+FFFD, which is not.
-fn is_blank(line: &[u8]) -> bool {
-    for (i, &byte) in line.iter().enumerate() {
-        match byte {
-            b'\t'..=b'\r' | 0x1C..=0x20 => continue,
-            // Printable ASCII or a control character that is not space.
-            0..=0x7F => return false,
-            _ => {
-                return std::str::from_utf8(&line[i..])
-                    .is_ok_and(|text| text.chars().all(is_python_space))
-            }
-        }
-    }
-    true
-}
-
-/// Python's `str.isspace` for one character: bidirectional class WS, B or S, or category Zs.
-/// (Rust's `char::is_whitespace` differs: it leaves out U+001C to U+001F.)
-fn is_python_space(c: char) -> bool {
-    matches!(
-        c,
-        '\t'..='\r'
-            | '\u{1C}'..='\u{20}'
-            | '\u{85}'
-            | '\u{A0}'
-            | '\u{1680}'
-            | '\u{2000}'..='\u{200A}'
-            | '\u{2028}'
-            | '\u{2029}'
-            | '\u{202F}'
-            | '\u{205F}'
-            | '\u{3000}'
-    )
 }
 
 /// Bytes as Python's `repr` writes them, for bytes that are not UTF-8 (never printable ASCII).
@@ -596,7 +812,12 @@ mod tests {
         let mut reader = TxtReader::new(&files, &options);
         let mut out = Vec::new();
         while let Some(batch) = reader.next_batch(options.first_batch_bytes)? {
-            out.extend(batch.documents(&options).into_iter().map(Cow::into_owned));
+            out.extend(
+                batch
+                    .documents(&options, &files)?
+                    .into_iter()
+                    .map(Cow::into_owned),
+            );
         }
         std::fs::remove_dir_all(&dir).map_err(|err| Error::io("temp", &err))?;
         Ok(out)
@@ -606,6 +827,7 @@ mod tests {
         TxtOptions {
             block_bytes: block,
             first_batch_bytes: block,
+            chunk_bytes: block,
             ..TxtOptions::new(split, doc_cap, false)
         }
     }
@@ -654,12 +876,5 @@ mod tests {
         assert!(err
             .to_string()
             .contains("(b'\\xf0\\x9f\\x98': unexpected end of data)"));
-    }
-
-    #[test]
-    fn python_space_is_not_rust_whitespace() {
-        assert!(is_python_space('\u{1F}') && !'\u{1F}'.is_whitespace());
-        assert!(!is_python_space('\u{200B}') && !is_python_space('x'));
-        assert!(is_blank(b"\r\n") && is_blank("\u{3000}\n".as_bytes()) && !is_blank(b"\xff\n"));
     }
 }

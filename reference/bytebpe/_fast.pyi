@@ -25,10 +25,12 @@ def count_txt(
     pattern: str,
     txt_split: str,
     doc_cap: int | None,
+    max_chars: int | None,
     errors: str,
     progress: Callable[[str, int, int], object] | None = None,
     block_bytes: int | None = None,
     first_batch_bytes: int | None = None,
+    chunk_bytes: int | None = None,
 ) -> Counts: ...
 def train_txt(
     files: list[str],
@@ -37,6 +39,7 @@ def train_txt(
     pattern: str,
     txt_split: str,
     doc_cap: int | None,
+    max_chars: int | None,
     errors: str,
     min_frequency: int,
     progress: Callable[[str, int, int], object] | None = None,

@@ -84,12 +84,11 @@ def count(texts: Iterable[str], pattern: str = "gpt4", *, progress: ProgressCall
 def _txt_corpus(texts: object) -> dict[str, Any] | None:
     """The core's reader arguments when ``texts`` is a Corpus that the core reads itself, else None.
 
-    The core reads .txt files into exactly the documents bytebpe.corpus yields (fast/src/txt_files.rs),
-    on its own threads, where Python would read and decode them on one core. It takes every option
-    but ``max_chars``, whose budget runs in reading order; such a corpus, or one with other file
-    types, is read by Python as before.
+    The core reads .txt files into exactly the documents bytebpe.corpus yields, every option included
+    (fast/src/txt_files.rs), on its own threads, where Python would read and decode them on one core.
+    A corpus with other file types is read by Python as before.
     """
-    if not isinstance(texts, corpus.Corpus) or texts.max_chars is not None:
+    if not isinstance(texts, corpus.Corpus):
         return None
     if not all(corpus.is_txt(path) for path in texts.files):
         return None
@@ -97,6 +96,7 @@ def _txt_corpus(texts: object) -> dict[str, Any] | None:
         "files": [str(path) for path in texts.files],
         "txt_split": texts.txt_split,
         "doc_cap": texts.doc_cap,
+        "max_chars": texts.max_chars,
         "errors": texts.errors,
     }
 

@@ -18,10 +18,10 @@ use crate::train::train_from_piece_counts;
 use crate::txt_files::{count_txt_files, TxtOptions, TxtSplit};
 
 /// The piece counts of the documents of `files` (spec §4.1.1), read as `bytebpe.corpus` reads
-/// .txt files. `block_bytes` and `first_batch_bytes` set the reader's read and batch sizes
-/// (tests make them tiny to put every boundary at a block's edge).
+/// .txt files. `block_bytes`, `first_batch_bytes` and `chunk_bytes` set the reader's read, batch
+/// and per-worker sizes (tests make them tiny to put every boundary at an edge).
 #[pyfunction]
-#[pyo3(signature = (files, *, pattern, txt_split, doc_cap, errors, progress = None, block_bytes = None, first_batch_bytes = None))]
+#[pyo3(signature = (files, *, pattern, txt_split, doc_cap, max_chars, errors, progress = None, block_bytes = None, first_batch_bytes = None, chunk_bytes = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn count_txt(
     py: Python<'_>,
@@ -29,17 +29,22 @@ pub fn count_txt(
     pattern: &Bound<'_, PyAny>,
     txt_split: &str,
     doc_cap: Option<usize>,
+    max_chars: Option<u64>,
     errors: &str,
     progress: Option<Py<PyAny>>,
     block_bytes: Option<usize>,
     first_batch_bytes: Option<usize>,
+    chunk_bytes: Option<usize>,
 ) -> PyResult<PyCounts> {
-    let mut options = options(txt_split, doc_cap, errors)?;
+    let mut options = options(txt_split, doc_cap, max_chars, errors)?;
     if let Some(bytes) = block_bytes {
         options.block_bytes = bytes.max(1);
     }
     if let Some(bytes) = first_batch_bytes {
         options.first_batch_bytes = bytes.max(1);
+    }
+    if let Some(bytes) = chunk_bytes {
+        options.chunk_bytes = bytes.max(1);
     }
     let splitter = Splitter::cached(&args::pattern(pattern)?).map_err(args::to_py_err)?;
     let mut observer = PythonProgress::new(progress.filter(|p| !p.is_none(py)));
@@ -50,7 +55,7 @@ pub fn count_txt(
 /// [`count_txt`], then the merge loop (spec §4): the merges as `(left, right, count)` and the
 /// rank table of their tokens (§5.1), as `train` returns them.
 #[pyfunction]
-#[pyo3(signature = (files, vocab_size, *, pattern, txt_split, doc_cap, errors, min_frequency, progress = None))]
+#[pyo3(signature = (files, vocab_size, *, pattern, txt_split, doc_cap, max_chars, errors, min_frequency, progress = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn train_txt(
     py: Python<'_>,
@@ -59,13 +64,14 @@ pub fn train_txt(
     pattern: &Bound<'_, PyAny>,
     txt_split: &str,
     doc_cap: Option<usize>,
+    max_chars: Option<u64>,
     errors: &str,
     min_frequency: &Bound<'_, PyAny>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Learned> {
     let vocab_size = args::int(vocab_size, "vocab_size", 256, u64::from(u32::MAX))? as u32;
     let min_frequency = args::int(min_frequency, "min_frequency", 0, u64::MAX)?;
-    let options = options(txt_split, doc_cap, errors)?;
+    let options = options(txt_split, doc_cap, max_chars, errors)?;
     let splitter = Splitter::cached(&args::pattern(pattern)?).map_err(args::to_py_err)?;
     let mut observer = PythonProgress::new(progress.filter(|p| !p.is_none(py)));
     let counts = count_files(py, &files, &options, &splitter, &mut observer)?;
@@ -74,12 +80,22 @@ pub fn train_txt(
     })
 }
 
-fn options(txt_split: &str, doc_cap: Option<usize>, errors: &str) -> PyResult<TxtOptions> {
+fn options(
+    txt_split: &str,
+    doc_cap: Option<usize>,
+    max_chars: Option<u64>,
+    errors: &str,
+) -> PyResult<TxtOptions> {
     let split = TxtSplit::from_name(txt_split).map_err(args::to_py_err)?;
-    if doc_cap == Some(0) {
-        return Err(pyo3::exceptions::PyValueError::new_err(
-            "doc_cap must be a positive int or None, not 0",
-        ));
+    for (name, value) in [
+        ("doc_cap", doc_cap.map(|cap| cap as u64)),
+        ("max_chars", max_chars),
+    ] {
+        if value == Some(0) {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "{name} must be a positive int or None, not 0"
+            )));
+        }
     }
     let replace_errors = match errors {
         "strict" => false,
@@ -90,7 +106,10 @@ fn options(txt_split: &str, doc_cap: Option<usize>, errors: &str) -> PyResult<Tx
             )))
         }
     };
-    Ok(TxtOptions::new(split, doc_cap, replace_errors))
+    Ok(TxtOptions {
+        max_chars,
+        ..TxtOptions::new(split, doc_cap, replace_errors)
+    })
 }
 
 /// Count on a worker while this thread waits with the GIL released, waking every [`INTERVAL`]
