@@ -163,50 +163,71 @@ impl DocumentBatch {
     /// cores; with errors="strict", the error of the first bad byte. `files` are the paths the
     /// reader was given.
     pub fn documents(&self, options: &TxtOptions, files: &[String]) -> Result<Vec<Cow<'_, str>>> {
-        let found;
-        let ends = if self.segments.is_empty() {
-            &self.ends
-        } else {
-            found = self.find_ends(options);
-            &found
-        };
-        let last = ends.len().wrapping_sub(1);
-        let texts: Vec<std::result::Result<Cow<'_, str>, usize>> = (0..ends.len())
-            .into_par_iter()
-            .map(|i| {
-                let start = if i == 0 { 0 } else { ends[i - 1] };
-                let bytes = &self.bytes[start..ends[i]];
-                // Checking is faster than the lossy decoder, which only bad bytes need.
-                let text = match std::str::from_utf8(bytes) {
-                    Ok(text) => Cow::Borrowed(text),
-                    Err(_) if !options.replace_errors => return Err(start),
-                    Err(_) => String::from_utf8_lossy(bytes),
-                };
-                let cap = match (options.doc_cap, self.last_cap.filter(|_| i == last)) {
-                    (Some(cap), Some(last_cap)) => Some(cap.min(last_cap)),
-                    (cap, last_cap) => cap.or(last_cap),
-                };
-                Ok(match cap {
-                    Some(cap) => crop(text, cap),
-                    None => text,
+        // Per part (of documents that start in it): its texts, or where its first bad one starts.
+        let parts: Vec<std::result::Result<Vec<Cow<'_, str>>, usize>> = if self.segments.is_empty()
+        {
+            let last = self.ends.len().wrapping_sub(1);
+            (0..self.ends.len())
+                .into_par_iter()
+                .map(|i| {
+                    let start = if i == 0 { 0 } else { self.ends[i - 1] };
+                    let last_cap = self.last_cap.filter(|_| i == last);
+                    Ok(self
+                        .decode((start, self.ends[i]), last_cap, options)?
+                        .into_iter()
+                        .collect())
                 })
-            })
-            .filter(|text| text.as_ref().map_or(true, |text| !text.is_empty()))
-            .collect();
-        let mut documents = Vec::with_capacity(texts.len());
-        for text in texts {
-            match text {
-                Ok(text) => documents.push(text),
+                .collect()
+        } else {
+            self.parts(options)
+                .into_par_iter()
+                .map(|(segment, from, to)| self.decode_part(segment, (from, to), options))
+                .collect()
+        };
+        let mut documents = Vec::with_capacity(
+            parts
+                .iter()
+                .map(|part| part.as_ref().map_or(0, Vec::len))
+                .sum(),
+        );
+        for part in parts {
+            match part {
+                Ok(texts) => documents.extend(texts),
                 Err(start) => return Err(self.utf8_error_at(start, files)),
             }
         }
         Ok(documents)
     }
 
-    /// The document ends of a batch whose reader left them to be found: each file's bytes in
-    /// parts of about `chunk_bytes`, each part the documents that start in it, all on different
-    /// threads.
-    fn find_ends(&self, options: &TxtOptions) -> Vec<usize> {
+    /// The document `bytes[start..end]` as text, cropped to `doc_cap` (and `last_cap`); None if
+    /// that leaves nothing; `Err(start)` if it is not UTF-8 and errors="strict".
+    fn decode(
+        &self,
+        (start, end): (usize, usize),
+        last_cap: Option<usize>,
+        options: &TxtOptions,
+    ) -> std::result::Result<Option<Cow<'_, str>>, usize> {
+        let bytes = &self.bytes[start..end];
+        // Checking is faster than the lossy decoder, which only bad bytes need.
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) if !options.replace_errors => return Err(start),
+            Err(_) => String::from_utf8_lossy(bytes),
+        };
+        let cap = match (options.doc_cap, last_cap) {
+            (Some(cap), Some(last_cap)) => Some(cap.min(last_cap)),
+            (cap, last_cap) => cap.or(last_cap),
+        };
+        let text = match cap {
+            Some(cap) => crop(text, cap),
+            None => text,
+        };
+        Ok((!text.is_empty()).then_some(text))
+    }
+
+    /// A batch whose reader left the documents to be found: each file's bytes in parts of about
+    /// `chunk_bytes`, as (the file's bytes, the part's nominal start and end).
+    fn parts(&self, options: &TxtOptions) -> Vec<((usize, usize), usize, usize)> {
         let chunk = options.chunk_bytes.max(1);
         let mut parts = Vec::new();
         for (k, segment) in self.segments.iter().enumerate() {
@@ -220,21 +241,31 @@ impl DocumentBatch {
                 at += chunk;
             }
         }
+        parts
+    }
+
+    /// The documents that start in `bytes[from..to]`, a part of the file bytes `segment`,
+    /// decoded: found, checked and cropped by one worker in one pass.
+    fn decode_part(
+        &self,
+        segment: (usize, usize),
+        (from, to): (usize, usize),
+        options: &TxtOptions,
+    ) -> std::result::Result<Vec<Cow<'_, str>>, usize> {
         let split = options.split;
-        let ends: Vec<Vec<usize>> = parts
-            .into_par_iter()
-            .map(|(segment, from, to)| {
-                let mut ends = Vec::new();
-                // A part that no document starts in (inside a long one) has nothing to do.
-                if let Some(start) = first_document_start(&self.bytes, segment, (from, to), split) {
-                    let end = first_document_start(&self.bytes, segment, (to, segment.1), split)
-                        .unwrap_or(segment.1);
-                    document_ends(&self.bytes, (start, end), split, &mut ends);
-                }
-                ends
-            })
-            .collect();
-        ends.concat()
+        let mut ends = Vec::new();
+        // A part that no document starts in (inside a long one) has nothing to do.
+        if let Some(start) = first_document_start(&self.bytes, segment, (from, to), split) {
+            let end = first_document_start(&self.bytes, segment, (to, segment.1), split)
+                .unwrap_or(segment.1);
+            ends.push(start);
+            document_ends(&self.bytes, (start, end), split, &mut ends);
+        }
+        let mut texts = Vec::with_capacity(ends.len().saturating_sub(1));
+        for pair in ends.windows(2) {
+            texts.extend(self.decode((pair[0], pair[1]), None, options)?);
+        }
+        Ok(texts)
     }
 
     /// The error of the first bad byte of the document that starts at `start`.
