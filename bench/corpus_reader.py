@@ -94,9 +94,10 @@ def report(path: Path, vocab_size: int, results: dict[tuple[str, int], list[dict
         )
     lines += [
         "",
-        "*core*: the Corpus handed to training, read by fast/src/txt_files.rs on its own thread while the workers "
-        "count. *python*: `iter(corpus)`, the same documents read and decoded by bytebpe.corpus on the main "
-        "thread. *python read only*: iterating the Corpus and nothing else.",
+        "*core*: the Corpus handed to training, read by the core (fast/src/txt_files.rs): one thread reads, the "
+        "workers cut what it read into documents, decode and count them. *python*: `iter(corpus)`, the same "
+        "documents read and decoded by bytebpe.corpus on the main thread. *python read only*: iterating the "
+        "Corpus and nothing else.",
         "",
         f"Command: `python bench/corpus_reader.py {path} --runs {len(next(iter(results.values())))} "
         f"--threads {','.join(map(str, threads))}`",
