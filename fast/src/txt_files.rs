@@ -3,12 +3,13 @@
 //! a `Corpus` of text files gives the same merges either way, only without waiting for Python to
 //! read, decode and hand over every document on one core.
 //!
-//! One thread reads the files in order, cuts them into documents and, with errors="strict",
-//! checks that they are UTF-8, in file order, so that the first bad line is the one Python would
-//! name. Finding a paragraph's end needs only the bytes of its lines: a line is blank when every
-//! character of it is one for which Python's `str.isspace` is true. The documents go out in
-//! batches of a few MB; the workers decode them (errors="replace"), crop them to `doc_cap`
-//! characters and count their pieces while the reading thread reads the next batch.
+//! One thread reads the files in order, in batches of a few MB that end where a document does;
+//! the workers cut each batch into documents, each worker its own part (txt_lines.rs says why
+//! that needs no talking), check and decode them, crop them to `doc_cap` and count their pieces
+//! while the next batch is read. With errors="strict" the first bad byte in file order is
+//! reported as Python's reader reports it. Where the documents cannot be found that way (see
+//! `TxtReader::scan_line_by_line`) the reading thread goes line by line and hands out the
+//! documents it found.
 
 use std::borrow::Cow;
 use std::fs::File;
@@ -61,7 +62,7 @@ pub struct TxtOptions {
     /// How much one read asks of a file.
     pub block_bytes: usize,
     /// The size of the first batch of documents; each next one is twice as large, up to
-    /// [`BATCH_BYTES`], so that the workers start early.
+    /// `BATCH_BYTES`, so that the workers start early.
     pub first_batch_bytes: usize,
     /// About how many bytes of a batch one worker cuts into documents.
     pub chunk_bytes: usize,
@@ -291,14 +292,6 @@ impl DocumentBatch {
             ),
         }
     }
-
-    /// The documents' raw bytes, in order (for tests).
-    pub fn raw_documents(&self) -> impl Iterator<Item = &[u8]> {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts
-            .zip(&self.ends)
-            .map(|(start, &end)| &self.bytes[start..end])
-    }
 }
 
 /// The first `cap` characters of `text`.
@@ -500,7 +493,8 @@ impl<'a> TxtReader<'a> {
         }
     }
 
-    /// Scan the complete lines after `scan` (at the file's end, the last line too).
+    /// Scan the complete lines after `scan` (at the file's end, the last line too): see
+    /// [`TxtReader::scan_line_by_line`].
     fn scan_lines(&mut self, at_end: bool) -> Result<()> {
         let end = if at_end {
             self.buf.len()
@@ -510,94 +504,7 @@ impl<'a> TxtReader<'a> {
                 None => return Ok(()),
             }
         };
-        let file_cap = self.options.split == TxtSplit::File && self.options.doc_cap.is_some();
-        if file_cap || self.options.max_chars.is_some() {
-            return self.scan_line_by_line(end);
-        }
-        if !self.options.replace_errors {
-            self.check_utf8(self.scan, end)?;
-        }
-        let scanned = (end - self.scan) as u64;
-        let end = match self.options.split {
-            // A document per line: nothing to decide.
-            TxtSplit::Line => {
-                let start = self.scan;
-                let ends = memchr::memchr_iter(b'\n', &self.buf[start..end]).map(|i| start + i + 1);
-                self.ends.extend(ends);
-                if at_end && end > start && self.buf[end - 1] != b'\n' {
-                    self.ends.push(end);
-                }
-                self.doc_start = self.ends.last().copied().unwrap_or(self.doc_start);
-                end
-            }
-            TxtSplit::Paragraph => self.scan_paragraphs(end),
-            TxtSplit::File => end,
-        };
-        if let Some(open) = self.file.as_mut() {
-            open.offset += scanned;
-        }
-        self.scan = end;
-        Ok(())
-    }
-
-    /// Find the paragraphs' ends in the lines of `buf[scan..end]`; returns where `end` is once
-    /// the lines the document in progress no longer keeps are dropped.
-    fn scan_paragraphs(&mut self, mut end: usize) -> usize {
-        if self.options.doc_cap.is_none() {
-            self.scan_whole_paragraphs(end);
-            return end;
-        }
-        let mut start = self.scan;
-        while start < end {
-            let mut line_end =
-                memchr::memchr(b'\n', &self.buf[start..end]).map_or(end, |i| start + i + 1);
-            let blank = is_blank(&self.buf[start..line_end]);
-            if self.after_blank && !blank {
-                // The lines the document no longer keeps go now: what follows moves down.
-                let removed = self.end_document(start);
-                start -= removed;
-                line_end -= removed;
-                end -= removed;
-            }
-            self.after_blank = blank;
-            if let (Some(cap), None) = (self.options.doc_cap, self.dropped_from) {
-                // A character is at most four bytes (and U+FFFD stands for at most three), so
-                // the lines before this one already hold doc_cap characters: from here on
-                // nothing is in the crop.
-                if start - self.doc_start >= cap.saturating_mul(4) {
-                    self.dropped_from = Some(start);
-                }
-            }
-            start = line_end;
-        }
-        if let Some(from) = self.dropped_from {
-            // Bound memory now, not only when the document ends.
-            self.buf.drain(from..end);
-            end = from;
-        }
-        end
-    }
-
-    /// [`TxtReader::scan_paragraphs`] without a doc_cap, when nothing is ever dropped: one pass
-    /// over the line ends, and a look at the first byte of most lines.
-    fn scan_whole_paragraphs(&mut self, end: usize) {
-        let start = self.scan;
-        let lines = &self.buf[start..end];
-        let mut line_ends: Vec<usize> = memchr::memchr_iter(b'\n', lines).map(|i| i + 1).collect();
-        if line_ends.last() != Some(&lines.len()) && !lines.is_empty() {
-            // The last line of the file, without its "\n".
-            line_ends.push(lines.len());
-        }
-        let mut line_start = 0;
-        for line_end in line_ends {
-            let blank = is_blank(&lines[line_start..line_end]);
-            if self.after_blank && !blank && start + line_start > self.doc_start {
-                self.doc_start = start + line_start;
-                self.ends.push(self.doc_start);
-            }
-            self.after_blank = blank;
-            line_start = line_end;
-        }
+        self.scan_line_by_line(end)
     }
 
     /// End the document in progress at `at` (if it holds anything), first dropping the lines it
@@ -634,11 +541,13 @@ impl<'a> TxtReader<'a> {
     }
 
     /// Lines one by one, each checked (errors="strict") and its characters counted before the
-    /// next is looked at, in the two cases where Python stops reading before a file's end and so
-    /// never sees what comes after: txt_split="file" with a doc_cap, where the first line after
-    /// the document holds doc_cap characters is read but not kept and nothing after it is read;
-    /// and max_chars, where after the document that reaches the budget nothing is read but, in
-    /// paragraph mode, the line that showed that document's end.
+    /// next is looked at. This is how the reader goes where the workers cannot find the
+    /// documents on their own: where Python stops reading before a file's end and so never sees
+    /// what comes after (txt_split="file" with a doc_cap, where the first line after the
+    /// document holds doc_cap characters is read but not kept and nothing after it is read; and
+    /// max_chars, where after the document that reaches the budget nothing is read but, in
+    /// paragraph mode, the line that showed that document's end); and where a paragraph longer
+    /// than its doc_cap must be cropped as it is read, so that memory stays bounded.
     fn scan_line_by_line(&mut self, mut end: usize) -> Result<()> {
         while self.scan < end && !self.finished {
             let mut start = self.scan;

@@ -4,8 +4,11 @@
 //! must come back for the GIL now and then: every [`INTERVAL`] it calls `check_signals` (which
 //! raises KeyboardInterrupt after Ctrl-C) and the user's callback. Either error stops the work.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 
 use super::args::to_py_err;
@@ -38,6 +41,38 @@ impl PythonProgress {
         }
         self.last = Instant::now();
         Ok(())
+    }
+
+    /// Wait with the GIL released for a worker's result on `finished`, taking the GIL back every
+    /// [`INTERVAL`] to run signal handlers and report `(stage, done(), 0)`. If that raises
+    /// (Ctrl-C, or the callback itself), tell the worker to stop through `cancel`, wait for it,
+    /// and raise that.
+    pub fn wait_for_worker(
+        &mut self,
+        py: Python<'_>,
+        stage: Stage,
+        finished: Receiver<Result<()>>,
+        cancel: &AtomicBool,
+        done: impl Fn() -> u64 + Send,
+    ) -> PyResult<()> {
+        py.detach(move || loop {
+            match finished.recv_timeout(INTERVAL) {
+                Ok(result) => return result.map_err(to_py_err),
+                Err(RecvTimeoutError::Timeout) => {
+                    let checked = Python::attach(|py| self.report(py, stage, done(), 0));
+                    if let Err(err) = checked {
+                        cancel.store(true, Ordering::Relaxed);
+                        let _ = finished.recv();
+                        return Err(err);
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(PyRuntimeError::new_err(
+                        "the counting thread stopped without a result",
+                    ))
+                }
+            }
+        })
     }
 
     /// The Python error that stopped the work, or else the core's own error.

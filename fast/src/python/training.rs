@@ -2,16 +2,15 @@
 //! cores with the GIL released, then run the merge loop with the GIL released.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::mpsc;
 
-use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::PyIterator;
 
 use super::args;
 use super::learned::{train_and_convert, Learned};
-use super::progress::{PythonProgress, INTERVAL};
+use super::progress::PythonProgress;
 use crate::count::{PieceCounter, PieceCounts};
 use crate::pattern::Splitter;
 use crate::progress::Stage;
@@ -84,7 +83,7 @@ fn next_batch(iter: &Bound<'_, PyIterator>, seen: u64, limit: usize) -> PyResult
 
 /// Count one batch on worker threads while this thread, holding the GIL, pulls the next batch
 /// (of about `next_limit` bytes) from the iterable, so that reading and counting overlap; then
-/// wait for the workers with the GIL released, waking every [`INTERVAL`] to run signal handlers
+/// wait for the workers with the GIL released, waking every `INTERVAL` (progress.rs) to run signal handlers
 /// and report progress. If anything raises (Ctrl-C, a bad text, the iterable itself), the
 /// workers are told to stop, and they do within a few thousand pieces; the running table keeps
 /// only whole batches.
@@ -115,25 +114,7 @@ fn count_batch(
                 return Err(err);
             }
         };
-        let waiting = &mut *observer;
-        py.detach(move || loop {
-            match finished.recv_timeout(INTERVAL) {
-                Ok(result) => return result.map_err(args::to_py_err),
-                Err(RecvTimeoutError::Timeout) => {
-                    let checked = Python::attach(|py| waiting.report(py, Stage::Counting, seen, 0));
-                    if let Err(err) = checked {
-                        cancel.store(true, Ordering::Relaxed);
-                        let _ = finished.recv();
-                        return Err(err);
-                    }
-                }
-                Err(RecvTimeoutError::Disconnected) => {
-                    return Err(PyRuntimeError::new_err(
-                        "the counting thread stopped without a result",
-                    ))
-                }
-            }
-        })?;
+        observer.wait_for_worker(py, Stage::Counting, finished, cancel, || seen)?;
         observer.report(py, Stage::Counting, counted, 0)?;
         Ok(next)
     })

@@ -2,15 +2,14 @@
 //! entirely in Rust (txt_files.rs), with the GIL released and Ctrl-C still heard.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::mpsc;
 
-use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 
 use super::args;
 use super::counts::PyCounts;
 use super::learned::{train_and_convert, Learned};
-use super::progress::{PythonProgress, INTERVAL};
+use super::progress::PythonProgress;
 use crate::count::{PieceCounter, PieceCounts};
 use crate::pattern::Splitter;
 use crate::progress::Stage;
@@ -112,7 +111,7 @@ fn options(
     })
 }
 
-/// Count on a worker while this thread waits with the GIL released, waking every [`INTERVAL`]
+/// Count on a worker while this thread waits with the GIL released, waking every `INTERVAL` (progress.rs)
 /// to run signal handlers and report the documents counted so far.
 fn count_files(
     py: Python<'_>,
@@ -130,26 +129,8 @@ fn count_files(
         scope.spawn(move || {
             let _ = done.send(count_txt_files(files, options, counter, cancel, documents));
         });
-        let waiting = &mut *observer;
-        py.detach(move || loop {
-            match finished.recv_timeout(INTERVAL) {
-                Ok(result) => return result.map_err(args::to_py_err),
-                Err(RecvTimeoutError::Timeout) => {
-                    let seen = documents.load(Ordering::Relaxed);
-                    let checked = Python::attach(|py| waiting.report(py, Stage::Counting, seen, 0));
-                    if let Err(err) = checked {
-                        cancel.store(true, Ordering::Relaxed);
-                        let _ = finished.recv();
-                        return Err(err);
-                    }
-                }
-                Err(RecvTimeoutError::Disconnected) => {
-                    return Err(PyRuntimeError::new_err(
-                        "the counting thread stopped without a result",
-                    ))
-                }
-            }
-        })
+        let seen = || documents.load(Ordering::Relaxed);
+        observer.wait_for_worker(py, Stage::Counting, finished, cancel, seen)
     })?;
     observer.report(py, Stage::Counting, counter.texts_seen(), 0)?;
     Ok(counter.into_counts())
