@@ -17,6 +17,7 @@ mod prefetch;
 pub mod progress;
 pub mod threads;
 pub mod train;
+mod txt_errors;
 pub mod txt_files;
 mod txt_lines;
 pub mod unicode;

@@ -21,6 +21,7 @@ use rayon::prelude::*;
 
 use crate::count::PieceCounter;
 use crate::error::{Error, Result};
+use crate::txt_errors::utf8_error;
 use crate::txt_lines::{document_ends, first_document_start, is_blank, last_paragraph_start};
 
 /// How a file becomes documents (`txt_split` of `bytebpe.corpus`).
@@ -355,7 +356,7 @@ pub struct TxtReader<'a> {
     /// Stop reading when this becomes true: one document may be a whole file, or a pipe that
     /// never ends.
     cancel: Option<&'a AtomicBool>,
-    /// Whether the workers find the documents (see [`TxtReader::read_and_cut`]); else this
+    /// Whether the workers find the documents (see [`TxtReader::cut`]); else this
     /// reader scans every line.
     leave_to_workers: bool,
     /// Where each file's bytes begin in `buf` (when the workers find the documents).
@@ -669,69 +670,6 @@ impl<'a> TxtReader<'a> {
             last_cap: self.last_cap.take(),
         }
     }
-}
-
-/// The ValueError that Python's reader raises for `bytes`, which start at `offset` in file `name`
-/// and begin with whole lines, at their first byte that is not UTF-8 (`err`).
-fn utf8_error(name: &str, bytes: &[u8], err: std::str::Utf8Error, offset: u64) -> Error {
-    let at = err.valid_up_to();
-    let bad = match err.error_len() {
-        Some(len) => &bytes[at..at + len],
-        // Cut short: in whole lines, only at the file's end.
-        None => &bytes[at..],
-    };
-    let reason = if err.error_len().is_none() {
-        "unexpected end of data"
-    } else if matches!(bad[0], 0x80..=0xC1 | 0xF5..=0xFF) {
-        "invalid start byte"
-    } else {
-        "invalid continuation byte"
-    };
-    let offset = offset + at as u64;
-    let line = match line_number(name, offset) {
-        Ok(line) => line,
-        Err(err) => return err,
-    };
-    Error::InvalidArgument(format!(
-        "{name}:{line}: invalid UTF-8 at byte offset {offset} ({}: {reason}); pass errors='replace' to read it as U+FFFD",
-        python_bytes_repr(bad)
-    ))
-}
-
-/// The number (from 1) of the line of file `name` that holds byte `offset`: lines are not
-/// counted as the file is read, only here, when an error names one.
-fn line_number(name: &str, offset: u64) -> Result<u64> {
-    let file = File::open(name).map_err(|err| Error::io(name, &err))?;
-    let mut before = file.take(offset);
-    let mut block = vec![0u8; BLOCK_BYTES];
-    let mut newlines = 0;
-    loop {
-        let got = before
-            .read(&mut block)
-            .map_err(|err| Error::io(name, &err))?;
-        if got == 0 {
-            return Ok(newlines + 1);
-        }
-        newlines += memchr::memchr_iter(b'\n', &block[..got]).count() as u64;
-    }
-}
-
-/// Bytes as Python's `repr` writes them, for bytes that are not UTF-8 (never printable ASCII).
-fn python_bytes_repr(bytes: &[u8]) -> String {
-    let mut out = String::from("b'");
-    for &byte in bytes {
-        match byte {
-            b'\\' => out.push_str("\\\\"),
-            b'\'' => out.push_str("\\'"),
-            b'\t' => out.push_str("\\t"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            0x20..=0x7E => out.push(char::from(byte)),
-            _ => out.push_str(&format!("\\x{byte:02x}")),
-        }
-    }
-    out.push('\'');
-    out
 }
 
 #[cfg(test)]

@@ -1,0 +1,82 @@
+//! The errors of the .txt reader in the words of Python's: `bytebpe.corpus` raises ValueError
+//! naming the file, the line and the byte offset of the first byte that is not UTF-8, with the
+//! bytes and the reason as Python's UTF-8 decoder gives them; the core's reader says the same.
+
+use std::fs::File;
+use std::io::Read;
+
+use crate::error::{Error, Result};
+
+/// The ValueError that Python's reader raises for `bytes`, which start at `offset` in file `name`
+/// and begin with whole lines, at their first byte that is not UTF-8 (`err`).
+pub fn utf8_error(name: &str, bytes: &[u8], err: std::str::Utf8Error, offset: u64) -> Error {
+    let at = err.valid_up_to();
+    let bad = match err.error_len() {
+        Some(len) => &bytes[at..at + len],
+        // Cut short: in whole lines, only at the file's end.
+        None => &bytes[at..],
+    };
+    let reason = if err.error_len().is_none() {
+        "unexpected end of data"
+    } else if matches!(bad[0], 0x80..=0xC1 | 0xF5..=0xFF) {
+        "invalid start byte"
+    } else {
+        "invalid continuation byte"
+    };
+    let offset = offset + at as u64;
+    let line = match line_number(name, offset) {
+        Ok(line) => line,
+        Err(err) => return err,
+    };
+    Error::InvalidArgument(format!(
+        "{name}:{line}: invalid UTF-8 at byte offset {offset} ({}: {reason}); pass errors='replace' to read it as U+FFFD",
+        python_bytes_repr(bad)
+    ))
+}
+
+/// The number (from 1) of the line of file `name` that holds byte `offset`: lines are not
+/// counted as the file is read, only here, when an error names one.
+fn line_number(name: &str, offset: u64) -> Result<u64> {
+    let file = File::open(name).map_err(|err| Error::io(name, &err))?;
+    let mut before = file.take(offset);
+    let mut block = vec![0u8; 1 << 20];
+    let mut newlines = 0;
+    loop {
+        let got = before
+            .read(&mut block)
+            .map_err(|err| Error::io(name, &err))?;
+        if got == 0 {
+            return Ok(newlines + 1);
+        }
+        newlines += memchr::memchr_iter(b'\n', &block[..got]).count() as u64;
+    }
+}
+
+/// Bytes as Python's `repr` writes them, for bytes that are not UTF-8 (never printable ASCII).
+fn python_bytes_repr(bytes: &[u8]) -> String {
+    let mut out = String::from("b'");
+    for &byte in bytes {
+        match byte {
+            b'\\' => out.push_str("\\\\"),
+            b'\'' => out.push_str("\\'"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            0x20..=0x7E => out.push(char::from(byte)),
+            _ => out.push_str(&format!("\\x{byte:02x}")),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_are_written_as_python_writes_them() {
+        assert_eq!(python_bytes_repr(b"\xe4\xb8"), "b'\\xe4\\xb8'");
+        assert_eq!(python_bytes_repr(b"a'\n"), "b'a\\'\\n'");
+    }
+}
