@@ -5,6 +5,7 @@
 use std::fs::File;
 use std::io::Read;
 
+use crate::encode::show_bytes;
 use crate::error::{Error, Result};
 
 /// The ValueError that Python's reader raises for `bytes`, which start at `offset` in file `name`
@@ -30,7 +31,7 @@ pub fn utf8_error(name: &str, bytes: &[u8], err: std::str::Utf8Error, offset: u6
     };
     Error::InvalidArgument(format!(
         "{name}:{line}: invalid UTF-8 at byte offset {offset} ({}: {reason}); pass errors='replace' to read it as U+FFFD",
-        python_bytes_repr(bad)
+        show_bytes(bad)
     ))
 }
 
@@ -52,31 +53,13 @@ fn line_number(name: &str, offset: u64) -> Result<u64> {
     }
 }
 
-/// Bytes as Python's `repr` writes them, for bytes that are not UTF-8 (never printable ASCII).
-fn python_bytes_repr(bytes: &[u8]) -> String {
-    let mut out = String::from("b'");
-    for &byte in bytes {
-        match byte {
-            b'\\' => out.push_str("\\\\"),
-            b'\'' => out.push_str("\\'"),
-            b'\t' => out.push_str("\\t"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            0x20..=0x7E => out.push(char::from(byte)),
-            _ => out.push_str(&format!("\\x{byte:02x}")),
-        }
-    }
-    out.push('\'');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn bytes_are_written_as_python_writes_them() {
-        assert_eq!(python_bytes_repr(b"\xe4\xb8"), "b'\\xe4\\xb8'");
-        assert_eq!(python_bytes_repr(b"a'\n"), "b'a\\'\\n'");
+        assert_eq!(show_bytes(b"\xe4\xb8"), "b'\\xe4\\xb8'");
+        assert_eq!(show_bytes(b"a'\n"), "b'a\\'\\n'");
     }
 }
