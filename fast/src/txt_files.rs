@@ -364,6 +364,9 @@ pub struct TxtReader<'a> {
     /// Every paragraph start up to here has been looked for (when the workers find the
     /// documents).
     examined: usize,
+    /// Every "\n" before here has been seen (when the workers find the documents): a line of a
+    /// gigabyte is searched once, not once per block read.
+    searched: usize,
 }
 
 impl<'a> TxtReader<'a> {
@@ -391,6 +394,7 @@ impl<'a> TxtReader<'a> {
                 && (options.split == TxtSplit::Line || options.doc_cap.is_none()),
             segments: Vec::new(),
             examined: 0,
+            searched: 0,
         }
     }
 
@@ -437,6 +441,7 @@ impl<'a> TxtReader<'a> {
                 offset: 0,
             });
             self.examined = self.buf.len();
+            self.searched = self.buf.len();
         }
         Ok(())
     }
@@ -475,10 +480,16 @@ impl<'a> TxtReader<'a> {
             self.file = None;
             return;
         }
-        let Some(last) = memchr::memrchr(b'\n', &self.buf[self.doc_start..]) else {
+        if self.options.split == TxtSplit::File {
+            return;
+        }
+        // Only a line that ended in the bytes just read can change anything.
+        let from = self.searched.max(self.doc_start);
+        self.searched = self.buf.len();
+        let Some(last) = memchr::memrchr(b'\n', &self.buf[from..]) else {
             return;
         };
-        let complete_end = self.doc_start + last + 1;
+        let complete_end = from + last + 1;
         match self.options.split {
             TxtSplit::Line => self.doc_start = complete_end,
             TxtSplit::Paragraph => {
@@ -647,6 +658,7 @@ impl<'a> TxtReader<'a> {
         bytes.truncate(cut);
         self.scan = self.scan.saturating_sub(cut);
         self.examined = self.examined.saturating_sub(cut);
+        self.searched = self.searched.saturating_sub(cut);
         self.dropped_from = self.dropped_from.map(|from| from - cut);
         self.doc_start = 0;
         let segments = std::mem::take(&mut self.segments);
