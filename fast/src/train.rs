@@ -38,10 +38,18 @@ pub struct Merge {
 }
 
 const NONE: u32 = u32::MAX;
-/// How many positions ahead of the one being merged the loop asks the CPU to fetch the node,
-/// and then (the node having arrived) what the node points to: its piece's frequency.
-const PREFETCH_DISTANCE: usize = 16;
-const PREFETCH_DEPENDENTS_DISTANCE: usize = 8;
+/// A merge at one position reads four nodes (the token before, the two tokens of the pair, the
+/// token after), its piece's frequency and the counts of the two neighbouring pairs: once tokens
+/// are longer than a few bytes, each of those is a cache line of its own. So the loop asks the
+/// CPU for them in three waves, each needing what the one before brought in: this many
+/// positions ahead, the nodes it can find from the position and the tokens' lengths;
+const PREFETCH_NODES: usize = 24;
+/// then, those having arrived, the node before and the frequency;
+const PREFETCH_NEIGHBOURS: usize = 14;
+/// and last the counts of the pairs that the nodes around the merge start.
+const PREFETCH_COUNTS: usize = 7;
+/// How many pieces ahead of the one being written into the arena the build asks for its bytes.
+const PREFETCH_PIECES: usize = 16;
 /// How many pieces or symbols the preparation handles between two progress ticks.
 const TICK_EVERY: usize = 1 << 16;
 /// How many merges pass between two calls to the progress observer (each of which reads the
@@ -133,17 +141,20 @@ fn train_with_capacity<P: AsRef<[u8]>>(
         pairs.begin_merge();
         let taken = std::mem::take(&mut pairs.positions[top.id as usize]);
         let positions = taken.as_slice();
-        // The first nodes all at once (most lists are short); then each one a fixed distance
+        // The first nodes all at once (most lists are short); then each wave a fixed distance
         // ahead of the merge.
-        for &ahead in positions.iter().take(PREFETCH_DISTANCE) {
-            arena.prefetch(ahead);
+        for &ahead in positions.iter().take(PREFETCH_NODES) {
+            arena.prefetch_nodes(ahead, lengths);
         }
         for (k, &position) in positions.iter().enumerate() {
-            if let Some(&ahead) = positions.get(k + PREFETCH_DISTANCE) {
-                arena.prefetch(ahead);
+            if let Some(&ahead) = positions.get(k + PREFETCH_NODES) {
+                arena.prefetch_nodes(ahead, lengths);
             }
-            if let Some(&ahead) = positions.get(k + PREFETCH_DEPENDENTS_DISTANCE) {
-                arena.prefetch_dependents(ahead);
+            if let Some(&ahead) = positions.get(k + PREFETCH_NEIGHBOURS) {
+                arena.prefetch_neighbours(ahead);
+            }
+            if let Some(&ahead) = positions.get(k + PREFETCH_COUNTS) {
+                arena.prefetch_counts(ahead, lengths.0, &pairs);
             }
             arena.merge_at(
                 position,
@@ -215,7 +226,12 @@ impl Arena {
         let mut pairs = Pairs::new(symbols);
         // Pairs of two bytes are found in a table rather than by hash.
         let mut byte_pairs = vec![NONE; 256 * 256];
-        for (n, (piece, frequency)) in pieces.into_iter().enumerate() {
+        // The pieces come in a hash table's order and the long ones each in a box of its own:
+        // without asking for their bytes ahead, nearly every piece waits for memory.
+        let pieces = crate::prefetch::ahead(pieces.into_iter(), PREFETCH_PIECES, |(piece, _)| {
+            crate::prefetch::bytes(piece.as_ref())
+        });
+        for (n, (piece, frequency)) in pieces.enumerate() {
             if n % TICK_EVERY == TICK_EVERY - 1 {
                 tick()?;
             }
@@ -260,20 +276,42 @@ impl Arena {
         Ok((arena, pairs))
     }
 
-    /// Ask the CPU to start loading node `position`: a merge visits nodes scattered over a large
-    /// arena, so without this nearly every visit waits for memory.
+    /// Ask the CPU to start loading the nodes of a merge at `position` of tokens of `lengths`
+    /// bytes: its own, its right token's and the one after that. A merge visits nodes
+    /// scattered over a large arena, so without this nearly every visit waits for memory.
+    /// (Past a piece's end these are the next piece's nodes: a wasted hint, never a wrong one.)
     #[inline]
-    fn prefetch(&self, position: u32) {
-        crate::prefetch::slot(&self.nodes, position as usize);
+    fn prefetch_nodes(&self, position: u32, lengths: (u32, u32)) {
+        let i = position as usize;
+        let j = i + lengths.0 as usize;
+        crate::prefetch::slot(&self.nodes, i);
+        crate::prefetch::slot(&self.nodes, j);
+        crate::prefetch::slot(&self.nodes, j + lengths.1 as usize);
     }
 
-    /// Ask the CPU to start loading the frequency of node `position`'s piece, once the node
-    /// itself is (or soon will be) in cache: the frequencies are indexed by piece, so they are
-    /// as scattered as the nodes, and a merge reads one per visit.
+    /// Ask for the node before node `position` and its piece's frequency, once the node itself
+    /// is (or soon will be) in cache: both are found only through it.
     #[inline]
-    fn prefetch_dependents(&self, position: u32) {
+    fn prefetch_neighbours(&self, position: u32) {
         if let Some(node) = self.nodes.get(position as usize) {
+            crate::prefetch::slot(&self.nodes, node.prev as usize);
             crate::prefetch::slot(&self.frequency, node.word as usize);
+        }
+    }
+
+    /// Ask for the counts of the pairs that start at the node before `position` and at its
+    /// right token (`left_len` bytes on): the merge takes both down, and pair ids are spread
+    /// over the whole table.
+    #[inline]
+    fn prefetch_counts(&self, position: u32, left_len: u32, pairs: &Pairs) {
+        let i = position as usize;
+        if let Some(node) = self.nodes.get(i) {
+            if let Some(before) = self.nodes.get(node.prev as usize) {
+                crate::prefetch::slot(&pairs.count, before.pair as usize);
+            }
+        }
+        if let Some(right) = self.nodes.get(i + left_len as usize) {
+            crate::prefetch::slot(&pairs.count, right.pair as usize);
         }
     }
 
