@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use rustc_hash::FxBuildHasher;
 
 use crate::error::{Error, Result};
-use crate::packed::{pack, pack_medium, unpack, unpack_medium, unpacked};
+use crate::packed::{pack, pack_medium, unpack, unpack_medium, unpacked, unpacked_medium};
 use crate::pattern::Splitter;
 
 /// How many pieces a worker counts between two looks at the cancel flag (well under a
@@ -24,10 +24,12 @@ const CHUNKS_PER_THREAD: usize = 4;
 ///
 /// Pieces of up to seven bytes (most of them) are kept packed in a u64, their bytes and then
 /// their length, which hashes with one multiplication, compares in one instruction and needs no
-/// allocation; longer pieces are kept as boxed bytes.
+/// allocation; pieces of eight to fifteen bytes (identifiers, long words, base64) likewise in a
+/// u128; only longer pieces are kept as boxed bytes, an allocation each.
 #[derive(Clone, Debug, Default)]
 pub struct PieceCounts {
     short: HashMap<u64, u64, FxBuildHasher>,
+    medium: HashMap<u128, u64, FxBuildHasher>,
     long: HashMap<Box<[u8]>, u64, FxBuildHasher>,
 }
 
@@ -35,6 +37,7 @@ pub struct PieceCounts {
 #[derive(Clone, Copy, Debug)]
 pub enum PieceBytes<'a> {
     Short([u8; 8]),
+    Medium([u8; 16]),
     Long(&'a [u8]),
 }
 
@@ -43,8 +46,42 @@ impl AsRef<[u8]> for PieceBytes<'_> {
     fn as_ref(&self) -> &[u8] {
         match self {
             PieceBytes::Short(packed) => unpacked(packed),
+            PieceBytes::Medium(packed) => unpacked_medium(packed),
             PieceBytes::Long(bytes) => bytes,
         }
+    }
+}
+
+/// Which of the three tables a piece belongs in, with its key there.
+enum Key<'p> {
+    Short(u64),
+    Medium(u128),
+    Long(&'p [u8]),
+}
+
+impl<'p> Key<'p> {
+    #[inline]
+    fn of(piece: &'p [u8]) -> Self {
+        if let Some(key) = pack(piece) {
+            Key::Short(key)
+        } else if let Some(key) = pack_medium(piece) {
+            Key::Medium(key)
+        } else {
+            Key::Long(piece)
+        }
+    }
+}
+
+/// Add every count of `from` to `into`, walking the smaller of the two.
+fn add_map<K: std::hash::Hash + Eq>(
+    into: &mut HashMap<K, u64, FxBuildHasher>,
+    mut from: HashMap<K, u64, FxBuildHasher>,
+) {
+    if from.len() > into.len() {
+        std::mem::swap(into, &mut from);
+    }
+    for (key, count) in from {
+        *into.entry(key).or_insert(0) += count;
     }
 }
 
@@ -55,7 +92,7 @@ impl PieceCounts {
 
     /// The number of distinct pieces.
     pub fn len(&self) -> usize {
-        self.short.len() + self.long.len()
+        self.short.len() + self.medium.len() + self.long.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -64,35 +101,38 @@ impl PieceCounts {
 
     /// How often `piece` occurred (0 if never).
     pub fn get(&self, piece: &[u8]) -> u64 {
-        match pack(piece) {
-            Some(key) => self.short.get(&key).copied().unwrap_or(0),
-            None => self.long.get(piece).copied().unwrap_or(0),
-        }
+        let count = match Key::of(piece) {
+            Key::Short(key) => self.short.get(&key),
+            Key::Medium(key) => self.medium.get(&key),
+            Key::Long(piece) => self.long.get(piece),
+        };
+        count.copied().unwrap_or(0)
+    }
+
+    /// Set the count of `piece`.
+    fn set(&mut self, piece: &[u8], count: u64) {
+        match Key::of(piece) {
+            Key::Short(key) => self.short.insert(key, count),
+            Key::Medium(key) => self.medium.insert(key, count),
+            Key::Long(piece) => self.long.insert(piece.into(), count),
+        };
     }
 
     /// Count `piece` `count` more times.
     pub fn add(&mut self, piece: &[u8], count: u64) {
-        match pack(piece) {
-            Some(key) => *self.short.entry(key).or_insert(0) += count,
-            None => *self.long.entry_ref(piece).or_insert(0) += count,
-        }
+        let total = match Key::of(piece) {
+            Key::Short(key) => self.short.entry(key).or_insert(0),
+            Key::Medium(key) => self.medium.entry(key).or_insert(0),
+            Key::Long(piece) => self.long.entry_ref(piece).or_insert(0),
+        };
+        *total += count;
     }
 
     /// Add every count of `other` to this table.
     pub fn merge(&mut self, other: PieceCounts) {
-        let (mut short, mut long) = (other.short, other.long);
-        if short.len() > self.short.len() {
-            std::mem::swap(&mut short, &mut self.short);
-        }
-        if long.len() > self.long.len() {
-            std::mem::swap(&mut long, &mut self.long);
-        }
-        for (key, count) in short {
-            *self.short.entry(key).or_insert(0) += count;
-        }
-        for (piece, count) in long {
-            *self.long.entry(piece).or_insert(0) += count;
-        }
+        add_map(&mut self.short, other.short);
+        add_map(&mut self.medium, other.medium);
+        add_map(&mut self.long, other.long);
     }
 
     /// Add every count of `other` to this table, failing (and leaving this table as it was for
@@ -111,10 +151,7 @@ impl PieceCounts {
                         String::from_utf8_lossy(piece)
                     ))
                 })?;
-            match pack(piece) {
-                Some(key) => self.short.insert(key, sum),
-                None => self.long.insert(piece.into(), sum),
-            };
+            self.set(piece, sum);
         }
         Ok(())
     }
@@ -123,6 +160,7 @@ impl PieceCounts {
     pub fn total(&self) -> u128 {
         self.short
             .values()
+            .chain(self.medium.values())
             .chain(self.long.values())
             .map(|&count| u128::from(count))
             .sum()
@@ -135,7 +173,8 @@ impl PieceCounts {
             .keys()
             .map(|&key| usize::from(unpack(key)[7]))
             .sum();
-        short + self.long.keys().map(|piece| piece.len()).sum::<usize>()
+        let medium: usize = self.medium.keys().map(|key| unpack_medium(key).1).sum();
+        short + medium + self.long.keys().map(|piece| piece.len()).sum::<usize>()
     }
 
     /// Every distinct piece with its count, consuming the table as it goes (long pieces are
@@ -145,11 +184,15 @@ impl PieceCounts {
             .short
             .into_iter()
             .map(|(key, count)| (OwnedPiece::Short(unpack(key)), count));
+        let medium = self
+            .medium
+            .into_iter()
+            .map(|(key, count)| (OwnedPiece::Medium(key.to_le_bytes()), count));
         let long = self
             .long
             .into_iter()
             .map(|(piece, count)| (OwnedPiece::Long(piece), count));
-        short.chain(long)
+        short.chain(medium).chain(long)
     }
 
     /// Every distinct piece with its count, in no particular order.
@@ -158,17 +201,22 @@ impl PieceCounts {
             .short
             .iter()
             .map(|(&key, &count)| (PieceBytes::Short(unpack(key)), count));
+        let medium = self
+            .medium
+            .iter()
+            .map(|(&key, &count)| (PieceBytes::Medium(key.to_le_bytes()), count));
         let long = self
             .long
             .iter()
             .map(|(piece, &count)| (PieceBytes::Long(piece), count));
-        short.chain(long)
+        short.chain(medium).chain(long)
     }
 }
 
 /// A piece's bytes as [`PieceCounts::drain`] yields them.
 pub enum OwnedPiece {
     Short([u8; 8]),
+    Medium([u8; 16]),
     Long(Box<[u8]>),
 }
 
@@ -177,6 +225,7 @@ impl AsRef<[u8]> for OwnedPiece {
     fn as_ref(&self) -> &[u8] {
         match self {
             OwnedPiece::Short(packed) => unpacked(packed),
+            OwnedPiece::Medium(packed) => unpacked_medium(packed),
             OwnedPiece::Long(bytes) => bytes,
         }
     }
@@ -255,19 +304,10 @@ impl<'t> BatchCounts<'t> {
         }
     }
 
-    fn merge(mut self, mut other: BatchCounts<'t>) -> BatchCounts<'t> {
-        if other.short.len() + other.long.len() > self.short.len() + self.long.len() {
-            std::mem::swap(&mut self, &mut other);
-        }
-        for (key, count) in other.short {
-            *self.short.entry(key).or_insert(0) += count;
-        }
-        for (key, count) in other.medium {
-            *self.medium.entry(key).or_insert(0) += count;
-        }
-        for (piece, count) in other.long {
-            *self.long.entry(piece).or_insert(0) += count;
-        }
+    fn merge(mut self, other: BatchCounts<'t>) -> BatchCounts<'t> {
+        add_map(&mut self.short, other.short);
+        add_map(&mut self.medium, other.medium);
+        add_map(&mut self.long, other.long);
         self
     }
 }
@@ -312,13 +352,8 @@ impl<'s> PieceCounter<'s> {
             .par_chunks(chunk)
             .map(|chunk| count_chunk(splitter, chunk, cancel))
             .try_reduce(BatchCounts::default, |a, b| Ok(a.merge(b)))?;
-        for (key, count) in batch.short {
-            *self.counts.short.entry(key).or_insert(0) += count;
-        }
-        for (key, count) in batch.medium {
-            let (bytes, len) = unpack_medium(&key);
-            *self.counts.long.entry_ref(&bytes[..len]).or_insert(0) += count;
-        }
+        add_map(&mut self.counts.short, batch.short);
+        add_map(&mut self.counts.medium, batch.medium);
         for (piece, count) in batch.long {
             *self.counts.long.entry_ref(piece).or_insert(0) += count;
         }
@@ -482,5 +517,51 @@ mod tests {
             (b"abcdefgh".to_vec(), 3),
         ];
         assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn tables_hold_pieces_of_every_length_in_all_three_forms_alike() {
+        use std::collections::BTreeMap;
+        // Lengths 0 to 20 cover the packed u64 (up to 7), the packed u128 (8 to 15) and the
+        // boxed bytes (16 on), with zero bytes that packing must keep apart from padding.
+        let piece =
+            |n: usize, fill: u8| -> Vec<u8> { (0..n).map(|i| fill * (i % 2) as u8).collect() };
+        let mut model: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
+        let (mut left, mut right) = (PieceCounts::new(), PieceCounts::new());
+        for n in 0..=20 {
+            for (fill, count) in [(0u8, 2u64), (7, 5)] {
+                let p = piece(n, fill);
+                left.add(&p, count);
+                right.add(&p, count + 1);
+                *model.entry(p).or_insert(0) += 2 * count + 1;
+            }
+        }
+        let mut checked = left.clone();
+        checked.add_checked(&right, u64::MAX).unwrap();
+        left.merge(right);
+        for table in [&left, &checked] {
+            assert_eq!(table.len(), model.len());
+            for (p, &count) in &model {
+                assert_eq!(table.get(p), count, "{p:?}");
+            }
+            let seen: BTreeMap<Vec<u8>, u64> = table
+                .iter()
+                .map(|(p, c)| (p.as_ref().to_vec(), c))
+                .collect();
+            assert_eq!(seen, model);
+            assert_eq!(
+                table.total(),
+                model.values().map(|&c| u128::from(c)).sum::<u128>()
+            );
+            assert_eq!(
+                table.total_bytes(),
+                model.keys().map(Vec::len).sum::<usize>()
+            );
+        }
+        let drained: BTreeMap<Vec<u8>, u64> = left
+            .drain()
+            .map(|(p, c)| (p.as_ref().to_vec(), c))
+            .collect();
+        assert_eq!(drained, model);
     }
 }

@@ -49,6 +49,12 @@ pub fn unpack_medium(packed: &u128) -> ([u8; 16], usize) {
     (array, usize::from(array[15]))
 }
 
+/// The byte string inside a [`pack_medium`] key's little-endian bytes.
+#[inline]
+pub fn unpacked_medium(array: &[u8; 16]) -> &[u8] {
+    &array[..usize::from(array[15])]
+}
+
 /// The bytes of a packed string, as an array whose last byte is the length.
 #[inline]
 pub fn unpack(packed: u64) -> [u8; 8] {
@@ -91,6 +97,7 @@ mod tests {
                 Some(key) => {
                     let (array, len) = unpack_medium(&key);
                     assert_eq!(&array[..len], bytes, "length {n}");
+                    assert_eq!(unpacked_medium(&key.to_le_bytes()), bytes, "length {n}");
                 }
                 None => assert!(!(8..=15).contains(&n), "length {n}"),
             }
