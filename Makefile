@@ -93,13 +93,17 @@ bench-distributed:
 	@$(MAKE) --no-print-directory build
 	$(BIN)/python bench/distributed.py "$(CORPUS)" $(DIST_ARGS)
 
-# Issue #4's worst case (bench/worst_case.py): one long piece class against CORPUS's prose, within 3x.
-WORST_ARGS ?=
+# Training from a Corpus of CORPUS with the core reading the .txt file against Python reading it
+# (bench/corpus_reader.py: time, peak RSS, identical vocabularies). READER_ARGS passes more options,
+# e.g. '--threads 1,16'.
+READER_ARGS ?=
 bench-reader:
 	@test -n "$(CORPUS)" || { echo "usage: make bench-reader CORPUS=path/to/corpus.txt [READER_ARGS='--runs 3']"; exit 2; }
 	@$(MAKE) --no-print-directory build
 	$(BIN)/python bench/corpus_reader.py "$(CORPUS)" $(READER_ARGS)
 
+# Issue #4's worst case (bench/worst_case.py): one long piece class against CORPUS's prose, within 3x.
+WORST_ARGS ?=
 bench-worst:
 	@test -n "$(CORPUS)" || { echo "usage: make bench-worst CORPUS=path/to/prose.txt [WORST_ARGS='--runs 3']"; exit 2; }
 	@$(MAKE) --no-print-directory build
