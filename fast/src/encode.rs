@@ -559,34 +559,71 @@ impl Encoder {
     /// candidate is stale unless its two parts are still adjacent.
     fn merge_by_buckets(&self, piece: &[u8], limit: u64) -> Vec<usize> {
         let n = piece.len();
-        // A piece much longer than the vocabulary pays for a bucket per rank up front and then
-        // finds buckets by index; a shorter one finds them by hash.
-        if n as u64 >= 8 * (u64::from(self.max_rank) + 1) {
-            let buckets = DenseBuckets(vec![Vec::new(); self.max_rank as usize + 1]);
-            self.join_by_buckets(piece, limit, buckets)
-        } else {
-            self.join_by_buckets(piece, limit, SparseBuckets::default())
-        }
+        JOIN_SCRATCH.with(|cell| {
+            let mut scratch = std::mem::take(&mut *cell.borrow_mut());
+            let JoinScratch {
+                links,
+                dense,
+                spare,
+            } = &mut scratch;
+            // A piece much longer than the vocabulary pays for a bucket per rank up front and
+            // then finds buckets by index; a shorter one finds them by hash.
+            let bounds = if n as u64 >= 8 * (u64::from(self.max_rank) + 1) {
+                dense.iter_mut().for_each(Vec::clear);
+                dense.resize_with(self.max_rank as usize + 1, Vec::new);
+                self.join_by_buckets(piece, limit, DenseBuckets(dense), links, spare)
+            } else {
+                self.join_by_buckets(piece, limit, SparseBuckets::default(), links, spare)
+            };
+            scratch.keep_within(KEPT_SCRATCH_BYTES);
+            *cell.borrow_mut() = scratch;
+            bounds
+        })
     }
 
-    fn join_by_buckets<B: Buckets>(&self, piece: &[u8], limit: u64, mut buckets: B) -> Vec<usize> {
+    /// `links` and `spare` are storage to reuse (see [`JoinScratch`]).
+    fn join_by_buckets<B: Buckets>(
+        &self,
+        piece: &[u8],
+        limit: u64,
+        mut buckets: B,
+        links: &mut Vec<(u32, u32)>,
+        spare: &mut Vec<Vec<(u32, u32)>>,
+    ) -> Vec<usize> {
         /// How many candidates ahead the loop asks the CPU to fetch the links of.
         const PREFETCH_DISTANCE: usize = 8;
         let n = piece.len() as u32;
         // Parts are linked by their start offsets: `links[start]` is (next start, previous
         // start), side by side because a join reads and writes both; `links[n]` is the end
         // sentinel, and a part that was joined into the one before it has next = GONE.
-        let mut links: Vec<(u32, u32)> = (0..=n).map(|i| (i + 1, i.wrapping_sub(1))).collect();
+        links.clear();
+        links.extend((0..=n).map(|i| (i + 1, i.wrapping_sub(1))));
         let mut ranks: BinaryHeap<Reverse<u32>> = BinaryHeap::new();
-        let add = |buckets: &mut B, ranks: &mut BinaryHeap<Reverse<u32>>, start: u32, end: u32| {
+        // Add a candidate to its rank's bucket, in a vector kept from an earlier bucket if the
+        // bucket has none; true if the bucket was empty (so the rank must be queued).
+        let push = |buckets: &mut B, spare: &mut Vec<_>, rank: u32, candidate: (u32, u32)| {
+            let bucket = buckets.bucket(rank);
+            if bucket.capacity() == 0 {
+                if let Some(kept) = spare.pop() {
+                    *bucket = kept;
+                }
+            }
+            bucket.push(candidate);
+            bucket.len() == 1
+        };
+        let add = |buckets: &mut B,
+                   spare: &mut Vec<_>,
+                   ranks: &mut BinaryHeap<Reverse<u32>>,
+                   start: u32,
+                   end: u32| {
             let rank = self.rank_below(&piece[start as usize..end as usize], limit)?;
-            if buckets.push(rank, (start, end)) {
+            if push(buckets, spare, rank, (start, end)) {
                 ranks.push(Reverse(rank));
             }
             Some(rank)
         };
         for start in 0..n.saturating_sub(1) {
-            add(&mut buckets, &mut ranks, start, start + 2);
+            add(&mut buckets, spare, &mut ranks, start, start + 2);
         }
         while let Some(Reverse(rank)) = ranks.pop() {
             let mut bucket = buckets.take(rank);
@@ -599,7 +636,7 @@ impl Encoder {
                 if let Some(&(ahead, _)) = bucket.get(k + PREFETCH_DISTANCE) {
                     // A long piece's links are far larger than the cache and a bucket's
                     // candidates are spread over all of them.
-                    crate::prefetch::slot(&links, ahead as usize);
+                    crate::prefetch::slot(links, ahead as usize);
                 }
                 let (start, end) = bucket[k];
                 k += 1;
@@ -615,22 +652,26 @@ impl Encoder {
                 let mut lower = false;
                 if start > 0 {
                     let left = links[start as usize].1;
-                    lower |= add(&mut buckets, &mut ranks, left, end).is_some_and(|r| r < rank);
+                    lower |=
+                        add(&mut buckets, spare, &mut ranks, left, end).is_some_and(|r| r < rank);
                 }
                 if end < n {
                     let after = links[end as usize].0;
-                    lower |= add(&mut buckets, &mut ranks, start, after).is_some_and(|r| r < rank);
+                    lower |= add(&mut buckets, spare, &mut ranks, start, after)
+                        .is_some_and(|r| r < rank);
                 }
                 if lower && k < bucket.len() {
                     // Serve the lower rank first; what is left of this bucket waits its turn.
                     for &candidate in &bucket[k..] {
-                        if buckets.push(rank, candidate) {
+                        if push(&mut buckets, spare, rank, candidate) {
                             ranks.push(Reverse(rank));
                         }
                     }
                     break;
                 }
             }
+            bucket.clear();
+            spare.push(bucket);
         }
         let mut bounds = Vec::new();
         let mut at = 0;
@@ -659,21 +700,19 @@ impl Encoder {
 
 /// The candidate pairs of [`Encoder::join_by_buckets`], one bucket per rank.
 trait Buckets {
-    /// Add a candidate; true if its bucket was empty (so the rank must be queued).
-    fn push(&mut self, rank: u32, candidate: (u32, u32)) -> bool;
+    /// The bucket of `rank` (empty, without memory, if it has never been used or was taken).
+    fn bucket(&mut self, rank: u32) -> &mut Vec<(u32, u32)>;
     /// Take a rank's whole bucket.
     fn take(&mut self, rank: u32) -> Vec<(u32, u32)>;
 }
 
 /// Buckets found by index: for pieces much longer than the vocabulary.
-struct DenseBuckets(Vec<Vec<(u32, u32)>>);
+struct DenseBuckets<'a>(&'a mut [Vec<(u32, u32)>]);
 
-impl Buckets for DenseBuckets {
+impl Buckets for DenseBuckets<'_> {
     #[inline]
-    fn push(&mut self, rank: u32, candidate: (u32, u32)) -> bool {
-        let bucket = &mut self.0[rank as usize];
-        bucket.push(candidate);
-        bucket.len() == 1
+    fn bucket(&mut self, rank: u32) -> &mut Vec<(u32, u32)> {
+        &mut self.0[rank as usize]
     }
 
     fn take(&mut self, rank: u32) -> Vec<(u32, u32)> {
@@ -687,14 +726,54 @@ struct SparseBuckets(FxHashMap<u32, Vec<(u32, u32)>>);
 
 impl Buckets for SparseBuckets {
     #[inline]
-    fn push(&mut self, rank: u32, candidate: (u32, u32)) -> bool {
-        let bucket = self.0.entry(rank).or_default();
-        bucket.push(candidate);
-        bucket.len() == 1
+    fn bucket(&mut self, rank: u32) -> &mut Vec<(u32, u32)> {
+        self.0.entry(rank).or_default()
     }
 
     fn take(&mut self, rank: u32) -> Vec<(u32, u32)> {
         self.0.remove(&rank).unwrap_or_default()
+    }
+}
+
+/// How much memory [`JoinScratch`] keeps on a thread after a piece, at most, in bytes.
+const KEPT_SCRATCH_BYTES: usize = 64 << 20;
+
+thread_local! {
+    static JOIN_SCRATCH: RefCell<JoinScratch> = RefCell::new(JoinScratch::default());
+}
+
+/// Memory that joining long pieces keeps on each thread from one piece to the next. A piece of
+/// a million bytes needs links and buckets of candidates of tens of megabytes, and memory fresh
+/// from the system costs a page fault per 4 KiB: on "aaaa..." that was half of encoding.
+#[derive(Default)]
+struct JoinScratch {
+    /// The links between parts.
+    links: Vec<(u32, u32)>,
+    /// A bucket per rank, all empty between pieces.
+    dense: Vec<Vec<(u32, u32)>>,
+    /// Buckets already served, emptied, kept for their memory.
+    spare: Vec<Vec<(u32, u32)>>,
+}
+
+impl JoinScratch {
+    /// Give back what would make this hold more than `limit` bytes, so that one huge piece does
+    /// not leave its memory behind for the life of the thread.
+    fn keep_within(&mut self, limit: usize) {
+        fn bytes<T>(vector: &Vec<T>) -> usize {
+            vector.capacity() * std::mem::size_of::<T>()
+        }
+        if bytes(&self.links) > limit {
+            self.links = Vec::new();
+        }
+        let mut kept = bytes(&self.links);
+        if kept + bytes(&self.dense) > limit {
+            self.dense = Vec::new();
+        }
+        kept += bytes(&self.dense);
+        self.spare.retain(|bucket| {
+            kept += bytes(bucket);
+            kept <= limit
+        });
     }
 }
 
@@ -849,6 +928,25 @@ mod tests {
             assert_eq!(table.get(b"abcd"), None);
             assert_eq!(table.get(b""), None);
         }
+    }
+
+    #[test]
+    fn join_scratch_keeps_no_more_than_its_limit() {
+        let mut scratch = JoinScratch {
+            links: Vec::with_capacity(1000),
+            dense: vec![Vec::new(); 10],
+            spare: (0..10).map(|_| Vec::with_capacity(100)).collect(),
+        };
+        // 8,000 bytes of links, 240 of dense buckets, 800 per spare bucket.
+        scratch.keep_within(8000 + 240 + 2 * 800 + 1);
+        assert_eq!(scratch.links.capacity(), 1000);
+        assert_eq!(scratch.dense.len(), 10);
+        assert_eq!(scratch.spare.len(), 2);
+        scratch.keep_within(7999);
+        assert_eq!(scratch.links.capacity(), 0);
+        assert_eq!(scratch.spare.len(), 2);
+        scratch.keep_within(100);
+        assert!(scratch.dense.is_empty() && scratch.spare.is_empty());
     }
 
     #[test]
