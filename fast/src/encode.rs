@@ -57,14 +57,15 @@ struct RankTable {
 
 /// Marks a byte or byte pair that is not a token in [`RankTable::dense`].
 const NOT_DENSE: u32 = u32::MAX;
-const DENSE_PAIRS: usize = 256;
+/// The slots of the tokens of one byte, before those of two.
+const SINGLE_BYTES: usize = 256;
 
 impl Default for RankTable {
     fn default() -> Self {
         RankTable {
             short: FxHashMap::default(),
             long: ByteMap::default(),
-            dense: vec![NOT_DENSE; DENSE_PAIRS + 256 * 256].into_boxed_slice(),
+            dense: vec![NOT_DENSE; SINGLE_BYTES + 256 * 256].into_boxed_slice(),
             dense_incomplete: false,
         }
     }
@@ -75,7 +76,7 @@ impl Default for RankTable {
 fn dense_index(token: &[u8]) -> Option<usize> {
     match *token {
         [byte] => Some(usize::from(byte)),
-        [first, second] => Some(DENSE_PAIRS + usize::from(first) * 256 + usize::from(second)),
+        [first, second] => Some(SINGLE_BYTES + usize::from(first) * 256 + usize::from(second)),
         _ => None,
     }
 }
@@ -744,7 +745,7 @@ thread_local! {
 
 /// Memory that joining long pieces keeps on each thread from one piece to the next. A piece of
 /// a million bytes needs links and buckets of candidates of tens of megabytes, and memory fresh
-/// from the system costs a page fault per 4 KiB: on "aaaa..." that was half of encoding.
+/// from the system costs a page fault per 4 KiB: on "aaaa..." that was a third of encoding.
 #[derive(Default)]
 struct JoinScratch {
     /// The links between parts.
