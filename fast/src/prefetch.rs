@@ -30,7 +30,8 @@ pub fn bytes(bytes: &[u8]) {
 pub fn ahead<I: Iterator, F: FnMut(&I::Item)>(items: I, distance: usize, hint: F) -> Ahead<I, F> {
     Ahead {
         items,
-        window: std::collections::VecDeque::with_capacity(distance),
+        // The item being yielded and the `distance` after it.
+        window: std::collections::VecDeque::with_capacity(distance + 1),
         distance,
         hint,
     }
