@@ -19,6 +19,8 @@ use crate::pattern::Splitter;
 /// Pieces at least this long are merged with a heap; shorter ones with a linear scan, which is
 /// faster when there are only a few parts.
 const HEAP_THRESHOLD: usize = 64;
+/// A pair rank that no token has: the pair is not a token (or is the last part).
+const NO_RANK: u32 = u32::MAX;
 /// A rank limit above every rank: no restriction.
 const NO_LIMIT: u64 = u64::MAX;
 /// The next-part link of a part that was joined into the one before it.
@@ -125,6 +127,12 @@ impl RankTable {
 /// How many merged pieces each thread remembers, and the longest piece it remembers.
 const MERGED_CACHE_SIZE: usize = 1 << 16;
 const MERGED_CACHE_MAX_PIECE: usize = 64;
+/// When fewer than one lookup in this many found its piece while the cache filled up, it is
+/// not worth what it costs (a lookup and a copy per piece): text where pieces hardly recur
+/// (base64, hashes, random identifiers). Pieces then bypass it for [`MERGED_CACHE_REST`]
+/// pieces, after which it fills up again to see if the text has changed.
+const MERGED_CACHE_MIN_HIT_RATE: u32 = 4;
+const MERGED_CACHE_REST: u32 = 1 << 19;
 
 thread_local! {
     static MERGED: RefCell<MergedCache> = RefCell::new(MergedCache::default());
@@ -142,6 +150,22 @@ struct MergedCache {
     entries: HashTable<Remembered>,
     bytes: Vec<u8>,
     ids: Vec<u32>,
+    /// Lookups and hits since the cache was last empty.
+    lookups: u32,
+    hits: u32,
+    /// How many more pieces bypass the cache.
+    resting: u32,
+}
+
+/// What [`MergedCache::extend`] did with a piece.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cached {
+    /// Its encoding was remembered and is now in the output.
+    Found,
+    /// It was not remembered: merge it, then [`MergedCache::put`] it.
+    Missing,
+    /// The cache is resting (or the piece is too long): merge it, and do not remember it.
+    Bypassed,
 }
 
 /// Where one remembered piece's bytes and ids sit in [`MergedCache`]'s vectors.
@@ -164,14 +188,20 @@ impl Remembered {
 }
 
 impl MergedCache {
-    /// Append the remembered encoding of `piece` (for encoder `identity`) to `out`; false if
-    /// there is none.
-    fn extend(&mut self, identity: u64, piece: &[u8], out: &mut Vec<u32>) -> bool {
+    /// Append the remembered encoding of `piece` (for encoder `identity`) to `out`, if there is
+    /// one.
+    fn extend(&mut self, identity: u64, piece: &[u8], out: &mut Vec<u32>) -> Cached {
         if self.identity != identity {
             self.clear();
+            self.resting = 0;
             self.identity = identity;
-            return false;
+            return Cached::Missing;
         }
+        if self.resting > 0 {
+            self.resting -= 1;
+            return Cached::Bypassed;
+        }
+        self.lookups += 1;
         let bytes = &self.bytes;
         let found = self
             .entries
@@ -179,15 +209,22 @@ impl MergedCache {
         match found {
             Some(e) => {
                 out.extend_from_slice(e.ids(&self.ids));
-                true
+                self.hits += 1;
+                Cached::Found
             }
-            None => false,
+            None => Cached::Missing,
         }
     }
 
     fn put(&mut self, piece: &[u8], ids: &[u32]) {
         if self.entries.len() >= MERGED_CACHE_SIZE {
+            if self.hits < self.lookups / MERGED_CACHE_MIN_HIT_RATE {
+                self.resting = MERGED_CACHE_REST;
+            }
             self.clear();
+            if self.resting > 0 {
+                return;
+            }
         }
         let entry = Remembered {
             bytes_at: self.bytes.len() as u32,
@@ -206,6 +243,8 @@ impl MergedCache {
         self.entries.clear();
         self.bytes.clear();
         self.ids.clear();
+        self.lookups = 0;
+        self.hits = 0;
     }
 }
 
@@ -401,8 +440,10 @@ impl Encoder {
     }
 
     fn encode_ordinary_into(&self, text: &str, ids: &mut Vec<u32>) -> Result<()> {
-        self.splitter
-            .for_each_piece(text, |piece| self.encode_piece(piece.as_bytes(), ids))
+        let mut scan = ShortScan::new();
+        self.splitter.for_each_piece(text, |piece| {
+            self.encode_piece(piece.as_bytes(), &mut scan, ids)
+        })
     }
 
     /// [`Encoder::encode_ordinary`] for many texts, on all cores.
@@ -418,25 +459,34 @@ impl Encoder {
 
     /// §6.1: a piece that is a token is that token; otherwise merge up from single bytes,
     /// always joining the adjacent pair with the lowest-ranked concatenation, leftmost on ties.
-    pub fn encode_piece(&self, piece: &[u8], out: &mut Vec<u32>) {
+    fn encode_piece(&self, piece: &[u8], scan: &mut ShortScan, out: &mut Vec<u32>) {
         if let Some(rank) = self.ranks.get(piece) {
             out.push(rank);
             return;
         }
         // Pieces that are not tokens (identifiers in code, rare words) recur: remember them.
-        let cacheable = piece.len() <= MERGED_CACHE_MAX_PIECE;
-        if cacheable && MERGED.with(|cache| cache.borrow_mut().extend(self.identity, piece, out)) {
+        let cached = if piece.len() <= MERGED_CACHE_MAX_PIECE {
+            MERGED.with(|cache| cache.borrow_mut().extend(self.identity, piece, out))
+        } else {
+            Cached::Bypassed
+        };
+        if cached == Cached::Found {
             return;
         }
         let start = out.len();
-        self.with_merged_bounds(piece, NO_LIMIT, |bounds| {
+        let n = piece.len();
+        if n < HEAP_THRESHOLD {
+            self.scan(piece, NO_LIMIT, scan.slots(n));
+            out.extend(scan.parts(n).map(|(_, rank)| rank));
+        } else {
+            let bounds = self.merge_by_buckets(piece, NO_LIMIT);
             out.extend(
                 bounds
                     .windows(2)
                     .map(|w| self.ranks.of_part(&piece[w[0]..w[1]])),
-            )
-        });
-        if cacheable {
+            );
+        }
+        if cached == Cached::Missing {
             MERGED.with(|cache| cache.borrow_mut().put(piece, &out[start..]));
         }
     }
@@ -468,26 +518,13 @@ impl Encoder {
     /// §6.2: part boundaries after joining, again and again, the adjacent pair whose
     /// concatenation has the lowest rank below `limit` (leftmost on ties).
     fn byte_pair_merge(&self, piece: &[u8], limit: u64) -> Vec<usize> {
-        self.with_merged_bounds(piece, limit, <[usize]>::to_vec)
-    }
-
-    /// [`Encoder::byte_pair_merge`]'s boundaries handed to `use_bounds`, so that a short piece,
-    /// merged by a scan whose state lives on the stack, costs no allocation; a long one is
-    /// merged by buckets.
-    fn with_merged_bounds<R>(
-        &self,
-        piece: &[u8],
-        limit: u64,
-        use_bounds: impl FnOnce(&[usize]) -> R,
-    ) -> R {
         let n = piece.len();
         if n < HEAP_THRESHOLD {
-            let mut bounds = [0usize; HEAP_THRESHOLD + 1];
-            let mut rank_at = [0u32; HEAP_THRESHOLD];
-            let parts = self.scan(piece, limit, &mut bounds[..=n], &mut rank_at[..n]);
-            use_bounds(&bounds[..=parts])
+            let mut scan = ShortScan::new();
+            self.scan(piece, limit, scan.slots(n));
+            scan.parts(n).map(|(start, _)| start).chain([n]).collect()
         } else {
-            use_bounds(&self.merge_by_buckets(piece, limit))
+            self.merge_by_buckets(piece, limit)
         }
     }
 
@@ -500,51 +537,77 @@ impl Encoder {
     #[cfg(test)]
     fn merge_by_scan(&self, piece: &[u8], limit: u64) -> Vec<usize> {
         let n = piece.len();
-        let mut bounds = vec![0usize; n + 1];
-        let mut rank_at = vec![0u32; n];
-        let parts = self.scan(piece, limit, &mut bounds, &mut rank_at);
-        bounds.truncate(parts + 1);
+        let (mut next, mut previous) = (vec![0; n + 1], vec![0; n + 1]);
+        let (mut pair_rank, mut part_rank) = (vec![0; n], vec![0; n]);
+        self.scan(
+            piece,
+            limit,
+            ScanSlots {
+                next: &mut next,
+                previous: &mut previous,
+                pair_rank: &mut pair_rank,
+                part_rank: &mut part_rank,
+            },
+        );
+        let mut bounds = vec![0];
+        while let Some(&at) = bounds.last().filter(|&&at| at < n) {
+            bounds.push(next[at] as usize);
+        }
         bounds
     }
 
-    /// The scan itself over caller-provided storage (`bounds`: n + 1 slots, `rank_at`: n);
-    /// returns the number of parts, whose boundaries are then `bounds[..=parts]`.
-    fn scan(&self, piece: &[u8], limit: u64, bounds: &mut [usize], rank_at: &mut [u32]) -> usize {
-        const NO_RANK: u32 = u32::MAX;
-        for (i, bound) in bounds.iter_mut().enumerate() {
-            *bound = i;
-        }
-        let mut parts = piece.len();
-        // rank_at[i]: rank of the concatenation of parts i and i + 1, if it is a token.
-        let pair_rank = |bounds: &[usize], parts: usize, i: usize| -> u32 {
-            if i + 1 >= parts {
+    /// The scan itself, over caller-provided slots. Each part is named by the offset of its
+    /// first byte and linked to the next, so a join moves nothing: it only relinks.
+    fn scan(&self, piece: &[u8], limit: u64, slots: ScanSlots) {
+        let ScanSlots {
+            next,
+            previous,
+            pair_rank,
+            part_rank,
+        } = slots;
+        let n = piece.len();
+        // The rank of the part at `at` joined with the one after it, if that is a token.
+        let joined_rank = |next: &[u32], at: usize| -> u32 {
+            let after = next[at] as usize;
+            if after >= n {
                 return NO_RANK;
             }
-            self.rank_below(&piece[bounds[i]..bounds[i + 2]], limit)
+            self.rank_below(&piece[at..next[after] as usize], limit)
                 .unwrap_or(NO_RANK)
         };
-        for (i, rank) in rank_at.iter_mut().enumerate().take(parts) {
-            *rank = pair_rank(bounds, parts, i);
+        // (The first part's `previous` is never read.)
+        for (at, (next, previous)) in next.iter_mut().zip(previous.iter_mut()).enumerate() {
+            *next = at as u32 + 1;
+            *previous = (at as u32).wrapping_sub(1);
+        }
+        for at in 0..n {
+            part_rank[at] = self.ranks.of_part(&piece[at..=at]);
+            pair_rank[at] = joined_rank(next, at);
         }
         loop {
-            // The lowest rank, leftmost on ties (NO_RANK is above every real rank).
-            let (best, rank) =
-                rank_at[..parts]
-                    .iter()
-                    .enumerate()
-                    .fold(
-                        (0, NO_RANK),
-                        |best, (i, &r)| if r < best.1 { (i, r) } else { best },
-                    );
-            if rank == NO_RANK {
-                return parts;
+            // The lowest pair rank, leftmost on ties (NO_RANK is above every real rank). Parts
+            // that were joined into the one before them hold NO_RANK too, so every slot can be
+            // compared in order without following links, and without a branch that the ranks
+            // of random text would mispredict.
+            let (mut best, mut rank) = (0, NO_RANK);
+            for (at, &candidate) in pair_rank.iter().enumerate() {
+                let lower = candidate < rank;
+                best = std::hint::select_unpredictable(lower, at, best);
+                rank = std::hint::select_unpredictable(lower, candidate, rank);
             }
-            bounds.copy_within(best + 2..=parts, best + 1);
-            rank_at.copy_within(best + 2..parts, best + 1);
-            parts -= 1;
-            rank_at[best] = pair_rank(bounds, parts, best);
+            if rank == NO_RANK {
+                return;
+            }
+            let gone = next[best] as usize;
+            let after = next[gone];
+            next[best] = after;
+            previous[after as usize] = best as u32;
+            pair_rank[gone] = NO_RANK;
+            part_rank[best] = rank;
+            pair_rank[best] = joined_rank(next, best);
             if best > 0 {
-                rank_at[best - 1] = pair_rank(bounds, parts, best - 1);
+                let before = previous[best] as usize;
+                pair_rank[before] = joined_rank(next, before);
             }
         }
     }
@@ -696,6 +759,58 @@ impl Encoder {
             out.extend_from_slice(token);
         }
         Ok(out)
+    }
+}
+
+/// The state of [`Encoder::scan`]: for the part starting at each offset, the starts of the next
+/// part (the piece's length after the last) and of the one before, the rank of it joined with
+/// the next (NO_RANK once it is joined into the one before), and its own rank. `next` and
+/// `previous` have a slot for the end too.
+struct ScanSlots<'a> {
+    next: &'a mut [u32],
+    previous: &'a mut [u32],
+    pair_rank: &'a mut [u32],
+    part_rank: &'a mut [u32],
+}
+
+/// Slots for scanning a piece shorter than [`HEAP_THRESHOLD`], on the stack.
+struct ShortScan {
+    next: [u32; HEAP_THRESHOLD + 1],
+    previous: [u32; HEAP_THRESHOLD + 1],
+    pair_rank: [u32; HEAP_THRESHOLD],
+    part_rank: [u32; HEAP_THRESHOLD],
+}
+
+impl ShortScan {
+    fn new() -> Self {
+        ShortScan {
+            next: [0; HEAP_THRESHOLD + 1],
+            previous: [0; HEAP_THRESHOLD + 1],
+            pair_rank: [0; HEAP_THRESHOLD],
+            part_rank: [0; HEAP_THRESHOLD],
+        }
+    }
+
+    /// The slots for a piece of `n` bytes.
+    fn slots(&mut self, n: usize) -> ScanSlots<'_> {
+        ScanSlots {
+            next: &mut self.next[..=n],
+            previous: &mut self.previous[..=n],
+            pair_rank: &mut self.pair_rank[..n],
+            part_rank: &mut self.part_rank[..n],
+        }
+    }
+
+    /// After the scan of a piece of `n` bytes: each part's start and rank, in order.
+    fn parts(&self, n: usize) -> impl Iterator<Item = (usize, u32)> + '_ {
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            (at < n).then(|| {
+                let part = (at, self.part_rank[at]);
+                at = self.next[at] as usize;
+                part
+            })
+        })
     }
 }
 
@@ -880,10 +995,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_merged_piece_cache_gives_what_merging_gives_across_restarts() {
-        // More distinct non-token pieces than the cache holds, encoded twice: the first pass
-        // fills the cache and starts it afresh, the second is served partly from it.
+    /// An encoder where " a" followed by letters is never a token, and `count` such words, all
+    /// different.
+    fn encoder_and_distinct_words(count: usize) -> (Encoder, Vec<String>) {
         let mut ranks = byte_ranks();
         ranks.extend([(b"ab".to_vec(), 256), (b" a".to_vec(), 257)]);
         let encoder = Encoder::new(ranks, "gpt4").unwrap();
@@ -895,9 +1009,13 @@ mod tests {
             }
             w
         };
-        let words: Vec<String> = (0..MERGED_CACHE_SIZE + 5000).map(word).collect();
+        (encoder, (0..count).map(word).collect())
+    }
+
+    /// The ids of `words` merged one by one with the scan, without the cache.
+    fn merged_by_scan(encoder: &Encoder, words: &[String]) -> Vec<u32> {
         let mut expected = Vec::new();
-        for w in &words {
+        for w in words {
             let piece = w.as_bytes();
             let bounds = encoder.merge_by_scan(piece, NO_LIMIT);
             expected.extend(
@@ -906,9 +1024,48 @@ mod tests {
                     .map(|b| encoder.ranks.of_part(&piece[b[0]..b[1]])),
             );
         }
+        expected
+    }
+
+    fn merged_cache_resting() -> u32 {
+        MERGED.with(|cache| cache.borrow().resting)
+    }
+
+    #[test]
+    fn the_merged_piece_cache_gives_what_merging_gives_across_restarts() {
+        // More distinct non-token pieces than the cache holds, encoded twice: the first pass
+        // fills the cache and starts it afresh, the second is served partly from it.
+        let (encoder, words) = encoder_and_distinct_words(MERGED_CACHE_SIZE + 5000);
+        let expected = merged_by_scan(&encoder, &words);
         let text = words.concat();
         assert_eq!(encoder.encode_ordinary(&text).unwrap(), expected);
         assert_eq!(encoder.encode_ordinary(&text).unwrap(), expected);
+    }
+
+    #[test]
+    fn the_merged_piece_cache_rests_only_when_pieces_do_not_recur() {
+        // Every word once: the cache fills without a hit, so it rests, and the pieces that
+        // bypass it are merged all the same.
+        let (encoder, words) = encoder_and_distinct_words(MERGED_CACHE_SIZE + 5000);
+        let text = words.concat();
+        assert_eq!(
+            encoder.encode_ordinary(&text).unwrap(),
+            merged_by_scan(&encoder, &words)
+        );
+        assert!(merged_cache_resting() > 0);
+        assert_eq!(
+            encoder.encode_ordinary(&text).unwrap(),
+            merged_by_scan(&encoder, &words)
+        );
+        // Every word twice in a row: half the lookups find their piece, so it keeps working
+        // (a new encoder starts with a cache that is not resting).
+        let (encoder, words) = encoder_and_distinct_words(MERGED_CACHE_SIZE + 5000);
+        let twice: Vec<String> = words.iter().flat_map(|w| [w.clone(), w.clone()]).collect();
+        assert_eq!(
+            encoder.encode_ordinary(&twice.concat()).unwrap(),
+            merged_by_scan(&encoder, &twice)
+        );
+        assert_eq!(merged_cache_resting(), 0);
     }
 
     #[test]
