@@ -25,10 +25,18 @@ run, a fresh process (this script in its hidden worker mode) times, on the docum
    starts), where the long pieces are not tokens.
 
 The first run of each input also counts its distinct pieces and their bytes (``bytebpe.fast.count``):
-they are what the merge loop works on. The report (medians, ratios to prose, the 3× target) is printed
-as markdown and written with the raw numbers as JSON to
-bench/results/worst_case-<date>-<machine>.{md,json} (or beside ``--out``). A worker that fails or
-runs past ``--timeout`` is reported as such, and its input gets no further runs.
+they are what the merge loop works on.
+
+Then the peers do the same on the same inputs, once each, a fresh process per input and stage, so that
+the ratios can be read against what the tools bytebpe replaces do with such text: rustbpe trains
+(``train_tools.train_rustbpe``), and tiktoken encodes with bytebpe's tokenizer (``to_tiktoken()``) trained
+on the input and on the prose, its ids checked against bytebpe's. A peer stage that runs past
+``--peer-timeout`` seconds (default 60) is reported as such, with the ratio it was at least. ``--no-peers``
+leaves them out; a peer that is not installed is left out with a note.
+
+The report (medians, ratios to prose, the 3× target) is printed as markdown and written with the raw
+numbers as JSON to bench/results/worst_case-<date>-<machine>.{md,json} (or beside ``--out``). A worker
+that fails or runs past ``--timeout`` is reported as such, and its input gets no further runs.
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ from __future__ import annotations
 import argparse
 import base64
 import datetime
+import importlib.util
 import json
 import os
 import random
@@ -70,6 +79,13 @@ CJK_FIRST = 0x4E00
 CJK_COUNT = 3000
 STAGES = ("train", "encode_own", "encode_prose")
 STAGE_NAMES = {"train": "train", "encode_own": "encode (own tokenizer)", "encode_prose": "encode (prose tokenizer)"}
+PEER_STAGES = {"rustbpe_train": "rustbpe", "tiktoken_own": "tiktoken", "tiktoken_prose": "tiktoken"}
+"""Each peer stage, and the distribution that provides it."""
+PEER_STAGE_NAMES = {
+    "rustbpe_train": "rustbpe train",
+    "tiktoken_own": "tiktoken encode own",
+    "tiktoken_prose": "tiktoken encode prose-tok",
+}
 
 
 @dataclass(frozen=True)
@@ -159,15 +175,16 @@ def emit(result: dict[str, Any]) -> None:
     print(json.dumps(result), flush=True)
 
 
-def time_encoding(tokenizer: Any, docs: list[str], n_bytes: int) -> dict[str, Any]:
-    """Time ``encode_ordinary`` on each document, one thread, after one warm-up call."""
+def time_encoding(tokenizer: Any, docs: list[str], n_bytes: int) -> tuple[dict[str, Any], list[list[int]]]:
+    """Time ``encode_ordinary`` (bytebpe's or tiktoken's) on each document, one thread, after one
+    warm-up call; the timing and the ids."""
     tokenizer.encode_ordinary("warm up")
-    tokens = 0
+    encode = tokenizer.encode_ordinary
     start = time.perf_counter()
-    for doc in docs:
-        tokens += len(tokenizer.encode_ordinary(doc))
+    ids = [encode(doc) for doc in docs]
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "tokens": tokens, "mb_per_s": n_bytes / 1e6 / seconds}
+    tokens = sum(len(doc_ids) for doc_ids in ids)
+    return {"seconds": seconds, "tokens": tokens, "mb_per_s": n_bytes / 1e6 / seconds}, ids
 
 
 def piece_stats(docs: list[str], pattern: str) -> dict[str, Any]:
@@ -209,7 +226,7 @@ def work(args: argparse.Namespace) -> int:
             "peak_mib": worker.peak_rss_mib(),
         }
         emit(result)
-        result["encode_own"] = time_encoding(tokenizer, docs, n_bytes)
+        result["encode_own"], _ = time_encoding(tokenizer, docs, n_bytes)
         emit(result)
         if args.worker.resolve() != args.corpus.resolve():
             prose_docs = list(corpus.documents(args.corpus))
@@ -217,7 +234,7 @@ def work(args: argparse.Namespace) -> int:
                 prose_docs, args.vocab_size, pattern=args.pattern, implementation="fast"
             )
             del prose_docs
-        result["encode_prose"] = time_encoding(tokenizer, docs, n_bytes)
+        result["encode_prose"], _ = time_encoding(tokenizer, docs, n_bytes)
         emit(result)
         if args.count:
             result["pieces"] = piece_stats(docs, args.pattern)
@@ -230,23 +247,64 @@ def work(args: argparse.Namespace) -> int:
     return 0
 
 
+def peer_work(args: argparse.Namespace) -> int:
+    """The worker mode for one peer stage on one input: rustbpe's training, or tiktoken's encoding
+    with bytebpe's tokenizer (trained before the clock starts) and its ids checked against bytebpe's."""
+    import train_tools
+
+    result: dict[str, Any] = {}
+    try:
+        docs = list(corpus.documents(args.worker))
+        n_bytes = sum(len(doc.encode("utf-8")) for doc in docs)
+        if args.peer == "rustbpe_train":
+            pattern, _ = train_tools.resolve_pattern(args.pattern)
+            train_tools.prepare("rustbpe")
+            start = time.perf_counter()
+            ranks = train_tools.train_rustbpe(iter(docs), args.vocab_size, pattern)
+            result["seconds"] = time.perf_counter() - start
+            result["merges"] = len(ranks) - 256
+        else:
+            import bytebpe
+
+            trained_on = docs if args.peer == "tiktoken_own" else list(corpus.documents(args.corpus))
+            tokenizer = bytebpe.Tokenizer.train(
+                trained_on, args.vocab_size, pattern=args.pattern, implementation="fast"
+            )
+            del trained_on
+            timing, ids = time_encoding(tokenizer.to_tiktoken(), docs, n_bytes)
+            result.update(timing)
+            if ids != [tokenizer.encode_ordinary(doc) for doc in docs]:
+                raise RuntimeError("tiktoken's ids differ from bytebpe's on this input")
+        emit(result)
+    except Exception as err:  # reported to the driver, which goes on with the other stages
+        traceback.print_exc()
+        result["error"] = f"{type(err).__name__}: {err}"
+        emit(result)
+        return 1
+    return 0
+
+
 # The driver.
 
 
-def run_worker(args: argparse.Namespace, prose: Path, path: Path, count: bool, cores: int) -> dict[str, Any]:
-    """Run one worker on ``path`` in a fresh process; its last JSON line, with ``error`` if it failed
-    or timed out (the stages it finished before are kept)."""
+def run_worker(
+    args: argparse.Namespace, prose: Path, path: Path, count: bool, cores: int, peer: str | None = None
+) -> dict[str, Any]:
+    """Run one worker (bytebpe's stages, or the ``peer`` stage) on ``path`` in a fresh process; its
+    last JSON line, with ``error`` if it failed or timed out (the stages it finished before are kept)."""
     command = [sys.executable, str(Path(__file__).resolve()), str(prose), "--worker", str(path)]
     command += ["--vocab-size", str(args.vocab_size), "--pattern", args.pattern]
     command += ["--count"] if count else []
+    command += ["--peer", peer] if peer else []
+    timeout = args.peer_timeout if peer else args.timeout
     env = {**os.environ, "RAYON_NUM_THREADS": str(cores), "PYTHONHASHSEED": "0"}
     error = None
     try:
-        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=args.timeout, check=False)
+        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout, check=False)
         stdout, stderr, status = done.stdout, done.stderr, done.returncode
     except subprocess.TimeoutExpired as err:
         stdout, stderr, status = err.stdout or "", err.stderr or "", None
-        error = f"timed out after {args.timeout:g} s"
+        error = f"timed out after {timeout:g} s"
     if isinstance(stdout, bytes):
         stdout = stdout.decode("utf-8", "replace")
     if isinstance(stderr, bytes):
@@ -269,6 +327,23 @@ def run_worker(args: argparse.Namespace, prose: Path, path: Path, count: bool, c
     if "error" in result and stderr.strip():
         run.log(stderr.rstrip())
     return result
+
+
+def run_peers(args: argparse.Namespace, paths: dict[str, Path], cores: int, results: dict[str, Any]) -> None:
+    """Every installed peer stage once on every input, into ``results["peers"]``."""
+    missing = sorted({dist for dist in PEER_STAGES.values() if importlib.util.find_spec(dist) is None})
+    if missing:
+        results["peers_missing"] = ", ".join(missing) + " not installed"
+    results["peers"] = {}
+    for item in INPUTS:
+        timings = results["peers"].setdefault(item.key, {})
+        for stage, dist in PEER_STAGES.items():
+            if dist in missing:
+                continue
+            outcome = run_worker(args, paths["prose"], paths[item.key], False, cores, peer=stage)
+            timings[stage] = outcome
+            shown = f"{outcome['seconds']:.3f} s" if "seconds" in outcome else outcome.get("error", "?").splitlines()[0]
+            run.log(f"  peer {PEER_STAGE_NAMES[stage]:26s} {item.name:18s} {shown}")
 
 
 def progress_line(item: Input, number: int, outcome: dict[str, Any]) -> str:
@@ -318,6 +393,41 @@ def summarize(results: dict[str, Any]) -> dict[str, Any]:
             verdicts.append(entry[stage].get("within_target"))
         entry["within_target"] = None if None in verdicts else all(verdicts)
     return summary
+
+
+def summarize_peers(results: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:
+    """Per input and peer stage: the seconds (or the timeout it ran past), the ratio to prose (or the
+    least it can be), and bytebpe's ratio for the same work."""
+    timings = results.get("peers", {})
+    prose = timings.get("prose", {})
+    ours = {"rustbpe_train": "train", "tiktoken_own": "encode_own", "tiktoken_prose": "encode_prose"}
+    peers: dict[str, Any] = {}
+    for item in INPUTS:
+        entry: dict[str, Any] = {}
+        for stage in PEER_STAGES:
+            outcome = timings.get(item.key, {}).get(stage)
+            if outcome is None:
+                continue
+            reference = prose.get(stage, {}).get("seconds")
+            our_seconds = summary[item.key][ours[stage]].get("seconds")
+            value: dict[str, Any] = {"bytebpe_ratio": summary[item.key][ours[stage]].get("ratio")}
+            if "seconds" in outcome:
+                value["seconds"] = outcome["seconds"]
+                if reference:
+                    value["ratio"] = outcome["seconds"] / reference
+                if our_seconds:
+                    value["over_bytebpe"] = outcome["seconds"] / our_seconds
+            elif outcome.get("timed_out"):
+                value["at_least_seconds"] = results["settings"]["peer_timeout"]
+                if reference:
+                    value["ratio_at_least"] = value["at_least_seconds"] / reference
+                if our_seconds:
+                    value["over_bytebpe_at_least"] = value["at_least_seconds"] / our_seconds
+            else:
+                value["failed"] = outcome.get("error", "failed").splitlines()[-1]
+            entry[stage] = value
+        peers[item.key] = entry
+    return peers
 
 
 def _seconds(value: float) -> str:
@@ -427,6 +537,7 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         "Inputs: " + "; ".join(f"*{item.name}*: {item.description}" for item in INPUTS) + ".",
     ]
+    lines += peer_lines(results)
     errors = [(item, error) for item in INPUTS for error in summary[item.key]["errors"]]
     if errors:
         lines += ["", "Failures:", ""]
@@ -437,6 +548,60 @@ def markdown(results: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _peer_cells(value: dict[str, Any] | None, is_prose: bool) -> list[str]:
+    """A peer stage's seconds, its ratio to prose, bytebpe's ratio for the same work, and the peer's
+    time over bytebpe's."""
+    if value is None:
+        return ["–"] * 4
+    ours = value.get("bytebpe_ratio")
+    ours_cell = "1" if is_prose else "–" if ours is None else f"{ours:.2f}"
+    if "seconds" in value:
+        ratio = "1" if is_prose else f"{value['ratio']:.2f}" if "ratio" in value else "–"
+        over = f"{value['over_bytebpe']:.1f}" if "over_bytebpe" in value else "–"
+        return [_seconds(value["seconds"]), ratio, ours_cell, over]
+    if "at_least_seconds" in value:
+        ratio = f"> {value['ratio_at_least']:,.0f}" if "ratio_at_least" in value else "–"
+        over = f"> {value['over_bytebpe_at_least']:,.0f}" if "over_bytebpe_at_least" in value else "–"
+        return [f"> {value['at_least_seconds']:g} (timed out)", ratio, ours_cell, over]
+    return [f"failed: {value['failed']}", "–", ours_cell, "–"]
+
+
+def peer_lines(results: dict[str, Any]) -> list[str]:
+    """The section on the peers: the same inputs and stages, rustbpe and tiktoken."""
+    settings, peers = results["settings"], results["summary"].get("peers")
+    if not peers or not any(peers.values()):
+        missing = results.get("peers_missing")
+        return ["", f"Peers: not run ({missing})." if missing else "Peers: not run (--no-peers)."]
+    lines = [
+        "",
+        "## Peers on the same inputs",
+        "",
+        "| input | rustbpe train s | ×prose | bytebpe ×prose | ÷bytebpe | tiktoken encode own s | ×prose "
+        "| bytebpe ×prose | ÷bytebpe | tiktoken encode prose-tok s | ×prose | bytebpe ×prose | ÷bytebpe |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for item in INPUTS:
+        cells = [item.name]
+        for stage in PEER_STAGES:
+            cells += _peer_cells(peers[item.key].get(stage), item.key == "prose")
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        f"Each peer stage ran once per input, in a fresh process, and was stopped after {settings['peer_timeout']:g} s "
+        "(*> N*: the ratio it would have at least). *rustbpe train*: `train_from_iterator` on the same documents, "
+        f"{settings['threads']} threads. *tiktoken encode*: `encode_ordinary` on each document, one thread, with "
+        "bytebpe's tokenizer (`to_tiktoken()`) trained on that input (*own*) or on the prose (*prose-tok*); its ids "
+        "were checked equal to bytebpe's. *bytebpe ×prose* repeats bytebpe's ratio for the same work from the "
+        "first table, and *÷bytebpe* is the peer's time divided by bytebpe's median time for it (above 1: bytebpe "
+        "is faster). A ratio to prose says how a tool copes with the input compared with its own prose speed; a "
+        "tool that is slow on prose has more room there, so read the two together.",
+    ]
+    missing = results.get("peers_missing")
+    if missing:
+        lines += ["", f"Not run: {missing}."]
+    return lines
 
 
 def default_output(info: dict[str, Any], now: datetime.datetime) -> Path:
@@ -456,7 +621,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--pattern", default="gpt4", help="a bytebpe pattern name or a regex (default gpt4)")
     parser.add_argument("--out", type=Path, help="the markdown report's path; the .json goes beside it")
     parser.add_argument("--timeout", type=float, default=600, help="seconds one worker may take (default 600)")
+    parser.add_argument("--peer-timeout", type=float, default=60, help="seconds one peer stage may take (default 60)")
+    parser.add_argument("--no-peers", action="store_true", help="time bytebpe only, not rustbpe and tiktoken")
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--peer", choices=sorted(PEER_STAGES), help=argparse.SUPPRESS)
     parser.add_argument("--count", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.runs < 1:
@@ -472,7 +640,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark (or, with the hidden --worker, one measurement); see the module docstring."""
     args = parse_args(argv)
     if args.worker is not None:
-        return work(args)
+        return peer_work(args) if args.peer else work(args)
     if not args.corpus.is_file():
         print(f"error: no such file: {args.corpus}", file=sys.stderr)
         return 2
@@ -488,7 +656,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     cores = machine.usable_cores()
     now = datetime.datetime.now().astimezone()
-    info = machine.machine_info(["bytebpe"])
+    info = machine.machine_info(["bytebpe", *sorted(set(PEER_STAGES.values()))])
     info["bytebpe_commit"] = run.bytebpe_commit()
     info["load_average_start"] = run.load_average()
     n_bytes = round(args.mb * 1e6)
@@ -505,6 +673,7 @@ def main(argv: list[str] | None = None) -> int:
             "pattern": args.pattern,
             "threads": cores,
             "timeout": args.timeout,
+            "peer_timeout": args.peer_timeout,
             "target_ratio": TARGET_RATIO,
             "document_chars": corpus.DOCUMENT_CHARS,
             "max_document_chars": corpus.MAX_DOCUMENT_CHARS,
@@ -536,9 +705,12 @@ def main(argv: list[str] | None = None) -> int:
                 run.log(progress_line(item, number + 1, outcome))
                 if "error" in outcome:
                     dropped.add(item.key)
+        if not args.no_peers:
+            run_peers(args, paths, cores, results)
     results["wall_seconds"] = time.perf_counter() - started
     info["load_average_end"] = run.load_average()
     results["summary"] = summarize(results)
+    results["summary"]["peers"] = summarize_peers(results, results["summary"])
     out = args.out or default_output(info, now)
     out.parent.mkdir(parents=True, exist_ok=True)
     text = markdown(results)
