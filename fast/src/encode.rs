@@ -131,7 +131,7 @@ const MERGED_CACHE_MAX_PIECE: usize = 64;
 /// not worth what it costs (a lookup and a copy per piece): text where pieces hardly recur
 /// (base64, hashes, random identifiers). Pieces then bypass it for [`MERGED_CACHE_REST`]
 /// pieces, after which it fills up again to see if the text has changed.
-const MERGED_CACHE_MIN_HIT_RATE: u32 = 4;
+const MERGED_CACHE_MIN_HIT_RATE: u64 = 4;
 const MERGED_CACHE_REST: u32 = 1 << 19;
 
 thread_local! {
@@ -150,9 +150,10 @@ struct MergedCache {
     entries: HashTable<Remembered>,
     bytes: Vec<u8>,
     ids: Vec<u32>,
-    /// Lookups and hits since the cache was last empty.
-    lookups: u32,
-    hits: u32,
+    /// Lookups and hits since the cache was last empty (u64: a cache whose pieces keep
+    /// recurring never fills up, and a long job may look up billions of pieces).
+    lookups: u64,
+    hits: u64,
     /// How many more pieces bypass the cache.
     resting: u32,
 }
