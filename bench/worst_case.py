@@ -205,83 +205,75 @@ def piece_stats(docs: list[str], pattern: str) -> dict[str, Any]:
 
 
 def work(args: argparse.Namespace) -> int:
-    """The worker mode: time the three stages on one input, printing the result after each."""
+    """The worker mode: time bytebpe's three stages (or, with ``--peer``, one peer stage) on one input,
+    printing the result after each."""
+    result: dict[str, Any] = {}
+    try:
+        docs = list(corpus.documents(args.worker))
+        n_bytes = sum(len(doc.encode("utf-8")) for doc in docs)
+        (time_peer if args.peer else time_bytebpe)(args, docs, n_bytes, result)
+    except Exception as err:  # reported to the driver, which goes on with the other inputs and stages
+        traceback.print_exc()
+        result["error"] = f"{type(err).__name__}: {err}"
+        emit(result)
+        return 1
+    return 0
+
+
+def time_bytebpe(args: argparse.Namespace, docs: list[str], n_bytes: int, result: dict[str, Any]) -> None:
+    """bytebpe's stages: training, encoding with that tokenizer, encoding with the prose one."""
     import bytebpe
 
-    result: dict[str, Any] = {}
-    try:
-        docs = list(corpus.documents(args.worker))
-        n_bytes = sum(len(doc.encode("utf-8")) for doc in docs)
-        result.update(documents=len(docs), bytes=n_bytes)
+    result.update(documents=len(docs), bytes=n_bytes)
+    emit(result)
+    cpu_start = worker.cpu_seconds()
+    start = time.perf_counter()
+    tokenizer = bytebpe.Tokenizer.train(docs, args.vocab_size, pattern=args.pattern, implementation="fast")
+    seconds = time.perf_counter() - start
+    cpu = worker.cpu_seconds() - cpu_start
+    result["train"] = {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "merges": len(tokenizer.merges),
+        "peak_mib": worker.peak_rss_mib(),
+    }
+    emit(result)
+    result["encode_own"], _ = time_encoding(tokenizer, docs, n_bytes)
+    emit(result)
+    if args.worker.resolve() != args.corpus.resolve():
+        prose_docs = list(corpus.documents(args.corpus))
+        tokenizer = bytebpe.Tokenizer.train(prose_docs, args.vocab_size, pattern=args.pattern, implementation="fast")
+        del prose_docs
+    result["encode_prose"], _ = time_encoding(tokenizer, docs, n_bytes)
+    emit(result)
+    if args.count:
+        result["pieces"] = piece_stats(docs, args.pattern)
         emit(result)
-        cpu_start = worker.cpu_seconds()
+
+
+def time_peer(args: argparse.Namespace, docs: list[str], n_bytes: int, result: dict[str, Any]) -> None:
+    """One peer stage: rustbpe's training, or tiktoken's encoding with bytebpe's tokenizer (trained
+    before the clock starts), its ids checked against bytebpe's."""
+    if args.peer == "rustbpe_train":
+        import train_tools
+
+        pattern, _ = train_tools.resolve_pattern(args.pattern)
+        train_tools.prepare("rustbpe")
         start = time.perf_counter()
-        tokenizer = bytebpe.Tokenizer.train(docs, args.vocab_size, pattern=args.pattern, implementation="fast")
-        seconds = time.perf_counter() - start
-        cpu = worker.cpu_seconds() - cpu_start
-        result["train"] = {
-            "seconds": seconds,
-            "cpu_seconds": cpu,
-            "merges": len(tokenizer.merges),
-            "peak_mib": worker.peak_rss_mib(),
-        }
-        emit(result)
-        result["encode_own"], _ = time_encoding(tokenizer, docs, n_bytes)
-        emit(result)
-        if args.worker.resolve() != args.corpus.resolve():
-            prose_docs = list(corpus.documents(args.corpus))
-            tokenizer = bytebpe.Tokenizer.train(
-                prose_docs, args.vocab_size, pattern=args.pattern, implementation="fast"
-            )
-            del prose_docs
-        result["encode_prose"], _ = time_encoding(tokenizer, docs, n_bytes)
-        emit(result)
-        if args.count:
-            result["pieces"] = piece_stats(docs, args.pattern)
-            emit(result)
-    except Exception as err:  # reported to the driver, which goes on with the other inputs
-        traceback.print_exc()
-        result["error"] = f"{type(err).__name__}: {err}"
-        emit(result)
-        return 1
-    return 0
+        ranks = train_tools.train_rustbpe(iter(docs), args.vocab_size, pattern)
+        result["seconds"] = time.perf_counter() - start
+        result["merges"] = len(ranks) - 256
+    else:
+        import bytebpe
 
-
-def peer_work(args: argparse.Namespace) -> int:
-    """The worker mode for one peer stage on one input: rustbpe's training, or tiktoken's encoding
-    with bytebpe's tokenizer (trained before the clock starts) and its ids checked against bytebpe's."""
-    import train_tools
-
-    result: dict[str, Any] = {}
-    try:
-        docs = list(corpus.documents(args.worker))
-        n_bytes = sum(len(doc.encode("utf-8")) for doc in docs)
-        if args.peer == "rustbpe_train":
-            pattern, _ = train_tools.resolve_pattern(args.pattern)
-            train_tools.prepare("rustbpe")
-            start = time.perf_counter()
-            ranks = train_tools.train_rustbpe(iter(docs), args.vocab_size, pattern)
-            result["seconds"] = time.perf_counter() - start
-            result["merges"] = len(ranks) - 256
-        else:
-            import bytebpe
-
-            trained_on = docs if args.peer == "tiktoken_own" else list(corpus.documents(args.corpus))
-            tokenizer = bytebpe.Tokenizer.train(
-                trained_on, args.vocab_size, pattern=args.pattern, implementation="fast"
-            )
-            del trained_on
-            timing, ids = time_encoding(tokenizer.to_tiktoken(), docs, n_bytes)
-            result.update(timing)
-            if ids != [tokenizer.encode_ordinary(doc) for doc in docs]:
-                raise RuntimeError("tiktoken's ids differ from bytebpe's on this input")
-        emit(result)
-    except Exception as err:  # reported to the driver, which goes on with the other stages
-        traceback.print_exc()
-        result["error"] = f"{type(err).__name__}: {err}"
-        emit(result)
-        return 1
-    return 0
+        trained_on = docs if args.peer == "tiktoken_own" else list(corpus.documents(args.corpus))
+        tokenizer = bytebpe.Tokenizer.train(trained_on, args.vocab_size, pattern=args.pattern, implementation="fast")
+        del trained_on
+        timing, ids = time_encoding(tokenizer.to_tiktoken(), docs, n_bytes)
+        result.update(timing)
+        if ids != [tokenizer.encode_ordinary(doc) for doc in docs]:
+            raise RuntimeError("tiktoken's ids differ from bytebpe's on this input")
+    emit(result)
 
 
 # The driver.
@@ -640,7 +632,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark (or, with the hidden --worker, one measurement); see the module docstring."""
     args = parse_args(argv)
     if args.worker is not None:
-        return peer_work(args) if args.peer else work(args)
+        return work(args)
     if not args.corpus.is_file():
         print(f"error: no such file: {args.corpus}", file=sys.stderr)
         return 2
