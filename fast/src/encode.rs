@@ -19,6 +19,9 @@ use crate::pattern::Splitter;
 /// Pieces at least this long are merged with a heap; shorter ones with a linear scan, which is
 /// faster when there are only a few parts.
 const HEAP_THRESHOLD: usize = 64;
+/// Pieces shorter than this (and at least [`HEAP_THRESHOLD`] long) keep their candidate pairs in
+/// a heap; longer ones in buckets, one per rank.
+const JOIN_HEAP_MAX: usize = 512;
 /// A pair rank that no token has: the pair is not a token (or is the last part).
 const NO_RANK: u32 = u32::MAX;
 /// A rank limit above every rank: no restriction.
@@ -480,7 +483,7 @@ impl Encoder {
             self.scan(piece, NO_LIMIT, scan.slots(n));
             out.extend(scan.parts(n).map(|(_, rank)| rank));
         } else {
-            let bounds = self.merge_by_buckets(piece, NO_LIMIT);
+            let bounds = self.merge_long(piece, NO_LIMIT);
             out.extend(
                 bounds
                     .windows(2)
@@ -525,7 +528,7 @@ impl Encoder {
             self.scan(piece, limit, scan.slots(n));
             scan.parts(n).map(|(start, _)| start).chain([n]).collect()
         } else {
-            self.merge_by_buckets(piece, limit)
+            self.merge_long(piece, limit)
         }
     }
 
@@ -613,27 +616,29 @@ impl Encoder {
         }
     }
 
-    /// The same result as [`Encoder::merge_by_scan`] for long pieces, in time close to linear.
-    ///
-    /// Candidate pairs wait in one bucket per rank; the smallest rank with a non-empty bucket is
-    /// served next, its candidates from left to right, which is the order the scan would take
-    /// them. A join can only create pairs that contain the new part, so their concatenations are
-    /// longer than the token just made and never of the same rank. If one has a lower rank
-    /// (possible in a hand-written table, never in a trained one), the scan would take it next:
-    /// so the rest of the current bucket goes back, and the lower bucket is served first. A
-    /// candidate is stale unless its two parts are still adjacent.
-    fn merge_by_buckets(&self, piece: &[u8], limit: u64) -> Vec<usize> {
+    /// The same result as [`Encoder::merge_by_scan`] for long pieces, in time close to linear:
+    /// by a heap of candidate pairs up to [`JOIN_HEAP_MAX`] bytes, and by a bucket of candidates
+    /// per rank beyond. Both keep their memory on the thread from piece to piece (see
+    /// [`JoinScratch`]).
+    fn merge_long(&self, piece: &[u8], limit: u64) -> Vec<usize> {
         let n = piece.len();
         JOIN_SCRATCH.with(|cell| {
             let mut scratch = std::mem::take(&mut *cell.borrow_mut());
             let JoinScratch {
                 links,
+                candidates,
                 dense,
                 spare,
             } = &mut scratch;
-            // A piece much longer than the vocabulary pays for a bucket per rank up front and
-            // then finds buckets by index; a shorter one finds them by hash.
-            let bounds = if n as u64 >= 8 * (u64::from(self.max_rank) + 1) {
+            // A heap costs a few steps per candidate, and buckets a hash per candidate and a
+            // table per piece; but a bucket's candidates are served in order of position, which
+            // follows memory, and that wins once a piece is a few hundred bytes long (measured
+            // on CJK text: the heap is a sixth faster on pieces of 24-183 bytes, even at 300-900
+            // and a quarter slower at 900-3000). A piece much longer than the vocabulary pays
+            // for a bucket per rank up front and finds them by index.
+            let bounds = if n < JOIN_HEAP_MAX {
+                self.join_by_heap(piece, limit, links, candidates)
+            } else if n as u64 >= 8 * (u64::from(self.max_rank) + 1) {
                 dense.iter_mut().for_each(Vec::clear);
                 dense.resize_with(self.max_rank as usize + 1, Vec::new);
                 self.join_by_buckets(piece, limit, DenseBuckets(dense), links, spare)
@@ -646,6 +651,91 @@ impl Encoder {
         })
     }
 
+    /// Parts are linked by their start offsets: `links[start]` is (next start, previous start),
+    /// side by side because a join reads and writes both; `links[n]` is the end sentinel, and a
+    /// part that was joined into the one before it has next = GONE.
+    fn link_bytes(links: &mut Vec<(u32, u32)>, n: u32) {
+        links.clear();
+        links.extend((0..=n).map(|i| (i + 1, i.wrapping_sub(1))));
+    }
+
+    /// Join the parts of `piece` whose links say the pair from `start` to `end` is still there
+    /// (stale unless the two parts are still adjacent: a part that is gone has next = GONE,
+    /// above n); false if it is not.
+    #[inline]
+    fn join_if_current(links: &mut [(u32, u32)], n: u32, start: u32, end: u32) -> bool {
+        let middle = links[start as usize].0;
+        if middle >= n || links[middle as usize].0 != end {
+            return false;
+        }
+        links[middle as usize].0 = GONE;
+        links[start as usize].0 = end;
+        links[end as usize].1 = start;
+        true
+    }
+
+    /// The part boundaries that the links describe, from the first part to the end.
+    fn bounds_of(links: &[(u32, u32)], n: u32) -> Vec<usize> {
+        let mut bounds = Vec::new();
+        let mut at = 0;
+        while at < n {
+            bounds.push(at as usize);
+            at = links[at as usize].0;
+        }
+        bounds.push(n as usize);
+        bounds
+    }
+
+    /// The scan's choices with a min-heap of candidate pairs keyed by (rank, start, end): the
+    /// heap gives the lowest rank, leftmost among equals, which is the scan's choice as long as
+    /// stale candidates are skipped. Each join adds the (at most two) pairs it creates; one of
+    /// a lower rank than the join itself (possible in a hand-written table) simply comes out
+    /// next. `candidates` is storage to reuse.
+    fn join_by_heap(
+        &self,
+        piece: &[u8],
+        limit: u64,
+        links: &mut Vec<(u32, u32)>,
+        candidates: &mut Vec<Reverse<(u32, u32, u32)>>,
+    ) -> Vec<usize> {
+        let n = piece.len() as u32;
+        Self::link_bytes(links, n);
+        let rank_of =
+            |start: u32, end: u32| self.rank_below(&piece[start as usize..end as usize], limit);
+        candidates.clear();
+        candidates.extend(
+            (0..n.saturating_sub(1))
+                .filter_map(|start| Some(Reverse((rank_of(start, start + 2)?, start, start + 2)))),
+        );
+        // Heapify all the first candidates at once (linear), in the memory kept from before.
+        let mut heap = BinaryHeap::from(std::mem::take(candidates));
+        while let Some(Reverse((_, start, end))) = heap.pop() {
+            if !Self::join_if_current(links, n, start, end) {
+                continue;
+            }
+            if start > 0 {
+                let left = links[start as usize].1;
+                if let Some(rank) = rank_of(left, end) {
+                    heap.push(Reverse((rank, left, end)));
+                }
+            }
+            if end < n {
+                let after = links[end as usize].0;
+                if let Some(rank) = rank_of(start, after) {
+                    heap.push(Reverse((rank, start, after)));
+                }
+            }
+        }
+        *candidates = heap.into_vec();
+        Self::bounds_of(links, n)
+    }
+
+    /// The scan's choices with a bucket per rank. The smallest rank with a non-empty bucket is
+    /// served next, its candidates from left to right, which is the order the scan would take
+    /// them. A join can only create pairs that contain the new part, so their concatenations are
+    /// longer than the token just made and never of the same rank. If one has a lower rank
+    /// (possible in a hand-written table, never in a trained one), the scan would take it next:
+    /// so the rest of the current bucket goes back, and the lower bucket is served first.
     /// `links` and `spare` are storage to reuse (see [`JoinScratch`]).
     fn join_by_buckets<B: Buckets>(
         &self,
@@ -658,11 +748,7 @@ impl Encoder {
         /// How many candidates ahead the loop asks the CPU to fetch the links of.
         const PREFETCH_DISTANCE: usize = 8;
         let n = piece.len() as u32;
-        // Parts are linked by their start offsets: `links[start]` is (next start, previous
-        // start), side by side because a join reads and writes both; `links[n]` is the end
-        // sentinel, and a part that was joined into the one before it has next = GONE.
-        links.clear();
-        links.extend((0..=n).map(|i| (i + 1, i.wrapping_sub(1))));
+        Self::link_bytes(links, n);
         let mut ranks: BinaryHeap<Reverse<u32>> = BinaryHeap::new();
         // Add a candidate to its rank's bucket, in a vector kept from an earlier bucket if the
         // bucket has none; true if the bucket was empty (so the rank must be queued).
@@ -705,15 +791,9 @@ impl Encoder {
                 }
                 let (start, end) = bucket[k];
                 k += 1;
-                // Stale unless the two parts are still there and adjacent (a part that is
-                // gone has next = GONE, above n).
-                let middle = links[start as usize].0;
-                if middle >= n || links[middle as usize].0 != end {
+                if !Self::join_if_current(links, n, start, end) {
                     continue;
                 }
-                links[middle as usize].0 = GONE;
-                links[start as usize].0 = end;
-                links[end as usize].1 = start;
                 let mut lower = false;
                 if start > 0 {
                     let left = links[start as usize].1;
@@ -738,14 +818,7 @@ impl Encoder {
             bucket.clear();
             spare.push(bucket);
         }
-        let mut bounds = Vec::new();
-        let mut at = 0;
-        while at < n {
-            bounds.push(at as usize);
-            at = links[at as usize].0;
-        }
-        bounds.push(n as usize);
-        bounds
+        Self::bounds_of(links, n)
     }
 
     /// §7: the concatenation of the tokens' bytes (a special token's bytes are its UTF-8).
@@ -866,6 +939,8 @@ thread_local! {
 struct JoinScratch {
     /// The links between parts.
     links: Vec<(u32, u32)>,
+    /// The heap of candidate pairs, empty between pieces.
+    candidates: Vec<Reverse<(u32, u32, u32)>>,
     /// A bucket per rank, all empty between pieces.
     dense: Vec<Vec<(u32, u32)>>,
     /// Buckets already served, emptied, kept for their memory.
@@ -882,7 +957,10 @@ impl JoinScratch {
         if bytes(&self.links) > limit {
             self.links = Vec::new();
         }
-        let mut kept = bytes(&self.links);
+        if bytes(&self.links) + bytes(&self.candidates) > limit {
+            self.candidates = Vec::new();
+        }
+        let mut kept = bytes(&self.links) + bytes(&self.candidates);
         if kept + bytes(&self.dense) > limit {
             self.dense = Vec::new();
         }
@@ -936,7 +1014,7 @@ mod tests {
     }
 
     #[test]
-    fn buckets_and_scan_agree_on_long_pieces() {
+    fn heap_buckets_and_scan_agree_on_long_pieces() {
         let mut ranks = byte_ranks();
         ranks.extend([
             (b"aa".to_vec(), 256),
@@ -945,14 +1023,16 @@ mod tests {
             (b"aaaa".to_vec(), 259),
         ]);
         let encoder = Encoder::new(ranks, "gpt4").unwrap();
-        for len in (1..200).chain([2100, 5000]) {
+        // Below 64 bytes the scan itself; then the heap; from 512 bytes buckets found by hash;
+        // from eight times the vocabulary (2080 bytes here) buckets found by index.
+        for len in (1..200).chain([600, 2000, 2100, 5000]) {
             let piece: Vec<u8> = (0..len)
                 .map(|i| if i % 7 == 3 { b'b' } else { b'a' })
                 .collect();
             for limit in [NO_LIMIT, 258] {
                 assert_eq!(
                     encoder.merge_by_scan(&piece, limit),
-                    encoder.merge_by_buckets(&piece, limit),
+                    encoder.merge_long(&piece, limit),
                     "{len}"
                 );
             }
@@ -960,7 +1040,7 @@ mod tests {
     }
 
     #[test]
-    fn buckets_and_scan_agree_when_a_join_makes_a_lower_rank() {
+    fn heap_buckets_and_scan_agree_when_a_join_makes_a_lower_rank() {
         // Hand-written ranks where joining creates a pair of lower rank than the one just
         // joined (a trained table never does this): xy=256 then zxy=257... and yz=300 first.
         let mut ranks = byte_ranks();
@@ -974,9 +1054,9 @@ mod tests {
         ]);
         let encoder = Encoder::new(ranks, "gpt4").unwrap();
         let mut rng = 12345u64;
-        // Up to 300 bytes the buckets are found by hash; 5000 and more exceed eight times the
-        // vocabulary, which puts them in a vector.
-        for len in (2..300).chain([5000, 9000]) {
+        // From 64 bytes the candidates are in a heap, from 512 in buckets found by hash, and
+        // from eight times the vocabulary (4008 bytes here) in buckets found by index.
+        for len in (2..300).chain([511, 512, 3000, 5000, 9000]) {
             let piece: Vec<u8> = (0..len)
                 .map(|_| {
                     rng ^= rng << 13;
@@ -988,7 +1068,7 @@ mod tests {
             for limit in [NO_LIMIT, 301] {
                 assert_eq!(
                     encoder.merge_by_scan(&piece, limit),
-                    encoder.merge_by_buckets(&piece, limit),
+                    encoder.merge_long(&piece, limit),
                     "{:?}",
                     String::from_utf8_lossy(&piece)
                 );
@@ -1093,18 +1173,22 @@ mod tests {
     fn join_scratch_keeps_no_more_than_its_limit() {
         let mut scratch = JoinScratch {
             links: Vec::with_capacity(1000),
+            candidates: Vec::with_capacity(100),
             dense: vec![Vec::new(); 10],
             spare: (0..10).map(|_| Vec::with_capacity(100)).collect(),
         };
-        // 8,000 bytes of links, 240 of dense buckets, 800 per spare bucket.
-        scratch.keep_within(8000 + 240 + 2 * 800 + 1);
+        // 8,000 bytes of links, 1,200 of candidates, 240 of dense buckets, 800 per spare bucket.
+        scratch.keep_within(8000 + 1200 + 240 + 2 * 800 + 1);
         assert_eq!(scratch.links.capacity(), 1000);
+        assert_eq!(scratch.candidates.capacity(), 100);
         assert_eq!(scratch.dense.len(), 10);
         assert_eq!(scratch.spare.len(), 2);
         scratch.keep_within(7999);
         assert_eq!(scratch.links.capacity(), 0);
+        assert_eq!(scratch.candidates.capacity(), 100);
         assert_eq!(scratch.spare.len(), 2);
         scratch.keep_within(100);
+        assert_eq!(scratch.candidates.capacity(), 0);
         assert!(scratch.dense.is_empty() && scratch.spare.is_empty());
     }
 
