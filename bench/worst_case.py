@@ -6,14 +6,17 @@ or ``make bench-worst CORPUS=path [WORST_ARGS='--runs 3']``. The target: "10 MB 
 piece class (base64, minified JS, CJK without spaces, "aaaa…") | train and encode | no quadratic
 blow-up: within 3× of the time for 10 MB of prose".
 
-Five inputs of ``--mb`` MB (10⁶ bytes) of UTF-8 each are written to a temporary directory, all but
+Six inputs of ``--mb`` MB (10⁶ bytes) of UTF-8 each are written to a temporary directory, all but
 the first made up with ``random.Random(0)``:
 
 * ``prose``: the first ``--mb`` MB of PROSE_CORPUS (repeated if it is shorter), cut at a character;
 * ``base64``: base64 of random bytes, one line;
 * ``minified JS``: identifiers each followed by an operator or punctuation, with no whitespace at all;
 * ``CJK without spaces``: ideographs U+4E00..U+4E00+2999 with Zipf-like weights 1/(i+1);
-* ``aaaa``: the letter a, repeated.
+* ``aaaa``: the letter a, repeated;
+* ``CJK sentences``: the same ideographs in runs of 8 to 60, each ended by CJK punctuation, a line
+  break after one in twenty: not one of the issue's four classes, but what Chinese text looks like
+  to the pattern (pieces of a few dozen bytes, nearly all distinct).
 
 Each is cut into documents as the main benchmark cuts its corpus (bench/corpus.py: after a newline
 every ~64 K characters; a longer line at its last whitespace, or anywhere). Then, for every input and
@@ -103,6 +106,7 @@ INPUTS = (
     Input("minified_js", "minified JS", "identifiers and operators, no whitespace"),
     Input("cjk", "CJK without spaces", f"{CJK_COUNT} ideographs from U+4E00, weights 1/(i+1)"),
     Input("aaaa", "aaaa", "the letter a, repeated"),
+    Input("cjk_sentences", "CJK sentences", "the same ideographs in runs of 8–60, each ended by CJK punctuation"),
 )
 
 
@@ -150,6 +154,22 @@ def cjk_text(rng: random.Random, n_bytes: int) -> str:
     return "".join(rng.choices(alphabet, weights=weights, k=n_bytes // 3))
 
 
+def cjk_sentences_text(rng: random.Random, n_bytes: int) -> str:
+    """Ideographs as in :func:`cjk_text`, in runs of 8 to 60 each ended by CJK punctuation, with a
+    newline after about one in twenty; ``n_bytes`` bytes, less the part of a character that would not fit."""
+    alphabet = [chr(CJK_FIRST + i) for i in range(CJK_COUNT)]
+    weights = [1 / (i + 1) for i in range(CJK_COUNT)]
+    parts: list[str] = []
+    size = 0
+    while size < n_bytes:
+        sentence = "".join(rng.choices(alphabet, weights=weights, k=rng.randint(8, 60))) + rng.choice("，。、；：")
+        if rng.random() < 0.05:
+            sentence += "\n"
+        parts.append(sentence)
+        size += len(sentence.encode("utf-8"))
+    return "".join(parts).encode("utf-8")[:n_bytes].decode("utf-8", "ignore")
+
+
 def make_inputs(prose: Path, n_bytes: int, directory: Path) -> dict[str, Path]:
     """Write every input of INPUTS to ``directory`` as ``<key>.txt``; their paths by key."""
     texts = {
@@ -158,6 +178,7 @@ def make_inputs(prose: Path, n_bytes: int, directory: Path) -> dict[str, Path]:
         "minified_js": lambda: minified_js_text(random.Random(0), n_bytes),
         "cjk": lambda: cjk_text(random.Random(0), n_bytes),
         "aaaa": lambda: "a" * n_bytes,
+        "cjk_sentences": lambda: cjk_sentences_text(random.Random(0), n_bytes),
     }
     paths = {}
     for item in INPUTS:
