@@ -553,11 +553,10 @@ impl Encoder {
                 part_rank: &mut part_rank,
             },
         );
-        let mut bounds = vec![0];
-        while let Some(&at) = bounds.last().filter(|&&at| at < n) {
-            bounds.push(next[at] as usize);
-        }
-        bounds
+        scanned_parts(&next, &part_rank, n)
+            .map(|(start, _)| start)
+            .chain([n])
+            .collect()
     }
 
     /// The scan itself, over caller-provided slots. Each part is named by the offset of its
@@ -877,15 +876,25 @@ impl ShortScan {
 
     /// After the scan of a piece of `n` bytes: each part's start and rank, in order.
     fn parts(&self, n: usize) -> impl Iterator<Item = (usize, u32)> + '_ {
-        let mut at = 0;
-        std::iter::from_fn(move || {
-            (at < n).then(|| {
-                let part = (at, self.part_rank[at]);
-                at = self.next[at] as usize;
-                part
-            })
-        })
+        scanned_parts(&self.next, &self.part_rank, n)
     }
+}
+
+/// After [`Encoder::scan`] of a piece of `n` bytes: each part's start and rank, in order,
+/// following the `next` links from the first part.
+fn scanned_parts<'a>(
+    next: &'a [u32],
+    part_rank: &'a [u32],
+    n: usize,
+) -> impl Iterator<Item = (usize, u32)> + 'a {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        (at < n).then(|| {
+            let part = (at, part_rank[at]);
+            at = next[at] as usize;
+            part
+        })
+    })
 }
 
 /// The candidate pairs of [`Encoder::join_by_buckets`], one bucket per rank.
