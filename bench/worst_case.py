@@ -147,22 +147,25 @@ def minified_js_text(rng: random.Random, n_bytes: int) -> str:
     return "".join(parts)[:n_bytes]
 
 
-def cjk_text(rng: random.Random, n_bytes: int) -> str:
-    """As many CJK ideographs (3 bytes each) as fit in ``n_bytes``, Zipf-like, without spaces."""
+def cjk_ideographs(rng: random.Random, k: int) -> str:
+    """``k`` CJK ideographs from U+4E00 on, the i-th drawn with weight 1/(i+1) (Zipf-like)."""
     alphabet = [chr(CJK_FIRST + i) for i in range(CJK_COUNT)]
     weights = [1 / (i + 1) for i in range(CJK_COUNT)]
-    return "".join(rng.choices(alphabet, weights=weights, k=n_bytes // 3))
+    return "".join(rng.choices(alphabet, weights=weights, k=k))
+
+
+def cjk_text(rng: random.Random, n_bytes: int) -> str:
+    """As many CJK ideographs (3 bytes each) as fit in ``n_bytes``, Zipf-like, without spaces."""
+    return cjk_ideographs(rng, n_bytes // 3)
 
 
 def cjk_sentences_text(rng: random.Random, n_bytes: int) -> str:
     """Ideographs as in :func:`cjk_text`, in runs of 8 to 60 each ended by CJK punctuation, with a
     newline after about one in twenty; ``n_bytes`` bytes, less the part of a character that would not fit."""
-    alphabet = [chr(CJK_FIRST + i) for i in range(CJK_COUNT)]
-    weights = [1 / (i + 1) for i in range(CJK_COUNT)]
     parts: list[str] = []
     size = 0
     while size < n_bytes:
-        sentence = "".join(rng.choices(alphabet, weights=weights, k=rng.randint(8, 60))) + rng.choice("，。、；：")
+        sentence = cjk_ideographs(rng, rng.randint(8, 60)) + rng.choice("，。、；：")
         if rng.random() < 0.05:
             sentence += "\n"
         parts.append(sentence)
