@@ -21,7 +21,7 @@ use crate::pattern::Splitter;
 const HEAP_THRESHOLD: usize = 64;
 /// Pieces shorter than this (and at least [`HEAP_THRESHOLD`] long) keep their candidate pairs in
 /// a heap; longer ones in buckets, one per rank.
-const JOIN_HEAP_MAX: usize = 512;
+const JOIN_HEAP_MAX: usize = 8192;
 /// A pair rank that no token has: the pair is not a token (or is the last part).
 const NO_RANK: u32 = u32::MAX;
 /// A rank limit above every rank: no restriction.
@@ -116,6 +116,15 @@ impl RankTable {
 
     fn len(&self) -> usize {
         self.short.len() + self.long.len()
+    }
+
+    /// The rank of a single byte, which every table has (§5.2): merging starts from them.
+    #[inline]
+    fn of_byte(&self, byte: u8) -> u32 {
+        match self.dense[usize::from(byte)] {
+            NOT_DENSE => self.of_part(std::slice::from_ref(&byte)),
+            rank => rank,
+        }
     }
 
     /// The rank of a part that merging produced: always a token, by construction (a single
@@ -483,12 +492,7 @@ impl Encoder {
             self.scan(piece, NO_LIMIT, scan.slots(n));
             out.extend(scan.parts(n).map(|(_, rank)| rank));
         } else {
-            let bounds = self.merge_long(piece, NO_LIMIT);
-            out.extend(
-                bounds
-                    .windows(2)
-                    .map(|w| self.ranks.of_part(&piece[w[0]..w[1]])),
-            );
+            self.merge_long(piece, NO_LIMIT, |_, rank| out.push(rank));
         }
         if cached == Cached::Missing {
             MERGED.with(|cache| cache.borrow_mut().put(piece, &out[start..]));
@@ -528,7 +532,10 @@ impl Encoder {
             self.scan(piece, limit, scan.slots(n));
             scan.parts(n).map(|(start, _)| start).chain([n]).collect()
         } else {
-            self.merge_long(piece, limit)
+            let mut bounds = Vec::new();
+            self.merge_long(piece, limit, |start, _| bounds.push(start));
+            bounds.push(n);
+            bounds
         }
     }
 
@@ -536,64 +543,32 @@ impl Encoder {
         self.rank(token).filter(|&r| u64::from(r) < limit)
     }
 
-    /// The part boundaries after merging by rescanning all adjacent pairs for each merge, at
-    /// any length: the oracle the tests hold the buckets to.
+    /// The parts (start, rank) after merging by rescanning all adjacent pairs for each merge,
+    /// at any length: the oracle the tests hold the heap and the buckets to.
     #[cfg(test)]
-    fn merge_by_scan(&self, piece: &[u8], limit: u64) -> Vec<usize> {
+    fn merge_by_scan(&self, piece: &[u8], limit: u64) -> Vec<(usize, u32)> {
         let n = piece.len();
-        let (mut next, mut previous) = (vec![0; n + 1], vec![0; n + 1]);
-        let (mut pair_rank, mut part_rank) = (vec![0; n], vec![0; n]);
-        self.scan(
-            piece,
-            limit,
-            ScanSlots {
-                next: &mut next,
-                previous: &mut previous,
-                pair_rank: &mut pair_rank,
-                part_rank: &mut part_rank,
-            },
-        );
-        scanned_parts(&next, &part_rank, n)
-            .map(|(start, _)| start)
-            .chain([n])
-            .collect()
+        let mut vecs = ScanVecs::default();
+        self.scan(piece, limit, vecs.slots(n));
+        scanned_parts(&vecs.next, &vecs.part_rank, n).collect()
     }
 
     /// The scan itself, over caller-provided slots. Each part is named by the offset of its
     /// first byte and linked to the next, so a join moves nothing: it only relinks.
-    fn scan(&self, piece: &[u8], limit: u64, slots: ScanSlots) {
-        let ScanSlots {
-            next,
-            previous,
-            pair_rank,
-            part_rank,
-        } = slots;
-        let n = piece.len();
-        // The rank of the part at `at` joined with the one after it, if that is a token.
-        let joined_rank = |next: &[u32], at: usize| -> u32 {
-            let after = next[at] as usize;
-            if after >= n {
-                return NO_RANK;
-            }
-            self.rank_below(&piece[at..next[after] as usize], limit)
-                .unwrap_or(NO_RANK)
+    fn scan(&self, piece: &[u8], limit: u64, mut slots: ScanSlots) {
+        let joining = Joining {
+            encoder: self,
+            piece,
+            limit,
         };
-        // (The first part's `previous` is never read.)
-        for (at, (next, previous)) in next.iter_mut().zip(previous.iter_mut()).enumerate() {
-            *next = at as u32 + 1;
-            *previous = (at as u32).wrapping_sub(1);
-        }
-        for at in 0..n {
-            part_rank[at] = self.ranks.of_part(&piece[at..=at]);
-            pair_rank[at] = joined_rank(next, at);
-        }
+        joining.start(&mut slots);
         loop {
             // The lowest pair rank, leftmost on ties (NO_RANK is above every real rank). Parts
             // that were joined into the one before them hold NO_RANK too, so every slot can be
             // compared in order without following links, and without a branch that the ranks
             // of random text would mispredict.
             let (mut best, mut rank) = (0, NO_RANK);
-            for (at, &candidate) in pair_rank.iter().enumerate() {
+            for (at, &candidate) in slots.pair_rank.iter().enumerate() {
                 let lower = candidate < rank;
                 best = std::hint::select_unpredictable(lower, at, best);
                 rank = std::hint::select_unpredictable(lower, candidate, rank);
@@ -601,29 +576,20 @@ impl Encoder {
             if rank == NO_RANK {
                 return;
             }
-            let gone = next[best] as usize;
-            let after = next[gone];
-            next[best] = after;
-            previous[after as usize] = best as u32;
-            pair_rank[gone] = NO_RANK;
-            part_rank[best] = rank;
-            pair_rank[best] = joined_rank(next, best);
-            if best > 0 {
-                let before = previous[best] as usize;
-                pair_rank[before] = joined_rank(next, before);
-            }
+            joining.join(&mut slots, best, rank);
         }
     }
 
-    /// The same result as [`Encoder::merge_by_scan`] for long pieces, in time close to linear:
-    /// by a heap of candidate pairs up to [`JOIN_HEAP_MAX`] bytes, and by a bucket of candidates
-    /// per rank beyond. Both keep their memory on the thread from piece to piece (see
-    /// [`JoinScratch`]).
-    fn merge_long(&self, piece: &[u8], limit: u64) -> Vec<usize> {
+    /// The same parts as [`Encoder::merge_by_scan`] for long pieces, each given to `emit` as
+    /// (start, rank) in order, in time close to linear: by a heap of candidate pairs up to
+    /// [`JOIN_HEAP_MAX`] bytes, and by a bucket of candidates per rank beyond. Both keep their
+    /// memory on the thread from piece to piece (see [`JoinScratch`]).
+    fn merge_long(&self, piece: &[u8], limit: u64, mut emit: impl FnMut(usize, u32)) {
         let n = piece.len();
         JOIN_SCRATCH.with(|cell| {
             let mut scratch = std::mem::take(&mut *cell.borrow_mut());
             let JoinScratch {
+                scan,
                 links,
                 candidates,
                 dense,
@@ -631,22 +597,30 @@ impl Encoder {
             } = &mut scratch;
             // A heap costs a few steps per candidate, and buckets a hash per candidate and a
             // table per piece; but a bucket's candidates are served in order of position, which
-            // follows memory, and that wins once a piece is a few hundred bytes long (measured
-            // on CJK text: the heap is a sixth faster on pieces of 24-183 bytes, even at 300-900
-            // and a quarter slower at 900-3000). A piece much longer than the vocabulary pays
-            // for a bucket per rank up front and finds them by index.
-            let bounds = if n < JOIN_HEAP_MAX {
-                self.join_by_heap(piece, limit, links, candidates)
-            } else if n as u64 >= 8 * (u64::from(self.max_rank) + 1) {
-                dense.iter_mut().for_each(Vec::clear);
-                dense.resize_with(self.max_rank as usize + 1, Vec::new);
-                self.join_by_buckets(piece, limit, DenseBuckets(dense), links, spare)
+            // follows memory, and that wins once a piece's slots outgrow the first cache levels
+            // (measured on CJK text: against a heap up to 512 bytes, one up to 8192 was a fifth
+            // faster on pieces of about 1 KB and a tenth on 3 KB, even on 10 KB, and one up to
+            // 65536 a twentieth slower there). A piece much longer than the vocabulary pays for
+            // a bucket per rank up front and finds them by index.
+            if n < JOIN_HEAP_MAX {
+                self.join_by_heap(piece, limit, scan.slots(n), candidates);
+                for (start, rank) in scanned_parts(&scan.next, &scan.part_rank, n) {
+                    emit(start, rank);
+                }
             } else {
-                self.join_by_buckets(piece, limit, SparseBuckets::default(), links, spare)
-            };
+                let bounds = if n as u64 >= 8 * (u64::from(self.max_rank) + 1) {
+                    dense.iter_mut().for_each(Vec::clear);
+                    dense.resize_with(self.max_rank as usize + 1, Vec::new);
+                    self.join_by_buckets(piece, limit, DenseBuckets(dense), links, spare)
+                } else {
+                    self.join_by_buckets(piece, limit, SparseBuckets::default(), links, spare)
+                };
+                for part in bounds.windows(2) {
+                    emit(part[0], self.ranks.of_part(&piece[part[0]..part[1]]));
+                }
+            }
             scratch.keep_within(KEPT_SCRATCH_BYTES);
             *cell.borrow_mut() = scratch;
-            bounds
         })
     }
 
@@ -685,48 +659,52 @@ impl Encoder {
         bounds
     }
 
-    /// The scan's choices with a min-heap of candidate pairs keyed by (rank, start, end): the
-    /// heap gives the lowest rank, leftmost among equals, which is the scan's choice as long as
-    /// stale candidates are skipped. Each join adds the (at most two) pairs it creates; one of
-    /// a lower rank than the join itself (possible in a hand-written table) simply comes out
-    /// next. `candidates` is storage to reuse.
+    /// The scan's choices with a min-heap of candidate pairs, over the scan's own slots: each
+    /// candidate is a pair's rank and its start, packed into one u64 that orders by rank, then
+    /// leftmost, which is the scan's choice as long as stale candidates are skipped (a pair is
+    /// current while its start still holds that pair rank; a part joined into the one before
+    /// holds NO_RANK). Each join adds the (at most two) pairs it changes; one of a lower rank
+    /// than the join itself (possible in a hand-written table) simply comes out next.
+    /// `candidates` is storage to reuse.
     fn join_by_heap(
         &self,
         piece: &[u8],
         limit: u64,
-        links: &mut Vec<(u32, u32)>,
-        candidates: &mut Vec<Reverse<(u32, u32, u32)>>,
-    ) -> Vec<usize> {
-        let n = piece.len() as u32;
-        Self::link_bytes(links, n);
-        let rank_of =
-            |start: u32, end: u32| self.rank_below(&piece[start as usize..end as usize], limit);
+        mut slots: ScanSlots,
+        candidates: &mut Vec<Reverse<u64>>,
+    ) {
+        let joining = Joining {
+            encoder: self,
+            piece,
+            limit,
+        };
+        joining.start(&mut slots);
+        let key = |rank: u32, start: usize| Reverse((u64::from(rank) << 32) | start as u64);
         candidates.clear();
         candidates.extend(
-            (0..n.saturating_sub(1))
-                .filter_map(|start| Some(Reverse((rank_of(start, start + 2)?, start, start + 2)))),
+            slots
+                .pair_rank
+                .iter()
+                .enumerate()
+                .filter(|&(_, &rank)| rank != NO_RANK)
+                .map(|(start, &rank)| key(rank, start)),
         );
         // Heapify all the first candidates at once (linear), in the memory kept from before.
         let mut heap = BinaryHeap::from(std::mem::take(candidates));
-        while let Some(Reverse((_, start, end))) = heap.pop() {
-            if !Self::join_if_current(links, n, start, end) {
+        while let Some(Reverse(packed)) = heap.pop() {
+            let (rank, best) = ((packed >> 32) as u32, packed as u32 as usize);
+            if slots.pair_rank[best] != rank {
                 continue;
             }
-            if start > 0 {
-                let left = links[start as usize].1;
-                if let Some(rank) = rank_of(left, end) {
-                    heap.push(Reverse((rank, left, end)));
-                }
+            let before = joining.join(&mut slots, best, rank);
+            if slots.pair_rank[best] != NO_RANK {
+                heap.push(key(slots.pair_rank[best], best));
             }
-            if end < n {
-                let after = links[end as usize].0;
-                if let Some(rank) = rank_of(start, after) {
-                    heap.push(Reverse((rank, start, after)));
-                }
+            if let Some(before) = before.filter(|&before| slots.pair_rank[before] != NO_RANK) {
+                heap.push(key(slots.pair_rank[before], before));
             }
         }
         *candidates = heap.into_vec();
-        Self::bounds_of(links, n)
     }
 
     /// The scan's choices with a bucket per rank. The smallest rank with a non-empty bucket is
@@ -846,6 +824,69 @@ struct ScanSlots<'a> {
     part_rank: &'a mut [u32],
 }
 
+/// A piece being joined with the ranks below `limit`: the steps the scan and the heap share.
+struct Joining<'a> {
+    encoder: &'a Encoder,
+    piece: &'a [u8],
+    limit: u64,
+}
+
+impl Joining<'_> {
+    /// The rank of the part at `at` joined with the one after it: NO_RANK if `at` is the last
+    /// part or the two are not a token below the limit.
+    #[inline]
+    fn joined_rank(&self, next: &[u32], at: usize) -> u32 {
+        let after = next[at] as usize;
+        if after >= self.piece.len() {
+            return NO_RANK;
+        }
+        self.encoder
+            .rank_below(&self.piece[at..next[after] as usize], self.limit)
+            .unwrap_or(NO_RANK)
+    }
+
+    /// Every byte a part of its own, linked to its neighbours, with its rank and its pair's.
+    fn start(&self, slots: &mut ScanSlots) {
+        // (The first part's `previous` is never read.)
+        for (at, (next, previous)) in slots
+            .next
+            .iter_mut()
+            .zip(slots.previous.iter_mut())
+            .enumerate()
+        {
+            *next = at as u32 + 1;
+            *previous = (at as u32).wrapping_sub(1);
+        }
+        let n = self.piece.len();
+        for at in 0..n {
+            slots.part_rank[at] = self.encoder.ranks.of_byte(self.piece[at]);
+            slots.pair_rank[at] = match self.piece.get(at..at + 2) {
+                Some(pair) => self.encoder.rank_below(pair, self.limit).unwrap_or(NO_RANK),
+                None => NO_RANK,
+            };
+        }
+    }
+
+    /// Join the part at `best` with the next one, their pair being of `rank`. The joined part
+    /// takes that rank as its own, and the pairs it now starts and ends are ranked afresh; the
+    /// part before it, if there is one, is returned, since its pair changed.
+    #[inline]
+    fn join(&self, slots: &mut ScanSlots, best: usize, rank: u32) -> Option<usize> {
+        let gone = slots.next[best] as usize;
+        let after = slots.next[gone];
+        slots.next[best] = after;
+        slots.previous[after as usize] = best as u32;
+        slots.pair_rank[gone] = NO_RANK;
+        slots.part_rank[best] = rank;
+        slots.pair_rank[best] = self.joined_rank(slots.next, best);
+        (best > 0).then(|| {
+            let before = slots.previous[best] as usize;
+            slots.pair_rank[before] = self.joined_rank(slots.next, before);
+            before
+        })
+    }
+}
+
 /// Slots for scanning a piece shorter than [`HEAP_THRESHOLD`], on the stack.
 struct ShortScan {
     next: [u32; HEAP_THRESHOLD + 1],
@@ -877,6 +918,31 @@ impl ShortScan {
     /// After the scan of a piece of `n` bytes: each part's start and rank, in order.
     fn parts(&self, n: usize) -> impl Iterator<Item = (usize, u32)> + '_ {
         scanned_parts(&self.next, &self.part_rank, n)
+    }
+}
+
+/// Slots for a piece of any length, kept from piece to piece (the heap's, in [`JoinScratch`]).
+#[derive(Default)]
+struct ScanVecs {
+    next: Vec<u32>,
+    previous: Vec<u32>,
+    pair_rank: Vec<u32>,
+    part_rank: Vec<u32>,
+}
+
+impl ScanVecs {
+    /// The slots for a piece of `n` bytes.
+    fn slots(&mut self, n: usize) -> ScanSlots<'_> {
+        self.next.resize(n + 1, 0);
+        self.previous.resize(n + 1, 0);
+        self.pair_rank.resize(n, 0);
+        self.part_rank.resize(n, 0);
+        ScanSlots {
+            next: &mut self.next,
+            previous: &mut self.previous,
+            pair_rank: &mut self.pair_rank,
+            part_rank: &mut self.part_rank,
+        }
     }
 }
 
@@ -946,10 +1012,12 @@ thread_local! {
 /// from the system costs a page fault per 4 KiB: on "aaaa..." that was a third of encoding.
 #[derive(Default)]
 struct JoinScratch {
-    /// The links between parts.
+    /// The heap's slots: for pieces shorter than [`JOIN_HEAP_MAX`], so 128 KiB at most.
+    scan: ScanVecs,
+    /// The links between parts, for buckets.
     links: Vec<(u32, u32)>,
     /// The heap of candidate pairs, empty between pieces.
-    candidates: Vec<Reverse<(u32, u32, u32)>>,
+    candidates: Vec<Reverse<u64>>,
     /// A bucket per rank, all empty between pieces.
     dense: Vec<Vec<(u32, u32)>>,
     /// Buckets already served, emptied, kept for their memory.
@@ -1022,6 +1090,53 @@ mod tests {
         assert_eq!(encoder.merges(), [(98, 99), (97, 98), (97, 256)]);
     }
 
+    /// The parts (start, rank) that [`Encoder::merge_long`] gives.
+    fn long_parts(encoder: &Encoder, piece: &[u8], limit: u64) -> Vec<(usize, u32)> {
+        let mut parts = Vec::new();
+        encoder.merge_long(piece, limit, |start, rank| parts.push((start, rank)));
+        parts
+    }
+
+    /// Hold every way of merging a long piece to the scan, on each side of every threshold: the
+    /// scan below [`HEAP_THRESHOLD`], the heap below [`JOIN_HEAP_MAX`], and beyond it buckets
+    /// found by index (with the table as given, which is small) or by hash (with one token of a
+    /// far rank added, so that the pieces are short beside the vocabulary).
+    fn assert_every_path_agrees(
+        ranks: Vec<(Vec<u8>, u32)>,
+        mut piece_of_len: impl FnMut(usize) -> Vec<u8>,
+        limits: [u64; 2],
+    ) {
+        const LONGEST: usize = JOIN_HEAP_MAX + 800;
+        let small = Encoder::new(ranks.clone(), "gpt4").unwrap();
+        let mut with_far = ranks;
+        with_far.push((b"zzzzzzzz".to_vec(), 100_000));
+        let wide = Encoder::new(with_far, "gpt4").unwrap();
+        assert!(JOIN_HEAP_MAX as u64 >= 8 * (u64::from(small.max_rank) + 1));
+        assert!((LONGEST as u64) < 8 * (u64::from(wide.max_rank) + 1));
+        let lengths = (1..200).chain([
+            HEAP_THRESHOLD - 1,
+            HEAP_THRESHOLD,
+            600,
+            3000,
+            JOIN_HEAP_MAX - 1,
+            JOIN_HEAP_MAX,
+            LONGEST,
+        ]);
+        for len in lengths {
+            let piece = piece_of_len(len);
+            for encoder in [&small, &wide] {
+                for limit in limits {
+                    assert_eq!(
+                        encoder.merge_by_scan(&piece, limit),
+                        long_parts(encoder, &piece, limit),
+                        "{:?}",
+                        String::from_utf8_lossy(&piece)
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn heap_buckets_and_scan_agree_on_long_pieces() {
         let mut ranks = byte_ranks();
@@ -1031,21 +1146,12 @@ mod tests {
             (b"aab".to_vec(), 258),
             (b"aaaa".to_vec(), 259),
         ]);
-        let encoder = Encoder::new(ranks, "gpt4").unwrap();
-        // Below 64 bytes the scan itself; then the heap; from 512 bytes buckets found by hash;
-        // from eight times the vocabulary (2080 bytes here) buckets found by index.
-        for len in (1..200).chain([600, 2000, 2100, 5000]) {
-            let piece: Vec<u8> = (0..len)
+        let piece_of_len = |len| {
+            (0..len)
                 .map(|i| if i % 7 == 3 { b'b' } else { b'a' })
-                .collect();
-            for limit in [NO_LIMIT, 258] {
-                assert_eq!(
-                    encoder.merge_by_scan(&piece, limit),
-                    encoder.merge_long(&piece, limit),
-                    "{len}"
-                );
-            }
-        }
+                .collect()
+        };
+        assert_every_path_agrees(ranks, piece_of_len, [NO_LIMIT, 258]);
     }
 
     #[test]
@@ -1061,28 +1167,18 @@ mod tests {
             (b"dc".to_vec(), 400),
             (b"bd".to_vec(), 500),
         ]);
-        let encoder = Encoder::new(ranks, "gpt4").unwrap();
         let mut rng = 12345u64;
-        // From 64 bytes the candidates are in a heap, from 512 in buckets found by hash, and
-        // from eight times the vocabulary (4008 bytes here) in buckets found by index.
-        for len in (2..300).chain([511, 512, 3000, 5000, 9000]) {
-            let piece: Vec<u8> = (0..len)
+        let piece_of_len = |len| {
+            (0..len)
                 .map(|_| {
                     rng ^= rng << 13;
                     rng ^= rng >> 7;
                     rng ^= rng << 17;
                     b"abcd"[(rng % 4) as usize]
                 })
-                .collect();
-            for limit in [NO_LIMIT, 301] {
-                assert_eq!(
-                    encoder.merge_by_scan(&piece, limit),
-                    encoder.merge_long(&piece, limit),
-                    "{:?}",
-                    String::from_utf8_lossy(&piece)
-                );
-            }
-        }
+                .collect()
+        };
+        assert_every_path_agrees(ranks, piece_of_len, [NO_LIMIT, 301]);
     }
 
     /// An encoder where " a" followed by letters is never a token, and `count` such words, all
@@ -1106,13 +1202,8 @@ mod tests {
     fn merged_by_scan(encoder: &Encoder, words: &[String]) -> Vec<u32> {
         let mut expected = Vec::new();
         for w in words {
-            let piece = w.as_bytes();
-            let bounds = encoder.merge_by_scan(piece, NO_LIMIT);
-            expected.extend(
-                bounds
-                    .windows(2)
-                    .map(|b| encoder.ranks.of_part(&piece[b[0]..b[1]])),
-            );
+            let parts = encoder.merge_by_scan(w.as_bytes(), NO_LIMIT);
+            expected.extend(parts.into_iter().map(|(_, rank)| rank));
         }
         expected
     }
@@ -1181,13 +1272,14 @@ mod tests {
     #[test]
     fn join_scratch_keeps_no_more_than_its_limit() {
         let mut scratch = JoinScratch {
+            scan: ScanVecs::default(),
             links: Vec::with_capacity(1000),
             candidates: Vec::with_capacity(100),
             dense: vec![Vec::new(); 10],
             spare: (0..10).map(|_| Vec::with_capacity(100)).collect(),
         };
-        // 8,000 bytes of links, 1,200 of candidates, 240 of dense buckets, 800 per spare bucket.
-        scratch.keep_within(8000 + 1200 + 240 + 2 * 800 + 1);
+        // 8,000 bytes of links, 800 of candidates, 240 of dense buckets, 800 per spare bucket.
+        scratch.keep_within(8000 + 800 + 240 + 2 * 800 + 1);
         assert_eq!(scratch.links.capacity(), 1000);
         assert_eq!(scratch.candidates.capacity(), 100);
         assert_eq!(scratch.dense.len(), 10);
