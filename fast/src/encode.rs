@@ -598,10 +598,10 @@ impl Encoder {
             // A heap costs a few steps per candidate, and buckets a hash per candidate and a
             // table per piece; but a bucket's candidates are served in order of position, which
             // follows memory, and that wins once a piece's slots outgrow the first cache levels
-            // (measured on CJK text: against a heap up to 512 bytes, one up to 8192 was a fifth
-            // faster on pieces of about 1 KB and a tenth on 3 KB, even on 10 KB, and one up to
-            // 65536 a twentieth slower there). A piece much longer than the vocabulary pays for
-            // a bucket per rank up front and finds them by index.
+            // (measured on CJK text, against a heap up to 512 bytes: one up to 8192 was a fifth
+            // faster on pieces of about 1 KB and a tenth on 3 KB, but on 10 KB the heap was a
+            // twentieth slower than the buckets). A piece much longer than the vocabulary pays
+            // for a bucket per rank up front and finds them by index.
             if n < JOIN_HEAP_MAX {
                 self.join_by_heap(piece, limit, scan.slots(n), candidates);
                 for (start, rank) in scanned_parts(&scan.next, &scan.part_rank, n) {
@@ -813,10 +813,10 @@ impl Encoder {
     }
 }
 
-/// The state of [`Encoder::scan`]: for the part starting at each offset, the starts of the next
-/// part (the piece's length after the last) and of the one before, the rank of it joined with
-/// the next (NO_RANK once it is joined into the one before), and its own rank. `next` and
-/// `previous` have a slot for the end too.
+/// The state of [`Encoder::scan`] and [`Encoder::join_by_heap`]: for the part starting at each
+/// offset, the starts of the next part (the piece's length after the last) and of the one
+/// before, the rank of it joined with the next (NO_RANK once it is joined into the one before),
+/// and its own rank. `next` and `previous` have a slot for the end too.
 struct ScanSlots<'a> {
     next: &'a mut [u32],
     previous: &'a mut [u32],
