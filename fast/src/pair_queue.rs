@@ -80,6 +80,18 @@ impl PairQueue {
         }
     }
 
+    /// The pairs that the next two pops will most likely return, the next first (one may be
+    /// stale, or a pair queued before then may come first): the top of the heap and its two
+    /// children, one of which is the top once the top is taken. For asking memory for them ahead.
+    #[inline]
+    pub fn likely_next(&self) -> impl Iterator<Item = u32> + '_ {
+        self.heap
+            .as_slice()
+            .iter()
+            .take(3)
+            .map(|candidate| candidate.id)
+    }
+
     /// Take the pair with the largest current count, the smallest (left, right) on ties; None
     /// when no pair has a count above 0.
     pub fn pop(&mut self, pairs: &impl PairCounts) -> Option<Candidate> {
