@@ -124,14 +124,17 @@ fn train_with_capacity<P: AsRef<[u8]>>(
     progress.update(Stage::Merging, 0, wanted as u64)?;
     while merges.len() < wanted {
         let Some(top) = queue.pop(&pairs) else { break };
-        // The next merge starts from its pair's count and positions, found by id anywhere in
+        // The next merges start from their pairs' counts and positions, found by id anywhere in
         // two large tables: ask for them now, while this merge works.
         for (k, next) in queue.likely_next().enumerate() {
-            crate::prefetch::slot(&pairs.positions, next as usize);
-            crate::prefetch::slot(&pairs.count, next as usize);
-            if let Some(list) = pairs.positions.get(next as usize).filter(|_| k == 0) {
+            let next = next as usize;
+            crate::prefetch::slot(&pairs.positions, next);
+            crate::prefetch::slot(&pairs.count, next);
+            if k == 0 {
                 // Asked for during the last merge, so its list's address is at hand.
-                crate::prefetch::slot(list.as_slice(), 0);
+                if let Some(list) = pairs.positions.get(next) {
+                    crate::prefetch::slot(list.as_slice(), 0);
+                }
             }
         }
         let current = top.count;
