@@ -174,9 +174,12 @@ def _target_rows(summary: dict[str, Any], corpus_name: str) -> list[str]:
         else:
             mode, tool = key
             value = summary["encode_ratios"].get(mode, {}).get(tool)
-        met = "–" if value is None else ("yes" if (value <= bound if sense == "<=" else value >= bound) else "**no**")
         if only_on is not None and corpus_name != only_on:
             met = f"– (set for {only_on})"
+        elif value is None:
+            met = "–"
+        else:
+            met = "yes" if (value <= bound if sense == "<=" else value >= bound) else "**no**"
         rows.append(f"| {label} | {'≤' if sense == '<=' else '≥'} {bound:g} | {_fmt(value, 3)} | {met} |")
     return rows
 
