@@ -48,7 +48,10 @@ def test_the_gil_is_free_while_the_core_trains():
     done = threading.Event()
 
     def train() -> None:
-        bytebpe.Tokenizer.train(texts, 20_000, implementation="fast")
+        # Several trainings, so that the core works for a good hundred milliseconds however fast it
+        # gets: with the GIL held that whole time this thread would tick only between them.
+        for _ in range(5):
+            bytebpe.Tokenizer.train(texts, 20_000, implementation="fast")
         done.set()
 
     worker = threading.Thread(target=train)
