@@ -27,6 +27,31 @@ def test_decode_bytes_is_the_concatenation(impl, corpus, vocab_size, data):
     assert tok.decode(ids) == b"".join(vocab[i] for i in ids).decode("utf-8", errors="replace")
 
 
+@given(
+    corpus=corpora(max_texts=4),
+    vocab_size=vocab_sizes(),
+    shift=st.sampled_from([0, 1000, 2**20, 2**31]),
+    special_ids=st.lists(st.sampled_from([0, 1, 2**17, 2**31 - 1, 2**32 - 1]), unique=True, max_size=3),
+    data=st.data(),
+)
+def test_decode_bytes_of_any_ids_is_the_concatenation(impl, corpus, vocab_size, shift, special_ids, data):
+    # Ranks spread out or moved far up, special tokens after them or at far ids, and id lists
+    # long enough to be decoded with the GIL released: decoding is by id, however ids lie.
+    ranks = bytebpe.Tokenizer.train(corpus, vocab_size, implementation=impl.NAME).mergeable_ranks
+    ranks = {token: rank * 3 + shift for token, rank in ranks.items()}
+    used = set(ranks.values())
+    specials = {f"<|s{i}|>": i for i in special_ids if i not in used}
+    tok = bytebpe.Tokenizer.from_ranks(ranks, special_tokens=specials, implementation=impl.NAME)
+    vocab = {rank: token for token, rank in ranks.items()} | {i: s.encode() for s, i in specials.items()}
+    ids = data.draw(st.lists(st.sampled_from(sorted(vocab)), max_size=40))
+    repeat = data.draw(st.sampled_from([1, 3000]))
+    want = b"".join(vocab[i] for i in ids) * repeat
+    assert tok.decode_bytes(ids * repeat) == want
+    assert tok.decode_bytes(iter(ids * repeat)) == want
+    for i in ids:
+        assert tok.decode_single_token_bytes(i) == vocab[i]
+
+
 def test_decode_errors_argument(impl):
     tok = bytebpe.Tokenizer.train([], 256, implementation=impl.NAME)
     assert tok.decode([0xE6, 0x97]) == "\ufffd"

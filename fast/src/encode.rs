@@ -15,6 +15,7 @@ use crate::byte_map::{hash_bytes, same_bytes, ByteMap};
 use crate::error::{Error, Result};
 use crate::packed::pack;
 use crate::pattern::Splitter;
+use crate::token_bytes::TokenBytes;
 
 /// Pieces at least this long are merged with a heap; shorter ones with a linear scan, which is
 /// faster when there are only a few parts.
@@ -34,11 +35,11 @@ pub struct Encoder {
     /// Tells encoders apart in the thread-local cache of merged pieces.
     identity: u64,
     ranks: RankTable,
-    tokens: FxHashMap<u32, Box<[u8]>>,
+    /// The bytes of every id, special tokens' included, for decoding.
+    tokens: TokenBytes,
     /// The largest rank, kept because long pieces size their buckets by it.
     max_rank: u32,
     specials: Vec<Special>,
-    special_bytes: FxHashMap<u32, Box<[u8]>>,
     splitter: Arc<Splitter>,
 }
 
@@ -317,7 +318,6 @@ impl Encoder {
                 show_bytes(&[*first])
             )));
         }
-        let mut special_bytes: FxHashMap<u32, Box<[u8]>> = FxHashMap::default();
         let mut special_list: Vec<Special> = Vec::with_capacity(specials.len());
         for (text, id) in specials {
             if text.is_empty() {
@@ -331,7 +331,7 @@ impl Encoder {
                     show_bytes(token)
                 )));
             }
-            if special_bytes.insert(id, text.as_bytes().into()).is_some() {
+            if special_list.iter().any(|s| s.id == id) {
                 return Err(Error::InvalidArgument(format!(
                     "special token {text:?} has id {id}, which another special token has too"
                 )));
@@ -349,13 +349,15 @@ impl Encoder {
         }
         static NEXT_IDENTITY: AtomicU64 = AtomicU64::new(1);
         let max_rank = tokens.keys().copied().max().unwrap_or(0);
+        let rank_tokens = tokens.iter().map(|(&id, token)| (id, &token[..]));
+        let special_tokens = special_list.iter().map(|s| (s.id, s.text.as_bytes()));
+        let tokens = TokenBytes::new(rank_tokens.chain(special_tokens))?;
         Ok(Encoder {
             identity: NEXT_IDENTITY.fetch_add(1, Ordering::Relaxed),
             ranks: by_bytes,
             tokens,
             max_rank,
             specials: special_list,
-            special_bytes,
             splitter,
         })
     }
@@ -427,8 +429,9 @@ impl Encoder {
         self.ranks.get(token)
     }
 
+    /// The bytes of `id`, a token or a special token.
     pub fn token_bytes(&self, id: u32) -> Option<&[u8]> {
-        self.tokens.get(&id).map(|b| &b[..])
+        self.tokens.get(id)
     }
 
     /// The largest id, special tokens included.
@@ -502,11 +505,11 @@ impl Encoder {
     /// §5.3: the merges the rank table implies, in rank order. A token of two or more bytes has
     /// a merge when its bytes, joined using only lower-ranked tokens, end as exactly two tokens.
     pub fn merges(&self) -> Vec<(u32, u32)> {
+        // (A special token is not in the rank table, or is there under another id.)
         let mut by_rank: Vec<(u32, &[u8])> = self
             .tokens
             .iter()
-            .filter(|(_, token)| token.len() >= 2)
-            .map(|(&rank, token)| (rank, &token[..]))
+            .filter(|&(id, token)| token.len() >= 2 && self.ranks.get(token) == Some(id))
             .collect();
         by_rank.sort_unstable();
         by_rank
@@ -800,16 +803,17 @@ impl Encoder {
 
     /// §7: the concatenation of the tokens' bytes (a special token's bytes are its UTF-8).
     pub fn decode_bytes(&self, ids: &[u32]) -> Result<Vec<u8>> {
-        let mut out = Vec::with_capacity(ids.len() * 4);
-        for (position, &id) in ids.iter().enumerate() {
-            let token = self
-                .tokens
-                .get(&id)
-                .or_else(|| self.special_bytes.get(&id))
-                .ok_or(Error::UnknownToken { id, position })?;
-            out.extend_from_slice(token);
-        }
-        Ok(out)
+        self.tokens.decode(ids)
+    }
+
+    /// The length of [`Encoder::decode_bytes`] of `ids`, or the first id that is not a token.
+    pub fn decoded_len(&self, ids: &[u32]) -> Result<usize> {
+        self.tokens.decoded_len(ids)
+    }
+
+    /// [`Encoder::decode_bytes`] into `out`, which must be [`Encoder::decoded_len`] long.
+    pub fn decode_into(&self, ids: &[u32], out: &mut [u8]) {
+        self.tokens.write(ids, out);
     }
 }
 

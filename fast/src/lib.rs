@@ -16,6 +16,7 @@ mod position_list;
 mod prefetch;
 pub mod progress;
 pub mod threads;
+mod token_bytes;
 pub mod train;
 mod txt_errors;
 pub mod txt_files;

@@ -19,6 +19,9 @@ pub struct PyEncoder {
 }
 
 const INT_CACHE: u32 = 1 << 18;
+/// Decodings of at least this many bytes (a few microseconds of copying) let other Python
+/// threads run while they are written.
+const DETACH_BYTES: usize = 1 << 16;
 
 impl PyEncoder {
     /// A Python list of the ids, built from the cached ints where there is one.
@@ -155,9 +158,16 @@ impl PyEncoder {
     ) -> PyResult<Bound<'py, PyBytes>> {
         let ids = args::ids(ids)?;
         let inner = &self.inner;
-        let bytes = py
-            .detach(|| inner.decode_bytes(&ids))
-            .map_err(args::to_py_err)?;
-        Ok(PyBytes::new(py, &bytes))
+        let len = inner.decoded_len(&ids).map_err(args::to_py_err)?;
+        // The bytes are written straight into the new bytes object, which nothing else can
+        // see yet, so a long decoding can let other threads run meanwhile.
+        PyBytes::new_with(py, len, |out| {
+            if len >= DETACH_BYTES {
+                py.detach(|| inner.decode_into(&ids, out));
+            } else {
+                inner.decode_into(&ids, out);
+            }
+            Ok(())
+        })
     }
 }
