@@ -1,7 +1,7 @@
 """One encoder per tool, all built from the same bytebpe vocabulary and giving the same ids.
 
 ``fast`` is bytebpe's Rust core, ``tiktoken`` is ``tok.to_tiktoken()`` and ``hf`` is
-``tok.to_huggingface()`` (Hugging Face tokenizers). Each encoder has two timed modes over a list of
+``tok.to_huggingface()`` (Hugging Face tokenizers). Each encoder has three timed modes over a list of
 documents:
 
 * ``single``: one thread. bytebpe and tiktoken call ``encode_ordinary`` on each document; Hugging
@@ -9,6 +9,8 @@ documents:
   sets ``TOKENIZERS_PARALLELISM=false`` and ``RAYON_NUM_THREADS=1``).
 * ``batch``: all cores. ``encode_ordinary_batch(texts)`` for bytebpe (rayon, GIL released),
   ``encode_ordinary_batch(texts, num_threads=cores)`` for tiktoken, ``encode_batch_fast`` for HF.
+* ``decode``: one thread, ``decode(ids)`` (to str) on the ids of each document, for every tool;
+  the ids are bytebpe's, which the driver checked equal to every tool's.
 
 Every mode returns the ids of each document as a list of int (for HF, the ``ids`` of each Encoding
 are read after the clock stops: HF keeps them in Rust until asked).
@@ -26,7 +28,7 @@ from typing import Any
 TOOLS = ("fast", "tiktoken", "hf")
 """The encoding tools, in the order the driver runs and reports them."""
 
-MODES = ("single", "batch")
+MODES = ("single", "batch", "decode")
 
 DISTRIBUTIONS = {"fast": "bytebpe", "tiktoken": "tiktoken", "hf": "tokenizers"}
 """The package that provides each tool (for versions and availability)."""
@@ -34,12 +36,13 @@ DISTRIBUTIONS = {"fast": "bytebpe", "tiktoken": "tiktoken", "hf": "tokenizers"}
 
 @dataclass
 class Encoder:
-    """A tool's encoder: ``run(texts, mode, threads)`` is timed, ``ids(result)`` turns its result
-    into lists of ids afterwards."""
+    """A tool's encoder: ``run(texts, mode, threads)`` and ``decode(ids_of_each_text)`` are timed,
+    ``ids(result)`` turns run's result into lists of ids afterwards."""
 
     tool: str
     run: Callable[[Sequence[str], str, int], Any]
     ids: Callable[[Any], list[list[int]]]
+    decode: Callable[[Sequence[Sequence[int]]], list[str]]
 
 
 def load_tokenizer(ranks_path: Path | str, pattern: str) -> Any:
@@ -60,7 +63,11 @@ def _fast(tokenizer: Any) -> Encoder:
             return [encode(text) for text in texts]
         return tokenizer.encode_ordinary_batch(texts, num_threads=threads)
 
-    return Encoder("fast", run, _identity)
+    def decode(batch: Sequence[Sequence[int]]) -> list[str]:
+        decode_one = tokenizer.decode
+        return [decode_one(ids) for ids in batch]
+
+    return Encoder("fast", run, _identity, decode)
 
 
 def _tiktoken(tokenizer: Any) -> Encoder:
@@ -72,7 +79,11 @@ def _tiktoken(tokenizer: Any) -> Encoder:
             return [encode(text) for text in texts]
         return encoding.encode_ordinary_batch(list(texts), num_threads=threads)
 
-    return Encoder("tiktoken", run, _identity)
+    def decode(batch: Sequence[Sequence[int]]) -> list[str]:
+        decode_one = encoding.decode
+        return [decode_one(ids) for ids in batch]
+
+    return Encoder("tiktoken", run, _identity, decode)
 
 
 def _hf(tokenizer: Any) -> Encoder:
@@ -84,7 +95,10 @@ def _hf(tokenizer: Any) -> Encoder:
     def ids(result: list[Any]) -> list[list[int]]:
         return [encoding.ids for encoding in result]
 
-    return Encoder("hf", run, ids)
+    def decode(batch: Sequence[Sequence[int]]) -> list[str]:
+        return [hf.decode(ids, skip_special_tokens=False) for ids in batch]
+
+    return Encoder("hf", run, ids, decode)
 
 
 BUILDERS: dict[str, Callable[[Any], Encoder]] = {"fast": _fast, "tiktoken": _tiktoken, "hf": _hf}

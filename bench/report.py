@@ -31,6 +31,8 @@ TOOL_PACKAGES = {
     "tiktoken": "tiktoken",
 }
 COLORS = {"fast": "#d62728", "rustbpe": "#1f77b4", "hf": "#ff7f0e", "bpeasy": "#2ca02c", "tiktoken": "#9467bd"}
+MODES = ("single", "batch", "decode")
+"""The encoding worker's modes (bench/encode_tools.py), in the order the report shows them."""
 
 # The targets of issue #4 (2 cores, GPT-4 pattern, vocab 32768): (what, kind, bound, ≤ or ≥, the
 # corpus the issue sets it on, or None for every corpus).
@@ -141,6 +143,10 @@ def summarize(results: dict[str, Any]) -> dict[str, Any]:
 
 def _fmt(value: float | None, digits: int = 2) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _mode_label(mode: str, cores: int) -> str:
+    return {"single": "1 thread", "batch": f"batch, {cores} threads", "decode": "decode, 1 thread"}[mode]
 
 
 def _mib(value: float) -> str:
@@ -308,11 +314,12 @@ def markdown(results: dict[str, Any], plot_name: str | None = None) -> str:
                 "",
             ]
     if encode:
-        modes = [m for m in ("single", "batch") if m in encode]
+        modes = [m for m in MODES if m in encode]
         tools = list(dict.fromkeys(t for m in modes for t in encode[m]))
-        header = {"single": "1 thread", "batch": f"batch, {cores} threads"}
         lines += [
-            "| tool | " + " | ".join(f"{header[m]} MB/s | fast/tool" for m in modes) + " | peak RSS MiB (idle) |",
+            "| tool | "
+            + " | ".join(f"{_mode_label(m, cores)} MB/s | fast/tool" for m in modes)
+            + " | peak RSS MiB (idle) |",
             "|---|" + "--:|--:|" * len(modes) + "--:|",
         ]
         for tool in tools:
@@ -328,8 +335,15 @@ def markdown(results: dict[str, Any], plot_name: str | None = None) -> str:
             "",
             "MB = 10⁶ bytes of UTF-8 text per second of wall time. 1 thread: `encode_ordinary` on each document "
             "(HF: `encode_batch_fast` with its parallelism off); batch: `encode_ordinary_batch` on all documents "
-            f"(tiktoken: `num_threads={cores}`; HF: `encode_batch_fast`). The encoding processes hold the corpus in "
-            "memory: *idle* is the RSS with the corpus and the tokenizer loaded, before encoding.",
+            f"(tiktoken: `num_threads={cores}`; HF: `encode_batch_fast`)"
+            + (
+                "; decode: `decode` (to str) of the ids of each document, one thread, checked to give the document "
+                "back (MB/s of text out)"
+                if "decode" in modes
+                else ""
+            )
+            + ". The encoding processes hold the corpus in memory: *idle* is the RSS with the corpus and the "
+            "tokenizer loaded, before the clock starts.",
             "",
         ]
 
@@ -386,7 +400,7 @@ def plot(results: dict[str, Any], path: Path) -> bool:
         bars(ax_memory, {t: g["peak_mib"] for t, g in main.items()}, "{:,.0f}", "Training peak RSS", "MiB")
     encode = summary["encode"]
     if encode:
-        modes = [m for m in ("single", "batch") if m in encode]
+        modes = [m for m in MODES if m in encode]
         tools = list(dict.fromkeys(t for m in modes for t in encode[m]))
         width = 0.8 / len(tools)
         for index, tool in enumerate(tools):
@@ -394,10 +408,8 @@ def plot(results: dict[str, Any], path: Path) -> bool:
             values = [encode[m][tool]["mb_per_s"] if tool in encode[m] else 0 for m in modes]
             rects = ax_encode.bar(xs, values, width, label=TOOL_NAMES[tool], color=COLORS[tool])
             ax_encode.bar_label(rects, labels=[f"{v:.0f}" for v in values], fontsize=8)
-        ax_encode.set_xticks(
-            range(len(modes)), [{"single": "1 thread", "batch": f"batch, {cores} threads"}[m] for m in modes]
-        )
-        ax_encode.set_title("Encoding throughput", fontsize=10)
+        ax_encode.set_xticks(range(len(modes)), [_mode_label(m, cores) for m in modes])
+        ax_encode.set_title("Encoding and decoding throughput", fontsize=10)
         ax_encode.set_ylabel("MB/s")
         ax_encode.margins(y=0.15)
         ax_encode.legend(fontsize=8)

@@ -208,7 +208,7 @@ def run_encoding(args: argparse.Namespace, cores: int, workdir: Path, results: d
         for mode, tool in rotated(configs, run):
             if (mode, tool) in dropped:
                 continue
-            threads = 1 if mode == "single" else cores
+            threads = cores if mode == "batch" else 1
             arguments = ["encode", tool, mode, str(args.corpus), *common, "--threads", str(threads)]
             outcome = run_worker(arguments, threads, args.timeout)
             outcome.update(tool=tool, mode=mode, threads=threads, run=run + 1)

@@ -14,7 +14,8 @@ belongs to one tool. Thread counts are set by the driver through ``RAYON_NUM_THR
   imports) and a digest of the vocabulary, and with ``--dump`` writes the vocabulary as a
   .tiktoken rank file.
 * ``encode`` holds the documents in memory (the idle RSS, measured before the clock starts, says
-  how much that and the tokenizer take) and times one mode of one tool.
+  how much that and the tokenizer take) and times one mode of one tool; mode ``decode`` times
+  decoding bytebpe's ids of every document back to text, and fails unless that gives the text.
 * ``verify`` encodes the whole corpus with every tool and exits 1, describing the first difference,
   unless all give the same ids; it also checks that bytebpe's ids decode back to the text.
 """
@@ -117,19 +118,33 @@ def read_texts(corpus_path: Path) -> tuple[list[str], int]:
 
 
 def encode(tool: str, mode: str, corpus_path: Path, ranks: Path, pattern: str, threads: int) -> dict[str, Any]:
-    """Time one encoding of the whole corpus by ``tool`` in ``mode`` (single or batch)."""
+    """Time one encoding of the whole corpus by ``tool`` in ``mode`` (single, batch or decode)."""
     texts, n_bytes = read_texts(corpus_path)
-    encoder = encode_tools.build(tool, encode_tools.load_tokenizer(ranks, pattern))
-    encoder.run(texts[:1], mode, threads)  # warm up: lazy initialisation, thread pools
+    tokenizer = encode_tools.load_tokenizer(ranks, pattern)
+    encoder = encode_tools.build(tool, tokenizer)
+    if mode == "decode":
+        ids = tokenizer.encode_ordinary_batch(texts)
+        encoder.decode(ids[:1])  # warm up
+    else:
+        encoder.run(texts[:1], mode, threads)  # warm up: lazy initialisation, thread pools
     idle = peak_rss_mib()
     cpu_start = cpu_seconds()
     start = time.perf_counter()
-    result = encoder.run(texts, mode, threads)
+    if mode == "decode":
+        decoded = encoder.decode(ids)
+    else:
+        result = encoder.run(texts, mode, threads)
     seconds = time.perf_counter() - start
     cpu = cpu_seconds() - cpu_start
     peak = peak_rss_mib()
     digest = encode_tools.IdsDigest()
-    digest.update(encoder.ids(result))
+    if mode == "decode":
+        wrong = next((i for i, (text, back) in enumerate(zip(texts, decoded, strict=True)) if text != back), None)
+        if wrong is not None:
+            raise ValueError(f"{tool} decoded document {wrong} to other text than was encoded")
+        digest.update(ids)
+    else:
+        digest.update(encoder.ids(result))
     return {
         "seconds": seconds,
         "cpu_seconds": cpu,

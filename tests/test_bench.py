@@ -1,0 +1,74 @@
+"""bench/run.py works end to end on a small corpus: every tool trains, every tool's ids are
+checked equal before anything is timed, every encoding mode (decoding included) runs and gives
+those ids back, and the report and its JSON say so. Nothing here looks at a time: speed is
+measured by `make bench`, never asserted in the tests.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDS = ["the", "token", "merge", "über", "naïve", "日本語", "x1", "42", "don't", "  ", "\t", "(){}", "==", "é"]
+
+
+def corpus_text(rng: random.Random, lines: int) -> str:
+    return "".join(" ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 12))) + "\n" for _ in range(lines))
+
+
+@pytest.fixture(scope="module")
+def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict]:
+    root = tmp_path_factory.mktemp("bench")
+    corpus = root / "small.txt"
+    corpus.write_text(corpus_text(random.Random(4), 4000), encoding="utf-8")
+    out = root / "report.md"
+    command = [
+        sys.executable,
+        str(ROOT / "bench" / "run.py"),
+        str(corpus),
+        "--runs",
+        "1",
+        "--vocab-size",
+        "600",
+        "--threads",
+        "1",
+        "--train-tools",
+        "fast,rustbpe",
+        "--scaling-tools",
+        "fast",
+        "--out",
+        str(out),
+        "--timeout",
+        "300",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return out.read_text(encoding="utf-8"), json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+
+
+def test_every_tool_trains_and_rustbpe_learns_bytebpes_vocabulary(bench_run):
+    report, results = bench_run
+    runs = results["training"]["runs"]
+    assert {run["tool"] for run in runs} == {"fast", "rustbpe"}
+    assert not [run for run in runs if "error" in run]
+    digests = {run["vocab_digest"] for run in runs}
+    assert len(digests) == 1, "rustbpe and bytebpe learn the same vocabulary"
+    assert "| rustbpe |" in report and "identical" in report
+
+
+def test_every_encoding_mode_runs_with_the_checked_ids(bench_run):
+    report, results = bench_run
+    encoding = results["encoding"]
+    verify = encoding["verify"]
+    assert "error" not in verify and verify["tools"] == ["fast", "tiktoken", "hf"]
+    done = {(run["tool"], run["mode"]) for run in encoding["runs"] if "error" not in run}
+    assert done == {(tool, mode) for tool in verify["tools"] for mode in ("single", "batch", "decode")}
+    assert {run["ids_digest"] for run in encoding["runs"]} == {verify["ids_digest"]}
+    assert "decode, 1 thread MB/s" in report
+    assert "## Targets" in report
