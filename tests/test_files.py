@@ -71,7 +71,10 @@ BYTE_LINES = [f"{base64.b64encode(bytes([b])).decode()} {b}" for b in range(256)
         ([*BYTE_LINES[:10], "not*base64 10", *BYTE_LINES[10:]], ":11:", "not valid base64"),
         (BYTE_LINES[:100] + BYTE_LINES[101:], "tokenizer.tiktoken:", "1 of the 256 single-byte tokens are missing"),
         ([*BYTE_LINES, "YWI= 5"], ":257:", "rank 5 appears again \\(first on line 6\\)"),
-        ([*BYTE_LINES, "YQ== 300"], ":257:", "token b'a' appears again"),
+        ([*BYTE_LINES, "YQ== 300"], ":257:", "token b'a' appears again \\(first on line 98\\)"),
+        # Blank lines count, and a token written another way (base64 with stray low bits) is the same.
+        (["", " ", *BYTE_LINES, "\t", "YR== 300"], ":260:", "token b'a' appears again \\(first on line 100\\)"),
+        (["", *BYTE_LINES[:5], " \r", *BYTE_LINES[5:], "YWI= 5"], ":259:", r"rank 5 appears again \(first on line 8\)"),
         ([*BYTE_LINES, "YWI="], ":257:", "two fields"),
         ([*BYTE_LINES, "YWI= -3"], ":257:", "not a non-negative integer"),
         ([*BYTE_LINES, "YWI= 99999999999"], ":257:", "above"),

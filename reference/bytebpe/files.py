@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -35,6 +36,7 @@ FORMAT_VERSION = 1
 RANKS_FILE = "tokenizer.tiktoken"
 METADATA_FILE = "bytebpe.json"
 MAX_RANK = 2**32 - 2
+_STRICT_BASE64 = sys.version_info >= (3, 11)  # binascii.a2b_base64(strict_mode=) is new in 3.11
 
 
 class FormatError(ValueError):
@@ -65,9 +67,9 @@ def _by_rank(item: tuple[bytes, int]) -> int:
 def parse_rank_file(data: bytes, path: str | os.PathLike) -> dict[bytes, int]:
     """Parse a .tiktoken rank file strictly (spec §5.2); FormatError names the file and line."""
     ranks: dict[bytes, int] = {}
-    token_line: dict[bytes, int] = {}
-    rank_line: dict[int, int] = {}
-    for number, raw in enumerate(data.split(b"\n"), start=1):
+    seen_ranks: set[int] = set()
+    lines = data.split(b"\n")
+    for number, raw in enumerate(lines, start=1):
         line = raw.rstrip(b"\r")
         if not line.strip():
             continue
@@ -76,7 +78,7 @@ def parse_rank_file(data: bytes, path: str | os.PathLike) -> dict[bytes, int]:
             raise FormatError(path, "expected 'base64-token rank' (two fields separated by one space)", number)
         encoded, rank_text = fields
         try:
-            token = base64.b64decode(encoded, validate=True)
+            token = _decode_base64(encoded)
         except (binascii.Error, ValueError):
             raise FormatError(path, f"{encoded[:40]!r} is not valid base64", number) from None
         if not token:
@@ -86,11 +88,13 @@ def parse_rank_file(data: bytes, path: str | os.PathLike) -> dict[bytes, int]:
         rank = int(rank_text)
         if rank > MAX_RANK:
             raise FormatError(path, f"the rank {rank} is above {MAX_RANK}", number)
-        if token in token_line:
-            raise FormatError(path, f"token {token!r} appears again (first on line {token_line[token]})", number)
-        if rank in rank_line:
-            raise FormatError(path, f"rank {rank} appears again (first on line {rank_line[rank]})", number)
-        token_line[token] = rank_line[rank] = number
+        if token in ranks:
+            first = _first_line(lines, _token_of, token)
+            raise FormatError(path, f"token {token!r} appears again (first on line {first})", number)
+        if rank in seen_ranks:
+            first = _first_line(lines, _rank_of, rank)
+            raise FormatError(path, f"rank {rank} appears again (first on line {first})", number)
+        seen_ranks.add(rank)
         ranks[token] = rank
     missing = [b for b in range(256) if bytes([b]) not in ranks]
     if missing:
@@ -100,6 +104,33 @@ def parse_rank_file(data: bytes, path: str | os.PathLike) -> dict[bytes, int]:
             "a rank table must hold every byte",
         )
     return ranks
+
+
+def _decode_base64(encoded: bytes) -> bytes:
+    # binascii's strict mode accepts exactly what b64decode(validate=True) does, without its
+    # regex and its wrappers, which on a vocabulary of 100,000 tokens were half of reading it.
+    if _STRICT_BASE64:
+        return binascii.a2b_base64(encoded, strict_mode=True)
+    return base64.b64decode(encoded, validate=True)
+
+
+def _token_of(fields: list[bytes]) -> bytes:
+    return _decode_base64(fields[0])
+
+
+def _rank_of(fields: list[bytes]) -> int:
+    return int(fields[1])
+
+
+def _first_line(lines: list[bytes], field: Callable[[list[bytes]], object], value: object) -> int:
+    """The number of the first line whose ``field`` is ``value``: where a repeated token or rank
+    first was (looked for only once a repeat is found, so that valid files pay for no line numbers)."""
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip(b"\r")
+        # Every line before the repeat that is not blank parsed as two fields.
+        if line.strip() and field(line.split(b" ")) == value:
+            return number
+    raise AssertionError("a repeat was found, so its first occurrence exists")
 
 
 def read_rank_file(path: str | os.PathLike) -> dict[bytes, int]:

@@ -308,6 +308,8 @@ def check_special_tokens(special_tokens: object, ranks: Mapping[bytes, int]) -> 
     """§5.4: special tokens are distinct non-empty str with ids that no rank and no other special uses."""
     if not isinstance(special_tokens, Mapping):
         raise TypeError(f"special_tokens must be a dict of str to int, not {type(special_tokens).__name__}")
+    if not special_tokens:
+        return {}
     rank_owner = {rank: token for token, rank in ranks.items()}
     owner: dict[int, str] = {}
     for text, token_id in special_tokens.items():

@@ -73,6 +73,18 @@ class Tokenizer:
     ) -> None:
         _implementation_module(implementation)
         ranks = reference.check_ranks(mergeable_ranks)
+        self._set_checked_model(ranks, pattern, special_tokens, implementation, merges, trained_by)
+
+    def _set_checked_model(
+        self,
+        ranks: dict[bytes, int],
+        pattern: str,
+        special_tokens: Mapping[str, int] | None,
+        implementation: str,
+        merges: Sequence[tuple[int, int]] | None,
+        trained_by: Mapping[str, Any] | None,
+    ) -> None:
+        """__init__ for ``ranks`` already checked (spec §5.2) into a dict of this tokenizer's own."""
         specials = reference.check_special_tokens(special_tokens or {}, ranks)
         self._set_model(ranks, resolve_pattern(pattern), specials, implementation, merges, trained_by)
         # Compiled now, so that a table the core refuses fails here rather than at first use.
@@ -284,9 +296,25 @@ class Tokenizer:
             )
         ranks = files.read_rank_file(path)
         try:
-            return cls(ranks, pattern, special_tokens=special_tokens, implementation=implementation)
+            return cls._from_rank_file(ranks, pattern, special_tokens, implementation, None)
         except ValueError as err:
             raise files.FormatError(path, str(err)) from None
+
+    @classmethod
+    def _from_rank_file(
+        cls,
+        ranks: dict[bytes, int],
+        pattern: str,
+        special_tokens: Mapping[str, int] | None,
+        implementation: str,
+        trained_by: Mapping[str, Any] | None,
+    ) -> Tokenizer:
+        """The tokenizer of a table that files.parse_rank_file read: it checks all that __init__
+        would (spec §5.2), so the table is not checked and copied again (a third of loading)."""
+        _implementation_module(implementation)
+        tokenizer = cls.__new__(cls)
+        tokenizer._set_checked_model(ranks, pattern, special_tokens, implementation, None, trained_by)
+        return tokenizer
 
     @classmethod
     def _load_directory(cls, path: Path, implementation: str) -> Tokenizer:
@@ -304,12 +332,8 @@ class Tokenizer:
             raise files.FormatError(ranks_path, problem)
         ranks = files.parse_rank_file(data, ranks_path)
         try:
-            tokenizer = cls(
-                ranks,
-                meta["pattern"],
-                special_tokens=meta["special_tokens"],
-                implementation=implementation,
-                trained_by=meta.get("trained_by"),
+            tokenizer = cls._from_rank_file(
+                ranks, meta["pattern"], meta["special_tokens"], implementation, meta.get("trained_by")
             )
         except ValueError as err:
             raise files.FormatError(meta_path, str(err)) from None
