@@ -143,7 +143,18 @@ def test_bad_rank_tables(impl, ranks, error, message):
 
 @pytest.mark.parametrize(
     ("ids", "error"),
-    [([104, 9999], KeyError), ([-1], KeyError), ([2**70], KeyError), (["a"], TypeError), ([1.0], TypeError)],
+    [
+        ([104, 9999], KeyError),
+        ([-1], KeyError),
+        ([2**70], KeyError),
+        (["a"], TypeError),
+        ([1.0], TypeError),
+        ([104, True], TypeError),
+        # Not a list: read through the iterator protocol.
+        ((104, 9999), KeyError),
+        ((104, "a"), TypeError),
+        (range(-1, 3), KeyError),
+    ],
 )
 def test_bad_ids_in_decode(impl, ids, error):
     tok = bytebpe.Tokenizer.train(["hi"], 256, implementation=impl.NAME)
