@@ -310,7 +310,7 @@ class Tokenizer:
         trained_by: Mapping[str, Any] | None,
     ) -> Tokenizer:
         """The tokenizer of a table that files.parse_rank_file read: it checks all that __init__
-        would (spec §5.2), so the table is not checked and copied again (a third of loading)."""
+        would (spec §5.2), so the table is not checked and copied again (a quarter of loading)."""
         _implementation_module(implementation)
         tokenizer = cls.__new__(cls)
         tokenizer._set_checked_model(ranks, pattern, special_tokens, implementation, None, trained_by)
