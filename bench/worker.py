@@ -122,29 +122,32 @@ def encode(tool: str, mode: str, corpus_path: Path, ranks: Path, pattern: str, t
     texts, n_bytes = read_texts(corpus_path)
     tokenizer = encode_tools.load_tokenizer(ranks, pattern)
     encoder = encode_tools.build(tool, tokenizer)
+    # run(n) does the timed work on the first n documents; ids_of(its result) gives their ids.
     if mode == "decode":
-        ids = tokenizer.encode_ordinary_batch(texts)
-        encoder.decode(ids[:1])  # warm up
+        all_ids = tokenizer.encode_ordinary_batch(texts)
+
+        def run(n: int) -> Any:
+            return encoder.decode(all_ids[:n])
+
+        def ids_of(decoded: list[str]) -> list[list[int]]:
+            _check_decoded(tool, texts, decoded)
+            return all_ids
     else:
-        encoder.run(texts[:1], mode, threads)  # warm up: lazy initialisation, thread pools
+
+        def run(n: int) -> Any:
+            return encoder.run(texts[:n], mode, threads)
+
+        ids_of = encoder.ids
+    run(1)  # warm up: lazy initialisation, thread pools
     idle = peak_rss_mib()
     cpu_start = cpu_seconds()
     start = time.perf_counter()
-    if mode == "decode":
-        decoded = encoder.decode(ids)
-    else:
-        result = encoder.run(texts, mode, threads)
+    result = run(len(texts))
     seconds = time.perf_counter() - start
     cpu = cpu_seconds() - cpu_start
     peak = peak_rss_mib()
     digest = encode_tools.IdsDigest()
-    if mode == "decode":
-        wrong = next((i for i, (text, back) in enumerate(zip(texts, decoded, strict=True)) if text != back), None)
-        if wrong is not None:
-            raise ValueError(f"{tool} decoded document {wrong} to other text than was encoded")
-        digest.update(ids)
-    else:
-        digest.update(encoder.ids(result))
+    digest.update(ids_of(result))
     return {
         "seconds": seconds,
         "cpu_seconds": cpu,
@@ -155,6 +158,12 @@ def encode(tool: str, mode: str, corpus_path: Path, ranks: Path, pattern: str, t
         "ids_digest": digest.hexdigest(),
         "n_tokens": digest.tokens,
     }
+
+
+def _check_decoded(tool: str, texts: Sequence[str], decoded: Sequence[str]) -> None:
+    wrong = next((i for i, (text, back) in enumerate(zip(texts, decoded, strict=True)) if text != back), None)
+    if wrong is not None:
+        raise ValueError(f"{tool} decoded document {wrong} to other text than was encoded")
 
 
 def _first_difference(a: Sequence[int], b: Sequence[int]) -> int:
