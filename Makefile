@@ -72,7 +72,7 @@ vectors: build
 unicode: setup
 	$(BIN)/python spec/unicode/generate_code.py
 
-# The peers' benchmark of issue #4 (bench/run.py): training, encoding, memory and thread scaling;
+# The peers' benchmark (bench/run.py): training, encoding, memory and thread scaling;
 # the report goes to stdout and to bench/results/. RUNS (default 3) runs per tool, median reported;
 # BENCH_ARGS passes more options (python bench/run.py --help). The build is made from the recipe so
 # that a missing CORPUS is reported before anything is built.
@@ -84,7 +84,7 @@ bench:
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 	$(BIN)/python bench/run.py "$(CORPUS)" --runs $(RUNS) $(BENCH_ARGS)
 
-# Issue #6: a local two-node Ray cluster against one process on the same shards of CORPUS (time,
+# Distributed training: a local two-node Ray cluster against one process on the same shards of CORPUS (time,
 # peak RSS of every process, identical merges); the report goes to stdout and bench/results/.
 # DIST_ARGS passes more options (python bench/distributed.py --help), e.g. '--shards 16 --vocab-size 32768'.
 DIST_ARGS ?=
@@ -102,7 +102,7 @@ bench-reader:
 	@$(MAKE) --no-print-directory build
 	$(BIN)/python bench/corpus_reader.py "$(CORPUS)" $(READER_ARGS)
 
-# Issue #4's worst case (bench/worst_case.py): one long piece class against CORPUS's prose, within 3x.
+# The worst case (bench/worst_case.py): one long piece class against CORPUS's prose.
 WORST_ARGS ?=
 bench-worst:
 	@test -n "$(CORPUS)" || { echo "usage: make bench-worst CORPUS=path/to/prose.txt [WORST_ARGS='--runs 3']"; exit 2; }

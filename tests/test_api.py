@@ -1,4 +1,4 @@
-"""The public surface of issue #2's contract: names, signatures, and no silent fallback."""
+"""The public surface: names, signatures, and no silent fallback."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""tok.visualize and bytebpe.visualize (issue #5): token boundaries drawn as HTML and ANSI.
+"""tok.visualize and bytebpe.visualize: token boundaries drawn as HTML and ANSI.
 
 The HTML is read back with the standard library's parser: one ``<span data-id>`` per token, and
 the text of those spans (less the decorative ``data-glyph`` newline marks) must be the input.
