@@ -90,7 +90,7 @@ mod tests {
 
     #[test]
     fn medium_packing_round_trips_for_eight_to_fifteen_bytes_only() {
-        let source: Vec<u8> = (1..=16).map(|i| i * 29).collect();
+        let source: Vec<u8> = (1..=16u32).map(|i| (i * 29) as u8).collect();
         for n in 0..=16 {
             let bytes = &source[..n];
             match pack_medium(bytes) {
@@ -107,7 +107,7 @@ mod tests {
 
     #[test]
     fn packing_equals_the_bytes_zero_padded_with_the_length_last() {
-        let source: Vec<u8> = (1..=8).map(|i| i * 37).collect();
+        let source: Vec<u8> = (1..=8u32).map(|i| (i * 37) as u8).collect();
         for n in 0..=7 {
             let bytes = &source[..n];
             let mut padded = [0u8; 8];
