@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::byte_map::{hash_bytes, same_bytes, ByteMap};
-use crate::error::{Error, Result};
+use crate::error::{show_bytes, Error, Result};
 use crate::packed::pack;
 use crate::pattern::Splitter;
 use crate::token_bytes::TokenBytes;
@@ -1051,24 +1051,6 @@ impl JoinScratch {
             kept <= limit
         });
     }
-}
-
-/// Bytes as Python writes them, for error messages.
-pub fn show_bytes(bytes: &[u8]) -> String {
-    let mut out = String::from("b'");
-    for &b in bytes {
-        match b {
-            b'\\' => out.push_str("\\\\"),
-            b'\'' => out.push_str("\\'"),
-            b'\t' => out.push_str("\\t"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            0x20..=0x7E => out.push(char::from(b)),
-            _ => out.push_str(&format!("\\x{b:02x}")),
-        }
-    }
-    out.push('\'');
-    out
 }
 
 #[cfg(test)]

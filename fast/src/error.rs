@@ -1,4 +1,5 @@
-//! The errors of the core. The Python module maps each kind to the exception spec §9 names.
+//! The errors of the core, and bytes written for their messages. The Python module maps each
+//! kind to the exception spec §9 names.
 
 use std::fmt;
 
@@ -49,3 +50,32 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// Bytes as Python writes them, for error messages.
+pub fn show_bytes(bytes: &[u8]) -> String {
+    let mut out = String::from("b'");
+    for &b in bytes {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'\'' => out.push_str("\\'"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            0x20..=0x7E => out.push(char::from(b)),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_are_written_as_python_writes_them() {
+        assert_eq!(show_bytes(b"\xe4\xb8"), "b'\\xe4\\xb8'");
+        assert_eq!(show_bytes(b"a'\n"), "b'a\\'\\n'");
+    }
+}

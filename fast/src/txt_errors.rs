@@ -5,8 +5,7 @@
 use std::fs::File;
 use std::io::Read;
 
-use crate::encode::show_bytes;
-use crate::error::{Error, Result};
+use crate::error::{show_bytes, Error, Result};
 
 /// The ValueError that Python's reader raises for `bytes`, which start at `offset` in file `name`
 /// and begin with whole lines, at their first byte that is not UTF-8 (`err`).
@@ -50,16 +49,5 @@ fn line_number(name: &str, offset: u64) -> Result<u64> {
             return Ok(newlines + 1);
         }
         newlines += memchr::memchr_iter(b'\n', &block[..got]).count() as u64;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bytes_are_written_as_python_writes_them() {
-        assert_eq!(show_bytes(b"\xe4\xb8"), "b'\\xe4\\xb8'");
-        assert_eq!(show_bytes(b"a'\n"), "b'a\\'\\n'");
     }
 }
