@@ -8,11 +8,8 @@ mod byte_map;
 pub mod count;
 pub mod encode;
 pub mod error;
-mod huge_pages;
 mod packed;
-mod pair_queue;
 pub mod pattern;
-mod position_list;
 mod prefetch;
 pub mod progress;
 pub mod threads;
@@ -51,5 +48,6 @@ pub fn train<S: AsRef<str> + Sync>(
         vocab_size,
         min_frequency,
         &mut Silent,
+        None,
     )
 }

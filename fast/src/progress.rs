@@ -1,7 +1,6 @@
 //! How long-running work reports how far it got, and how it learns that it must stop.
 
 use crate::error::Result;
-use crate::train::Merge;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {
@@ -24,10 +23,6 @@ impl Stage {
 /// Returning an error stops the work, which then returns that error.
 pub trait Progress {
     fn update(&mut self, stage: Stage, done: u64, total: u64) -> Result<()>;
-
-    /// Receives, in order, the merges learned since the last call; the merge loop calls it about
-    /// as often as `update`, so that a caller can start on the merges while the loop goes on.
-    fn learned(&mut self, _merges: &[Merge]) {}
 }
 
 /// Progress that nobody watches.

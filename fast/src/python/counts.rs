@@ -203,7 +203,7 @@ pub fn train_from_counts(
     let min_frequency = args::int(min_frequency, "min_frequency", 0, u64::MAX)?;
     let observer = PythonProgress::new(progress.filter(|p| !p.is_none(py)));
     let table = &counts.get().table;
-    train_and_convert(py, observer, |progress| {
-        train_from_piece_counts_ref(table, vocab_size, min_frequency, progress)
+    train_and_convert(py, observer, |progress, learned| {
+        train_from_piece_counts_ref(table, vocab_size, min_frequency, progress, Some(learned))
     })
 }

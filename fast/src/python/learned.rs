@@ -4,7 +4,7 @@
 //! objects afterwards (a tuple per merge; a bytes object and a dict entry per token) would add
 //! about ten milliseconds to a training that may itself take well under a tenth of a second.
 //! Instead a second thread builds them from the merges the loop passes on as it goes
-//! ([`Progress::learned`]), taking the GIL for one batch at a time, so that when the loop ends
+//! ([`MergeSink::learned`]), taking the GIL for one batch at a time, so that when the loop ends
 //! only its last batch is left to convert.
 
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -15,31 +15,28 @@ use pyo3::types::{PyBytes, PyDict, PyList};
 
 use super::progress::PythonProgress;
 use crate::error::Result;
-use crate::progress::{Progress, Stage};
-use crate::train::Merge;
+use crate::progress::Progress;
+use crate::train::{Merge, MergeSink};
 
 /// The merges as a list of `(left, right, count)` and the rank table `{token bytes: id}` of
 /// spec §5.1, for the 256 bytes and every merge.
 pub type Learned = (Py<PyList>, Py<PyDict>);
 
 /// Run `merge_loop` on this thread with the GIL released, while another thread builds the
-/// [`Learned`] objects of its merges. The loop reports progress to `observer` as usual.
+/// [`Learned`] objects of the merges it hands to its sink. The loop reports progress to
+/// `observer` as usual.
 pub fn train_and_convert(
     py: Python<'_>,
     mut observer: PythonProgress,
-    merge_loop: impl FnOnce(&mut dyn Progress) -> Result<Vec<Merge>> + Send,
+    merge_loop: impl FnOnce(&mut dyn Progress, &mut dyn MergeSink) -> Result<Vec<Merge>> + Send,
 ) -> PyResult<Learned> {
     let (result, built) = py.detach(|| {
         std::thread::scope(|scope| {
-            let (sender, receiver) = mpsc::channel();
+            let (mut sender, receiver) = mpsc::channel();
             let builder = scope.spawn(move || convert(receiver));
-            let mut passing_on = PassingOn {
-                observer: &mut observer,
-                sender,
-            };
-            let result = merge_loop(&mut passing_on);
+            let result = merge_loop(&mut observer, &mut sender);
             // Closing the channel tells the builder that no more merges will come.
-            drop(passing_on);
+            drop(sender);
             (result, builder.join())
         })
     });
@@ -50,21 +47,12 @@ pub fn train_and_convert(
     }
 }
 
-/// A progress observer that also sends the learned merges to the builder.
-struct PassingOn<'a> {
-    observer: &'a mut PythonProgress,
-    sender: Sender<Vec<Merge>>,
-}
-
-impl Progress for PassingOn<'_> {
-    fn update(&mut self, stage: Stage, done: u64, total: u64) -> Result<()> {
-        self.observer.update(stage, done, total)
-    }
-
+/// The merge loop's sink: each batch of merges goes to the builder thread.
+impl MergeSink for Sender<Vec<Merge>> {
     fn learned(&mut self, merges: &[Merge]) {
         // A builder that stopped (it failed, and says so when joined) needs nothing more.
         if !merges.is_empty() {
-            let _ = self.sender.send(merges.to_vec());
+            let _ = self.send(merges.to_vec());
         }
     }
 }

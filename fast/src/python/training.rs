@@ -43,8 +43,8 @@ pub fn train(
     let splitter = Splitter::cached(&args::pattern(pattern)?).map_err(args::to_py_err)?;
     let mut observer = PythonProgress::new(progress.filter(|p| !p.is_none(py)));
     let counts = count_texts(py, texts, &splitter, &mut observer)?;
-    train_and_convert(py, observer, |progress| {
-        train_from_piece_counts(counts, vocab_size, min_frequency, progress)
+    train_and_convert(py, observer, |progress, learned| {
+        train_from_piece_counts(counts, vocab_size, min_frequency, progress, Some(learned))
     })
 }
 

@@ -1,7 +1,7 @@
 //! Spec §4.3: which pair the merge loop takes next — the largest count, the smallest
 //! (left, right) among equal counts — chosen lazily, with the rare pairs kept out of the heap.
 //!
-//! Counts of existing pairs only ever go down (train.rs says why), so a queue may hold a pair
+//! Counts of existing pairs only ever go down (merge_loop.rs says why), so a queue may hold a pair
 //! under a count that has since fallen (a stale entry) as long as it finds out before answering.
 //!
 //! Most pairs are rare: on 10 MB of prose the last of 32,512 merges has a count of 4, and on
