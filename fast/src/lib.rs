@@ -4,6 +4,7 @@
 //! The crate is plain Rust; `python.rs`, behind the `python` feature, is the only place that
 //! knows about Python. Section numbers in comments refer to spec/bpe.md.
 
+mod batches;
 mod byte_map;
 pub mod count;
 pub mod encode;

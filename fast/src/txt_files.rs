@@ -19,6 +19,7 @@ use std::sync::mpsc;
 
 use rayon::prelude::*;
 
+use crate::batches::{BatchSizes, FIRST_BATCH_BYTES};
 use crate::count::PieceCounter;
 use crate::error::{Error, Result};
 use crate::txt_errors::utf8_error;
@@ -63,7 +64,7 @@ pub struct TxtOptions {
     /// How much one read asks of a file.
     pub block_bytes: usize,
     /// The size of the first batch of documents; each next one is twice as large, up to
-    /// `BATCH_BYTES`, so that the workers start early.
+    /// [`MAX_BATCH_BYTES`](crate::batches::MAX_BATCH_BYTES) (batches.rs says why).
     pub first_batch_bytes: usize,
     /// About how many bytes of a batch one worker cuts into documents.
     pub chunk_bytes: usize,
@@ -71,10 +72,6 @@ pub struct TxtOptions {
 
 const BLOCK_BYTES: usize = 1 << 20;
 const CHUNK_BYTES: usize = 256 << 10;
-const FIRST_BATCH_BYTES: usize = 256 << 10;
-/// The largest batch: memory for documents stays bounded (about three batches) whatever the
-/// corpus size.
-const BATCH_BYTES: usize = 8 << 20;
 
 impl TxtOptions {
     pub fn new(split: TxtSplit, doc_cap: Option<usize>, replace_errors: bool) -> Self {
@@ -110,9 +107,9 @@ pub fn count_txt_files(
             let mut reader = TxtReader::new(files, options);
             reader.recycled = Some(given_back);
             reader.cancel = Some(cancel);
-            let mut limit = options.first_batch_bytes.max(1);
+            let mut sizes = BatchSizes::starting_at(options.first_batch_bytes.max(1));
             while !cancel.load(Ordering::Relaxed) {
-                let Some(next) = reader.next_batch(limit).transpose() else {
+                let Some(next) = reader.next_batch(sizes.next_size()).transpose() else {
                     return;
                 };
                 let failed = next.is_err();
@@ -120,7 +117,6 @@ pub fn count_txt_files(
                 if send.send(next).is_err() || failed {
                     return;
                 }
-                limit = (2 * limit).min(BATCH_BYTES.max(options.first_batch_bytes));
             }
         });
         for batch in receive {

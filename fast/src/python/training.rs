@@ -11,19 +11,14 @@ use pyo3::types::PyIterator;
 use super::args;
 use super::learned::{train_and_convert, Learned};
 use super::progress::PythonProgress;
+use crate::batches::{BatchSizes, FIRST_BATCH_BYTES};
 use crate::count::{PieceCounter, PieceCounts};
 use crate::pattern::Splitter;
 use crate::progress::Stage;
 use crate::train::train_from_piece_counts;
 
-/// Texts are pulled in batches of at most this many bytes; memory for texts stays bounded
-/// whatever the corpus size, and a batch is counted in well under a second.
-const BATCH_BYTES: usize = 8 << 20;
+/// The most texts one batch holds, however short they are (its bytes: batches.rs).
 const BATCH_TEXTS: usize = 1 << 16;
-/// The first batch is small and each next one twice as large, up to [`BATCH_BYTES`]: nothing is
-/// counted until the first batch is in, and pulling 8 MB from a Python iterable (reading and
-/// decoding a file) takes several milliseconds, all of them idle cores.
-const FIRST_BATCH_BYTES: usize = 256 << 10;
 
 /// Learn merges from an iterable of texts (spec §4); returns the merges as `(left, right, count)`
 /// and the rank table of their tokens (§5.1). `progress(stage, done, total)` is called about ten
@@ -57,11 +52,11 @@ pub fn count_texts(
 ) -> PyResult<PieceCounts> {
     let iter = args::texts_iter(texts)?;
     let mut counter = PieceCounter::new(splitter);
-    let mut limit = FIRST_BATCH_BYTES;
-    let mut batch = next_batch(&iter, 0, limit)?;
+    // Batches of about these many bytes (batches.rs says why they grow).
+    let mut sizes = BatchSizes::starting_at(FIRST_BATCH_BYTES);
+    let mut batch = next_batch(&iter, 0, sizes.next_size())?;
     while !batch.is_empty() {
-        limit = (2 * limit).min(BATCH_BYTES);
-        batch = count_batch(py, &mut counter, &batch, observer, &iter, limit)?;
+        batch = count_batch(py, &mut counter, &batch, observer, &iter, sizes.next_size())?;
     }
     Ok(counter.into_counts())
 }
