@@ -5,7 +5,6 @@
 //! knows about Python. Section numbers in comments refer to spec/bpe.md.
 
 mod batches;
-mod byte_map;
 pub mod count;
 pub mod encode;
 pub mod error;
@@ -14,7 +13,6 @@ pub mod pattern;
 mod prefetch;
 pub mod progress;
 pub mod threads;
-mod token_bytes;
 pub mod train;
 mod txt_errors;
 pub mod txt_files;

@@ -1,8 +1,8 @@
 //! Spec §7: the bytes of every id, laid out for decoding.
 //!
 //! Decoding is a lookup and a copy per id, a few bytes each, so what costs is the bookkeeping
-//! around them: a hash probe and a pointer to a separate allocation per token, and a call to
-//! memcpy for a copy of four bytes, made it no faster than tiktoken's. Here ids index a dense
+//! around them: a hash probe and a pointer to a separate allocation per token, or a call to
+//! memcpy for a copy of four bytes, would cost more than the copy itself. Here ids index a dense
 //! table of spans into one buffer that holds every token end to end, and a token of up to
 //! [`WIDE`] bytes is copied with one fixed-size move of [`WIDE`] bytes whose tail the next token
 //! overwrites.

@@ -1,0 +1,27 @@
+//! Encoding and decoding with a rank table (spec §5-§7).
+//!
+//! * encoder.rs: the [`Encoder`], which checks its table, splits a text, looks each piece up and
+//!   merges those that are not tokens, picking the method by the piece's length;
+//! * join_by_scan.rs, join_by_heap.rs, join_by_buckets.rs: the three ways of merging a piece,
+//!   one choice for one (the scan for short pieces, a heap for long, a bucket per rank for very
+//!   long), over the slots of scan_slots.rs;
+//! * rank_table.rs: token bytes to rank; specials.rs: special tokens and finding them;
+//! * merged_cache.rs: each thread's cache of merged pieces; scratch.rs: the memory that merging
+//!   long pieces keeps from piece to piece;
+//! * token_bytes.rs: the bytes of every id, for decoding; byte_map.rs: the map for long keys.
+
+mod byte_map;
+mod encoder;
+mod join_by_buckets;
+mod join_by_heap;
+mod join_by_scan;
+mod merged_cache;
+mod rank_table;
+mod scan_slots;
+mod scratch;
+mod specials;
+#[cfg(test)]
+mod tests;
+mod token_bytes;
+
+pub use encoder::Encoder;
