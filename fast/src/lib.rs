@@ -14,9 +14,7 @@ mod prefetch;
 pub mod progress;
 pub mod threads;
 pub mod train;
-mod txt_errors;
-pub mod txt_files;
-mod txt_lines;
+pub mod txt;
 pub mod unicode;
 #[rustfmt::skip]
 mod unicode_data;

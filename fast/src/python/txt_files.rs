@@ -1,5 +1,5 @@
 //! `count_txt` and `train_txt`: a `bytebpe.Corpus` of .txt files read, counted and trained on
-//! entirely in Rust (txt_files.rs), with the GIL released and Ctrl-C still heard.
+//! entirely in Rust (fast/src/txt/), with the GIL released and Ctrl-C still heard.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
@@ -14,7 +14,7 @@ use crate::count::{PieceCounter, PieceCounts};
 use crate::pattern::Splitter;
 use crate::progress::Stage;
 use crate::train::train_from_piece_counts;
-use crate::txt_files::{count_txt_files, TxtOptions, TxtSplit};
+use crate::txt::{count_txt_files, TxtOptions, TxtSplit};
 
 /// The piece counts of the documents of `files` (spec §4.1.1), read as `bytebpe.corpus` reads
 /// .txt files. `block_bytes`, `first_batch_bytes` and `chunk_bytes` set the reader's read, batch

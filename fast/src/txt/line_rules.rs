@@ -10,7 +10,7 @@
 //! or after some offset and ends it at the first one at or after the next offset agrees with its
 //! neighbours without talking to them.
 
-use crate::txt_files::TxtSplit;
+use super::options::TxtSplit;
 
 /// Whether a line (with its ending) holds only characters for which Python's `str.isspace` is
 /// true. A byte that is not UTF-8 would be U+FFFD, which is not.

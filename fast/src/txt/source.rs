@@ -1,0 +1,118 @@
+//! The files of a corpus, read in order and block by block onto the end of one buffer, with the
+//! buffers of counted batches taken back for reuse and a flag that stops the reading.
+
+use std::fs::File;
+use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+
+use crate::error::{Error, Result};
+
+/// The file being read, and its index in the list of files.
+struct OpenFile {
+    file: File,
+    index: usize,
+}
+
+/// Reads the files in order, one at a time, onto the end of [`FileSource::buf`].
+pub struct FileSource<'a> {
+    pub files: &'a [String],
+    block_bytes: usize,
+    next_file: usize,
+    file: Option<OpenFile>,
+    /// What has been read and not yet handed out in a batch.
+    pub buf: Vec<u8>,
+    /// Buffers of batches that have been counted, to be filled again.
+    recycled: Option<mpsc::Receiver<Vec<u8>>>,
+    /// Stop reading when this becomes true: one document may be a whole file, or a pipe that
+    /// never ends.
+    cancel: Option<&'a AtomicBool>,
+}
+
+impl<'a> FileSource<'a> {
+    /// The files `files`, read `block_bytes` at a time.
+    pub fn new(files: &'a [String], block_bytes: usize) -> Self {
+        FileSource {
+            files,
+            block_bytes: block_bytes.max(1),
+            next_file: 0,
+            file: None,
+            buf: Vec::new(),
+            recycled: None,
+            cancel: None,
+        }
+    }
+
+    /// Take the buffers of counted batches back from `recycled`.
+    pub fn recycling(&mut self, recycled: mpsc::Receiver<Vec<u8>>) {
+        self.recycled = Some(recycled);
+    }
+
+    /// Stop reading, with [`Error::Interrupted`], once `cancel` becomes true.
+    pub fn cancelled_by(&mut self, cancel: &'a AtomicBool) {
+        self.cancel = Some(cancel);
+    }
+
+    /// [`Error::Interrupted`] if the reading must stop.
+    pub fn check_cancel(&self) -> Result<()> {
+        if self
+            .cancel
+            .is_some_and(|cancel| cancel.load(Ordering::Relaxed))
+        {
+            return Err(Error::Interrupted);
+        }
+        Ok(())
+    }
+
+    /// The index of the file being read, if one is open.
+    pub fn reading(&self) -> Option<usize> {
+        self.file.as_ref().map(|open| open.index)
+    }
+
+    /// Open the next file and return its index; None if every file has been opened.
+    pub fn open_next(&mut self) -> Result<Option<usize>> {
+        let index = self.next_file;
+        let Some(name) = self.files.get(index) else {
+            return Ok(None);
+        };
+        let file = File::open(name).map_err(|err| Error::io(name, &err))?;
+        self.file = Some(OpenFile { file, index });
+        self.next_file += 1;
+        Ok(Some(index))
+    }
+
+    /// Read one block of the file being read onto the end of the buffer; true if that was its
+    /// end (or no file is open).
+    pub fn read_block(&mut self) -> Result<bool> {
+        let Some(open) = self.file.as_mut() else {
+            return Ok(true);
+        };
+        let want = self.block_bytes;
+        let got = (&mut open.file)
+            .take(want as u64)
+            .read_to_end(&mut self.buf)
+            .map_err(|err| Error::io(&self.files[open.index], &err))?;
+        Ok(got < want)
+    }
+
+    /// Stop reading the file being read.
+    pub fn close(&mut self) {
+        self.file = None;
+    }
+
+    /// Hand out the first `cut` bytes of the buffer; the rest stays, moved to the front of a
+    /// buffer taken back from a counted batch if there is one.
+    pub fn split_off_front(&mut self, cut: usize) -> Vec<u8> {
+        let mut rest = self
+            .recycled
+            .as_ref()
+            .and_then(|recycled| recycled.try_recv().ok())
+            .unwrap_or_default();
+        rest.clear();
+        rest.reserve(self.buf.len() - cut + self.block_bytes);
+        rest.extend_from_slice(&self.buf[cut..]);
+        let mut bytes = std::mem::replace(&mut self.buf, rest);
+        bytes.truncate(cut);
+        bytes
+    }
+}
