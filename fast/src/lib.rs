@@ -16,8 +16,6 @@ pub mod threads;
 pub mod train;
 pub mod txt;
 pub mod unicode;
-#[rustfmt::skip]
-mod unicode_data;
 
 #[cfg(feature = "python")]
 mod python;

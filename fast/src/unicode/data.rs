@@ -2,7 +2,7 @@
 //!
 //! Generated from spec/unicode/ucd-16.0.0.txt by `python spec/unicode/generate_code.py`. Do not edit.
 
-use crate::unicode::GeneralCategory::{self, *};
+use super::category::GeneralCategory::{self, *};
 
 pub const UNICODE_VERSION: &str = "16.0.0";
 
