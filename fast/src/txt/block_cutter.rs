@@ -3,9 +3,9 @@
 //! document starts, and says where each file's bytes begin.
 
 use super::batch::{DocumentBatch, Documents, Segment};
+use super::cutter::Cutter;
 use super::line_rules::last_paragraph_start;
 use super::options::TxtSplit;
-use super::reader::Cutter;
 use super::source::FileSource;
 use crate::error::Result;
 

@@ -10,9 +10,9 @@
 //! read, so that memory stays bounded.
 
 use super::batch::{DocumentBatch, Documents};
+use super::cutter::Cutter;
 use super::line_rules::is_blank;
 use super::options::{TxtOptions, TxtSplit};
-use super::reader::Cutter;
 use super::source::FileSource;
 use super::utf8_error::utf8_error;
 use crate::error::Result;

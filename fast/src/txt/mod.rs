@@ -4,7 +4,7 @@
 //! * count_files.rs: the reading thread and the counting workers, and how batches pass between;
 //! * options.rs: the options of `bytebpe.corpus` for .txt files;
 //! * reader.rs: files to batches of whole documents, with source.rs reading the files and one of
-//!   two cutters finding where a batch may end: block_cutter.rs, which leaves finding the
+//!   two cutters (cutter.rs) finding where a batch may end: block_cutter.rs, which leaves finding the
 //!   documents to the workers, and line_cutter.rs, which goes line by line where they cannot;
 //! * batch.rs: a batch of documents, and the workers' side of it: finding, checking, decoding;
 //! * line_rules.rs: blank lines and where documents start; utf8_error.rs: the errors of bad
@@ -13,6 +13,7 @@
 mod batch;
 mod block_cutter;
 mod count_files;
+mod cutter;
 mod line_cutter;
 mod line_rules;
 mod options;
