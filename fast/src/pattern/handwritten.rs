@@ -1,5 +1,5 @@
-//! Hand-written splitters for the named patterns (spec §2.1): the same pieces as the regex, at
-//! several hundred MB/s instead of tens.
+//! Hand-written splitters for the named patterns (spec §2.1): the same pieces as the regex,
+//! found by code written for each pattern instead of by a backtracking engine.
 //!
 //! Each function below finds the piece that starts at `pos` by trying the pattern's branches in
 //! order, exactly as leftmost-first backtracking would, with the comments naming the branch.
