@@ -5,7 +5,7 @@
 or ``make bench-reader CORPUS=path [READER_ARGS='--runs 3']``. Every run is a fresh process that
 times ``bytebpe.Tokenizer.train(corpus, vocab_size)`` with ``corpus = bytebpe.Corpus([CORPUS])``:
 
-* ``core``: the Corpus object itself, which the fast core reads without Python (fast/src/txt_files.rs);
+* ``core``: the Corpus object itself, which the fast core reads without Python (fast/src/txt/);
 * ``python``: ``iter(corpus)``, which makes Python read the same documents and hand them over;
 * ``python read only``: iterating the Corpus in Python and nothing else, what the core saves.
 
@@ -94,7 +94,7 @@ def report(path: Path, vocab_size: int, results: dict[tuple[str, int], list[dict
         )
     lines += [
         "",
-        "*core*: the Corpus handed to training, read by the core (fast/src/txt_files.rs): one thread reads, the "
+        "*core*: the Corpus handed to training, read by the core (fast/src/txt/): one thread reads, the "
         "workers cut what it read into documents, decode and count them. *python*: `iter(corpus)`, the same "
         "documents read and decoded by bytebpe.corpus on the main thread. *python read only*: iterating the "
         "Corpus and nothing else.",

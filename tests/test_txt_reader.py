@@ -1,4 +1,4 @@
-"""The core's .txt reader (fast/src/txt_files.rs) against bytebpe.corpus, the Python reader it stands in for.
+"""The core's .txt reader (fast/src/txt/) against bytebpe.corpus, the Python reader it stands in for.
 
 bytebpe.fast trains on a Corpus of .txt files by reading them in Rust. Its documents must be exactly
 the ones Python yields, for every txt_split, doc_cap, max_chars and errors setting, whatever the read

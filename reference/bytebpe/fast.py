@@ -1,7 +1,7 @@
 """The fast implementation: bytebpe's Rust core under the names of bytebpe.reference.
 
 Everything runs in the compiled module ``bytebpe._fast`` (fast/src): splitting and counting on
-all cores with the GIL released, the merge loop of fast/src/train.rs, encoding of batches in
+all cores with the GIL released, the merge loop of fast/src/train/, encoding of batches in
 parallel. It must agree with bytebpe.reference merge for merge and id for id; the tests check it.
 """
 
@@ -85,7 +85,7 @@ def _txt_corpus(texts: object) -> dict[str, Any] | None:
     """The core's reader arguments when ``texts`` is a Corpus that the core reads itself, else None.
 
     The core reads .txt files into exactly the documents bytebpe.corpus yields, every option included
-    (fast/src/txt_files.rs), on its own threads, where Python would read and decode them on one core.
+    (fast/src/txt/), on its own threads, where Python would read and decode them on one core.
     A corpus with other file types is read by Python as before.
     """
     if not isinstance(texts, corpus.Corpus):
