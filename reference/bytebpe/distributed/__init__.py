@@ -213,7 +213,7 @@ def _count_shard(
             shard, text_field=text_field, txt_split=txt_split, doc_cap=doc_cap, errors=errors
         )
     else:
-        corpus._check_options(text_field, txt_split, None, doc_cap, errors)
+        corpus.check_options(text_field, txt_split, None, doc_cap, errors)
         documents = shard
     tally = [0, 0]
 
