@@ -1,4 +1,4 @@
-"""Saving and loading tokenizers: tiktoken's rank file, bytebpe's metadata, atomic writes.
+"""Saving and loading tokenizers (spec §12): tiktoken's rank file and bytebpe's metadata.
 
 A saved tokenizer is a directory of two files:
 
@@ -8,25 +8,19 @@ A saved tokenizer is a directory of two files:
   pattern, the special tokens, the vocabulary size, what trained the tokenizer, and the SHA-256 of
   the rank file, so that two files that do not belong together are caught.
 
-Writes are atomic: everything is written into a temporary directory beside the target, flushed to
-disk, and then swapped into place in one step, so an interrupted or failed save leaves the previous
-tokenizer intact. Reads are strict and say where a file is damaged (``path:line: what``). The rank
-file is read here rather than with tiktoken's loader, which caches even local paths by name.
+Writes are atomic (bytebpe.atomic), so an interrupted or failed save leaves the previous tokenizer
+intact. Reads are strict and say where a file is damaged (``path:line: what``). The rank file is
+read here rather than with tiktoken's loader, which caches even local paths by name.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
-import ctypes
-import ctypes.util
 import hashlib
 import json
 import os
-import shutil
 import sys
-import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -208,79 +202,6 @@ def parse_metadata(text: str, path: str | os.PathLike) -> dict[str, Any]:
         problem = "field 'ranks_file' must name a file in the same directory"
         raise FormatError(path, problem, _line_of(text, "ranks_file"))
     return meta
-
-
-# -- atomic directories --------------------------------------------------------------------------
-
-
-def _fsync_file(path: Path, data: bytes) -> None:
-    with open(path, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def _fsync_directory(path: Path) -> None:
-    with contextlib.suppress(OSError):  # not every platform can fsync a directory
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two directories in one atomic step (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return result == 0
-
-
-def write_directory_atomically(
-    target: str | os.PathLike, files: Mapping[str, bytes], *, is_ours: Callable[[Path], bool]
-) -> Path:
-    """Replace directory ``target`` by one holding exactly ``files``, in one atomic step.
-
-    ``is_ours(target)`` says whether an existing directory may be replaced (it holds a previous
-    save); an existing non-empty directory that is not ours is never touched (FileExistsError).
-    """
-    target = Path(target)
-    if target.exists() and not target.is_dir():
-        raise FileExistsError(f"{target} exists and is not a directory")
-    if target.is_dir() and any(target.iterdir()) and not is_ours(target):
-        raise FileExistsError(
-            f"{target} is a non-empty directory that does not hold a saved tokenizer; refusing to replace it"
-        )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex}"
-    staging.mkdir()
-    try:
-        for name, data in files.items():
-            _fsync_file(staging / name, data)
-        _fsync_directory(staging)
-        if not target.exists():
-            os.rename(staging, target)
-        elif _exchange(staging, target):
-            shutil.rmtree(staging)  # it now holds the previous version
-        else:
-            # Without an atomic exchange, move the old one aside first; if we are stopped
-            # between the two renames, the previous tokenizer is still whole, beside the target.
-            retired = target.parent / f".{target.name}.old-{uuid.uuid4().hex}"
-            os.rename(target, retired)
-            os.rename(staging, target)
-            shutil.rmtree(retired)
-        _fsync_directory(target.parent)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-    return target
 
 
 def sha256(data: bytes) -> str:

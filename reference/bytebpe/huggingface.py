@@ -33,17 +33,14 @@ How each part of the tokenizer.json reproduces the spec:
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-import secrets
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bytebpe import pattern_language, reference
+from bytebpe import atomic, pattern_language, reference
 from bytebpe.patterns import resolve_pattern
 
 if TYPE_CHECKING:
@@ -420,52 +417,8 @@ def to_huggingface(
 # Saving a directory.
 
 
-def _write_json(path: Path, content: Any) -> None:
-    with open(path, "w", encoding="utf-8") as file:
-        json.dump(content, file, ensure_ascii=False, indent=2)
-        file.write("\n")
-        file.flush()
-        os.fsync(file.fileno())
-
-
-def _fsync_directory(path: Path) -> None:
-    # Makes the renames durable on POSIX; some systems cannot open a directory, and that is fine.
-    with contextlib.suppress(OSError):
-        descriptor = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-
-
-def _sibling(target: Path, suffix: str) -> Path:
-    # A hidden name next to the target, on the same file system, so that renames are atomic.
-    while True:
-        candidate = target.with_name(f".{target.name}.{secrets.token_hex(4)}.{suffix}")
-        if not os.path.lexists(candidate):
-            return candidate
-
-
-def _link_or_copy(source: str, destination: str) -> None:
-    try:
-        os.link(source, destination)
-    except OSError:
-        shutil.copy2(source, destination)
-
-
-def _carry_over(source: Path, staging: Path) -> None:
-    """Put every entry of ``source`` except its tokenizer files into ``staging``: hard links
-    where the file system allows them (weights of many GB cost nothing), copies elsewhere."""
-    for entry in source.iterdir():
-        if entry.name in _TOKENIZER_FILES:
-            continue
-        destination = staging / entry.name
-        if entry.is_symlink():
-            os.symlink(os.readlink(entry), destination)
-        elif entry.is_dir():
-            shutil.copytree(entry, destination, symlinks=True, copy_function=_link_or_copy)
-        else:
-            _link_or_copy(str(entry), str(destination))
+def _json_bytes(content: Any) -> bytes:
+    return (json.dumps(content, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def save_huggingface(
@@ -484,9 +437,9 @@ def save_huggingface(
     token has a conventional name (``<|bos|>``, ``<|endoftext|>``, ``<|pad|>``, ...) and
     ``model_max_length`` if given. Needs no Hugging Face package.
 
-    The save is atomic: everything is written into a hidden directory next to the target, which
-    then takes the target's place by rename, so a failed or interrupted save leaves the previous
-    state (and no temporary directory). A directory that already holds a ``tokenizer.json`` is
+    The save is atomic (bytebpe.atomic): everything is written into a hidden directory next to
+    the target, which then takes the target's place in one step, so a failed or interrupted save
+    leaves the previous state (and no temporary directory). A directory that already holds a ``tokenizer.json`` is
     taken to be an earlier export and is replaced; files in it that are not tokenizer files
     (model weights, config.json, ...) are kept. A non-empty directory without a tokenizer.json,
     or a file, raises FileExistsError. The model is validated before anything is written.
@@ -497,41 +450,11 @@ def save_huggingface(
         raise ValueError(f"model_max_length must be a positive int or None, not {model_max_length!r}")
     content = tokenizer_json(mergeable_ranks, pattern, special_tokens)
     config = _tokenizer_config(special_tokens or {}, model_max_length)
-
-    # A symlink to a directory is followed, so that the directory it names is replaced, not the link.
-    target = Path(directory).resolve()
-    if target.exists() and not target.is_dir():
-        raise FileExistsError(f"{target} exists and is not a directory")
-    existing = target.is_dir()
-    if existing and any(target.iterdir()) and not (target / TOKENIZER_FILE).is_file():
-        raise FileExistsError(
-            f"{target} is not empty and holds no {TOKENIZER_FILE}; refusing to replace what does not look like "
-            "a Hugging Face tokenizer export"
-        )
-    target.parent.mkdir(parents=True, exist_ok=True)
-
-    staging = _sibling(target, "tmp")
-    os.mkdir(staging)  # the usual permissions (umask), unlike tempfile.mkdtemp's 0o700
-    try:
-        _write_json(staging / TOKENIZER_FILE, content)
-        _write_json(staging / CONFIG_FILE, config)
-        if existing:
-            _carry_over(target, staging)
-            shutil.copymode(target, staging)
-            # POSIX cannot rename a directory onto a non-empty one, so the old one steps aside
-            # first; if the new one cannot take its place, the old one goes back.
-            retired = _sibling(target, "old")
-            os.rename(target, retired)
-            try:
-                os.rename(staging, target)
-            except BaseException:
-                os.rename(retired, target)
-                raise
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.rename(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _fsync_directory(target.parent)
-    return target
+    contents = {TOKENIZER_FILE: _json_bytes(content), CONFIG_FILE: _json_bytes(config)}
+    return atomic.write_directory(
+        directory,
+        contents,
+        is_ours=lambda target: (target / TOKENIZER_FILE).is_file(),
+        what=f"{TOKENIZER_FILE} (a Hugging Face tokenizer export)",
+        keep=lambda name: name not in _TOKENIZER_FILES,
+    )

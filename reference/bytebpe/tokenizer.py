@@ -18,7 +18,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from bytebpe import files, reference
+from bytebpe import atomic, files, reference
 from bytebpe.counts import PieceCounts
 from bytebpe.patterns import DEFAULT_PATTERN, pattern_name, resolve_pattern
 
@@ -633,7 +633,13 @@ class Tokenizer:
             files.RANKS_FILE: ranks_data,
             files.METADATA_FILE: (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
         }
-        return files.write_directory_atomically(path, contents, is_ours=lambda p: (p / files.METADATA_FILE).exists())
+        atomic.write_directory(
+            path,
+            contents,
+            is_ours=lambda p: (p / files.METADATA_FILE).exists(),
+            what=f"saved tokenizer ({files.METADATA_FILE})",
+        )
+        return Path(path)
 
     def to_tiktoken(self, name: str = "bytebpe") -> tiktoken.Encoding:
         """A ``tiktoken.Encoding`` with the same ranks, pattern and special tokens (the same ids)."""
