@@ -9,7 +9,6 @@ Face.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import re
@@ -20,7 +19,9 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from bytebpe import atomic, files, reference
 from bytebpe.counts import PieceCounts
+from bytebpe.implementations import implementation as _implementation_module
 from bytebpe.patterns import DEFAULT_PATTERN, pattern_name, resolve_pattern
+from bytebpe.version import __version__
 
 if TYPE_CHECKING:
     import tiktoken
@@ -31,25 +32,11 @@ if TYPE_CHECKING:
 ProgressCallback = Callable[[str, int, int], object]
 SpecialSet = Literal["all"] | Collection[str]
 TokenRef = int | str
-_IMPLEMENTATIONS = ("reference", "fast")
-
-
-def _implementation_module(name: str) -> Any:
-    # Imported here rather than from bytebpe: bytebpe/__init__.py imports this module.
-    if name not in _IMPLEMENTATIONS:
-        raise ValueError(f"unknown implementation {name!r}; choose one of: {', '.join(map(repr, _IMPLEMENTATIONS))}")
-    return importlib.import_module(f"bytebpe.{name}")
 
 
 @lru_cache(maxsize=32)
 def _special_finder(specials: frozenset[str]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(s) for s in sorted(specials, key=len, reverse=True)))
-
-
-def _library_version() -> str:
-    from bytebpe import __version__
-
-    return __version__
 
 
 class Tokenizer:
@@ -210,7 +197,7 @@ class Tokenizer:
         # that training a tokenizer to save it never builds one.
         trained_by = {
             "library": "bytebpe",
-            "version": _library_version(),
+            "version": __version__,
             "implementation": implementation,
             "vocab_size": vocab_size,
             "pattern": pattern,

@@ -35,6 +35,7 @@ from typing import Any
 from bytebpe import corpus
 from bytebpe.counts import PieceCounts
 from bytebpe.distributed.shards import DEFAULT_SHARD_BYTES, Shard, plan_shards, read_shard
+from bytebpe.implementations import implementation as implementation_module
 from bytebpe.patterns import DEFAULT_PATTERN
 from bytebpe.tokenizer import ProgressCallback, Tokenizer
 
@@ -206,8 +207,6 @@ def _count_shard(
     implementation: str,
 ) -> tuple[PieceCounts, int, int]:
     """(counts, documents, characters) of a shard; of an empty list of texts for checking settings."""
-    import bytebpe
-
     if isinstance(shard, Shard):
         documents: Iterable[str] = read_shard(
             shard, text_field=text_field, txt_split=txt_split, doc_cap=doc_cap, errors=errors
@@ -223,7 +222,7 @@ def _count_shard(
             tally[1] += len(text)
             yield text
 
-    counts = bytebpe.implementation(implementation).count(tallied(documents), pattern)
+    counts = implementation_module(implementation).count(tallied(documents), pattern)
     return counts, tally[0], tally[1]
 
 
