@@ -317,13 +317,13 @@ def test_special_token_errors():
     ranks = {bytes([b]): b for b in range(256)} | {b" hello": 256}
     with pytest.raises(ValueError, match="rank table gives"):
         tokenizer_json(ranks, "gpt4", {"<|endoftext|>": 256})
-    with pytest.raises(ValueError, match="both have id 300"):
+    with pytest.raises(ValueError, match="has id 300, which another special token has too"):
         tokenizer_json(ranks, "gpt4", {"<|a|>": 300, "<|b|>": 300})
     with pytest.raises(ValueError, match="non-empty"):
         tokenizer_json(ranks, "gpt4", {"": 300})
     with pytest.raises(TypeError):
         tokenizer_json(ranks, "gpt4", {"<|a|>": "300"})
-    with pytest.raises(ValueError, match=r"0\.\.2\*\*32-1"):
+    with pytest.raises(ValueError, match="at most 4294967295"):
         tokenizer_json(ranks, "gpt4", {"<|a|>": 2**32})
     # Written in GPT-2's characters, a special would stand for a token's string ...
     with pytest.raises(ValueError, match="also the Hugging Face string"):

@@ -10,6 +10,15 @@
     >>> tok = bytebpe.Tokenizer.train(["hello hello world"], 260, implementation="reference")
     >>> tok.decode(tok.encode_ordinary("hello world"))
     'hello world'
+
+The package is two layers (reference/README.md is the map):
+
+* the executable spec: ``reference`` (the algorithm, one function per section, in the spec's
+  order), ``checks`` (the errors of §9), ``patterns`` and ``pattern_language`` (§2) and the
+  generated ``_unicode_data``. It imports nothing else, and never the compiled core.
+* the library around it: everything else, from the Tokenizer to the command line. The two
+  implementation modules, ``reference_implementation`` and ``fast``, put the spec and the Rust
+  core (``_fast``) behind one interface.
 """
 
 from __future__ import annotations
@@ -33,4 +42,3 @@ __all__ = [
     "__version__",
     "implementation",
 ]
-

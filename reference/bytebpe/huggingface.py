@@ -40,8 +40,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bytebpe import atomic, pattern_language, reference
-from bytebpe.patterns import resolve_pattern
+from bytebpe import atomic, checks, pattern_language
+from bytebpe.patterns import SplitPattern
 
 if TYPE_CHECKING:
     import tokenizers
@@ -190,7 +190,7 @@ def _render(node: tuple, in_lookbehind: bool = False) -> str:
     return f"(?>{body}{bounds})" if mode == "possessive" else body + bounds
 
 
-def oniguruma_pattern(pattern: str) -> str:
+def oniguruma_pattern(pattern: str | SplitPattern) -> str:
     """``pattern`` (a name from bytebpe.PATTERNS or a regex of spec §2.2) as an Oniguruma regex.
 
     The result matches what the spec's pattern matches on every text, with no construct left
@@ -200,7 +200,7 @@ def oniguruma_pattern(pattern: str) -> str:
     language, and for the two constructs Oniguruma cannot run inside a lookbehind (a lookahead
     and ``\\z``/``$`` as end of text).
     """
-    return _render(pattern_language.parse(resolve_pattern(pattern)))
+    return _render(pattern_language.parse(SplitPattern.of(pattern).regex))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -258,44 +258,28 @@ def _merges(ranks: Mapping[bytes, int]) -> list[str]:
 # tokenizer.json
 
 
-def _check_special_tokens(special_tokens: object, ranks: Mapping[bytes, int]) -> dict[str, int]:
-    if special_tokens is None:
-        return {}
-    if not isinstance(special_tokens, Mapping):
-        raise TypeError(f"special_tokens must be a dict of str to int, not {type(special_tokens).__name__}")
-    rank_owner = {rank: token for token, rank in ranks.items()}
-    owner: dict[int, str] = {}
-    for text, token_id in special_tokens.items():
-        if not isinstance(text, str) or isinstance(token_id, bool) or not isinstance(token_id, int):
-            raise TypeError(f"special_tokens must map str to int; found {text!r}: {token_id!r}")
-        if not text:
-            raise ValueError("a special token must be a non-empty str")
-        if not 0 <= token_id < 2**32:
-            raise ValueError(f"special token {text!r} has id {token_id}; ids must be in 0..2**32-1")
-        if token_id in rank_owner:
+def _check_hugging_face_strings(special_tokens: Mapping[str, int], ranks: Mapping[bytes, int]) -> None:
+    """What only Hugging Face adds to the rules of spec §5.4 (checks.check_special_tokens).
+
+    Hugging Face keeps specials in the same string vocabulary as the byte-mapped tokens. A special
+    written only in the 256 characters of that map stands for some bytes b: if b is a token, the
+    two entries collide; if b is UTF-8 for another text, a piece of that text would be looked up
+    whole and come out as the special (b" hello" vs "Ġhello").
+    """
+    for text in special_tokens:
+        if not all(char in _ALPHABET for char in text):
+            continue
+        as_bytes = bytes(_BYTE_OF_CHAR[char] for char in text)
+        if as_bytes in ranks:
             raise ValueError(
-                f"special token {text!r} has id {token_id}, which the rank table gives to {rank_owner[token_id]!r}"
+                f"special token {text!r} is also the Hugging Face string of the token {as_bytes!r} "
+                f"(rank {ranks[as_bytes]}); the two cannot have different ids there"
             )
-        if token_id in owner:
-            raise ValueError(f"special tokens {owner[token_id]!r} and {text!r} both have id {token_id}")
-        owner[token_id] = text
-        # Hugging Face keeps specials in the same string vocabulary as the byte-mapped tokens. A
-        # special written only in the 256 characters of that map stands for some bytes b: if b
-        # is a token, the two entries collide; if b is UTF-8 for another text, a piece of that
-        # text would be looked up whole and come out as the special (b" hello" vs "Ġhello").
-        if all(char in _ALPHABET for char in text):
-            as_bytes = bytes(_BYTE_OF_CHAR[char] for char in text)
-            if as_bytes in ranks:
-                raise ValueError(
-                    f"special token {text!r} is also the Hugging Face string of the token {as_bytes!r} "
-                    f"(rank {ranks[as_bytes]}); the two cannot have different ids there"
-                )
-            if _is_utf8(as_bytes) and as_bytes.decode("utf-8") != text:
-                raise ValueError(
-                    f"special token {text!r} is the Hugging Face string of the bytes {as_bytes!r}: "
-                    f"Hugging Face would encode the text {as_bytes.decode('utf-8')!r} as this special token"
-                )
-    return dict(special_tokens)
+        if _is_utf8(as_bytes) and as_bytes.decode("utf-8") != text:
+            raise ValueError(
+                f"special token {text!r} is the Hugging Face string of the bytes {as_bytes!r}: "
+                f"Hugging Face would encode the text {as_bytes.decode('utf-8')!r} as this special token"
+            )
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -307,7 +291,7 @@ def _is_utf8(data: bytes) -> bool:
 
 
 def tokenizer_json(
-    mergeable_ranks: Mapping[bytes, int], pattern: str, special_tokens: Mapping[str, int] | None = None
+    mergeable_ranks: Mapping[bytes, int], pattern: str | SplitPattern, special_tokens: Mapping[str, int] | None = None
 ) -> dict[str, Any]:
     """The content of a ``tokenizer.json`` that encodes like bytebpe (spec §6, §6.5).
 
@@ -321,9 +305,10 @@ def tokenizer_json(
     *Note.* Hugging Face decodes a special token written only in those characters, with one
     beyond ASCII (``"<|ä|>"``), to the bytes the characters stand for; its ids are right.
     """
-    ranks = reference.check_ranks(mergeable_ranks)
+    ranks = checks.check_ranks(mergeable_ranks)
     regex = oniguruma_pattern(pattern)
-    specials = _check_special_tokens(special_tokens, ranks)
+    specials = checks.check_special_tokens({} if special_tokens is None else special_tokens, ranks)
+    _check_hugging_face_strings(specials, ranks)
     vocab = {_token_string(token): rank for token, rank in ranks.items()}
     vocab.update(specials)
     return {
@@ -387,7 +372,7 @@ def _tokenizer_config(special_tokens: Mapping[str, int], model_max_length: int |
 
 
 def to_huggingface(
-    mergeable_ranks: Mapping[bytes, int], pattern: str, special_tokens: Mapping[str, int] | None = None
+    mergeable_ranks: Mapping[bytes, int], pattern: str | SplitPattern, special_tokens: Mapping[str, int] | None = None
 ) -> tokenizers.Tokenizer:
     """A ``tokenizers.Tokenizer`` that gives bytebpe's ids: ``encode(text).ids`` equals
     bytebpe's ``encode_ordinary(text)`` for a text without special-token strings, and
@@ -424,7 +409,7 @@ def _json_bytes(content: Any) -> bytes:
 def save_huggingface(
     directory: str | os.PathLike[str],
     mergeable_ranks: Mapping[bytes, int],
-    pattern: str,
+    pattern: str | SplitPattern,
     special_tokens: Mapping[str, int] | None = None,
     *,
     model_max_length: int | None = None,

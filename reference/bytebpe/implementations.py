@@ -12,7 +12,7 @@ import importlib
 from types import ModuleType
 
 _MODULES = {
-    "reference": "bytebpe.reference",
+    "reference": "bytebpe.reference_implementation",
     "fast": "bytebpe.fast",
 }
 
