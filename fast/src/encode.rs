@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::byte_map::{hash_bytes, same_bytes, ByteMap};
-use crate::error::{Error, Result};
+use crate::error::{show_str, Error, Result};
 use crate::packed::pack;
 use crate::pattern::Splitter;
 use crate::token_bytes::TokenBytes;
@@ -327,18 +327,21 @@ impl Encoder {
             }
             if let Some(token) = tokens.get(&id) {
                 return Err(Error::InvalidArgument(format!(
-                    "special token {text:?} has id {id}, which the rank table gives to {}",
+                    "special token {} has id {id}, which the rank table gives to {}",
+                    show_str(&text),
                     show_bytes(token)
                 )));
             }
             if special_list.iter().any(|s| s.id == id) {
                 return Err(Error::InvalidArgument(format!(
-                    "special token {text:?} has id {id}, which another special token has too"
+                    "special token {} has id {id}, which another special token has too",
+                    show_str(&text)
                 )));
             }
             if special_list.iter().any(|s| *s.text == *text) {
                 return Err(Error::InvalidArgument(format!(
-                    "special token {text:?} appears twice"
+                    "special token {} appears twice",
+                    show_str(&text)
                 )));
             }
             special_list.push(Special {
@@ -1053,21 +1056,31 @@ impl JoinScratch {
     }
 }
 
-/// Bytes as Python writes them, for error messages.
+/// Bytes as Python writes them (`repr`), for error messages.
 pub fn show_bytes(bytes: &[u8]) -> String {
-    let mut out = String::from("b'");
+    // Python quotes with ' unless the bytes hold a ' and no ".
+    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
+        b'"'
+    } else {
+        b'\''
+    };
+    let mut out = String::from("b");
+    out.push(char::from(quote));
     for &b in bytes {
         match b {
             b'\\' => out.push_str("\\\\"),
-            b'\'' => out.push_str("\\'"),
             b'\t' => out.push_str("\\t"),
             b'\n' => out.push_str("\\n"),
             b'\r' => out.push_str("\\r"),
+            _ if b == quote => {
+                out.push('\\');
+                out.push(char::from(b));
+            }
             0x20..=0x7E => out.push(char::from(b)),
             _ => out.push_str(&format!("\\x{b:02x}")),
         }
     }
-    out.push('\'');
+    out.push(char::from(quote));
     out
 }
 

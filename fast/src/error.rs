@@ -49,3 +49,48 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// A str as Python writes it (`repr`), for error messages: quoted with ' unless it holds a '
+/// and no ", with backslash escapes for the quote, the backslash and the control characters of
+/// Latin-1. (Other characters that Python escapes, non-printable ones beyond Latin-1, are rare
+/// in the texts these messages show and are written as they are.)
+pub fn show_str(text: &str) -> String {
+    let quote = if text.contains('\'') && !text.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(quote);
+    for ch in text.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            _ if ch == quote => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '\0'..='\u{1f}' | '\u{7f}'..='\u{a0}' | '\u{ad}' => {
+                out.push_str(&format!("\\x{:02x}", u32::from(ch)));
+            }
+            _ => out.push(ch),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strs_are_written_as_python_writes_them() {
+        assert_eq!(show_str("<|bos|>"), "'<|bos|>'");
+        assert_eq!(show_str("it's"), "\"it's\"");
+        assert_eq!(show_str("'\""), "'\\'\"'");
+        assert_eq!(show_str("a\\b\n\u{1b}\u{a0}é"), "'a\\\\b\\n\\x1b\\xa0é'");
+    }
+}

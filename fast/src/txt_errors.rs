@@ -60,6 +60,7 @@ mod tests {
     #[test]
     fn bytes_are_written_as_python_writes_them() {
         assert_eq!(show_bytes(b"\xe4\xb8"), "b'\\xe4\\xb8'");
-        assert_eq!(show_bytes(b"a'\n"), "b'a\\'\\n'");
+        assert_eq!(show_bytes(b"a'\n"), "b\"a'\\n\"");
+        assert_eq!(show_bytes(b"'\""), "b'\\'\"'");
     }
 }

@@ -1,6 +1,7 @@
 //! The split-pattern grammar of spec §2.2, parsed into a tree whose Unicode lookups are already
 //! resolved to explicit code point sets. The twin of reference/bytebpe/pattern_language.py.
 
+use crate::error::show_str;
 use crate::unicode::{category_set, decimal_digits, white_space, CodepointSet, MAX_SCALAR};
 
 pub const MAX_REPEAT: u32 = 1000;
@@ -150,8 +151,8 @@ fn unsupported_escape(ch: char) -> Option<&'static str> {
 impl Parser<'_> {
     fn fail(&self, message: &str, at: usize) -> String {
         format!(
-            "invalid split pattern: {message} at position {at} in {:?}",
-            self.pattern
+            "invalid split pattern: {message} at position {at} in {}",
+            show_str(self.pattern)
         )
     }
 
@@ -406,7 +407,10 @@ impl Parser<'_> {
                 's' => flags.dot_all = on,
                 _ => {
                     return Err(self.fail(
-                        &format!("unknown flag {ch:?} (supported: i, m, s)"),
+                        &format!(
+                            "unknown flag {} (supported: i, m, s)",
+                            show_str(&ch.to_string())
+                        ),
                         self.pos - 1,
                     ))
                 }
@@ -500,8 +504,9 @@ impl Parser<'_> {
         category_set(&name).cloned().ok_or_else(|| {
             self.fail(
                 &format!(
-                    "unknown Unicode property {name:?}: the spec pins General_Category only \
-                     (L, Lu, Ll, Lt, Lm, Lo, LC, M, Mn, Mc, Me, N, Nd, Nl, No, P.., S.., Z.., C.. or their long names)"
+                    "unknown Unicode property {}: the spec pins General_Category only \
+                     (L, Lu, Ll, Lt, Lm, Lo, LC, M, Mn, Mc, Me, N, Nd, Nl, No, P.., S.., Z.., C.. or their long names)",
+                    show_str(&name)
                 ),
                 start,
             )
@@ -591,7 +596,10 @@ impl Parser<'_> {
             for op in ["&&", "~~", "--"] {
                 if self.peek_is(op) {
                     return Err(self.fail(
-                        &format!("{op:?} inside a class is ambiguous between engines; escape it"),
+                        &format!(
+                            "{} inside a class is ambiguous between engines; escape it",
+                            show_str(op)
+                        ),
                         self.pos,
                     ));
                 }
