@@ -14,7 +14,7 @@ import bytebpe
 
 def test_implementations_are_named():
     assert bytebpe.IMPLEMENTATIONS == ("reference", "fast")
-    assert bytebpe.implementation("reference") is sys.modules["bytebpe.reference"]
+    assert bytebpe.implementation("reference") is sys.modules["bytebpe.reference_implementation"]
     assert bytebpe.implementation("fast") is sys.modules["bytebpe.fast"]
 
 

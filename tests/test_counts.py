@@ -52,7 +52,7 @@ def test_min_frequency_applies_to_the_sum_not_to_a_shard(impl):
 
 def test_tokenizer_from_counts_equals_tokenizer_from_texts(impl):
     corpus = ["the cat sat on the mat", "the dog sat on the log", "cats and dogs 123"]
-    name = impl.__name__.rsplit(".", 1)[-1]
+    name = impl.NAME
     counts = impl.count(corpus[:2], "nanochat") + impl.count(corpus[2:], "nanochat")
     from_counts = bytebpe.Tokenizer.train_from_counts(counts, 300, special_tokens=["<|bos|>"], implementation=name)
     from_texts = bytebpe.Tokenizer.train(

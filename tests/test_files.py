@@ -11,7 +11,7 @@ import pytest
 import tiktoken.load
 
 import bytebpe
-from bytebpe import files
+from bytebpe import atomic, files
 
 SPECIALS = ["<|endoftext|>", "<|bos|>"]
 
@@ -141,7 +141,7 @@ def test_a_failed_save_leaves_the_previous_tokenizer_intact(tmp_path, trained, m
             raise KeyboardInterrupt  # as if Ctrl-C arrived half way through the save
         path.write_bytes(data)
 
-    monkeypatch.setattr(files, "_fsync_file", failing_write)
+    monkeypatch.setattr(atomic, "_write_file", failing_write)
     with pytest.raises(KeyboardInterrupt):
         other.save(target)
     assert {p.name: p.read_bytes() for p in target.iterdir()} == before

@@ -13,26 +13,53 @@ import pytest
 from hypothesis import given
 
 import bytebpe
-from bytebpe import _unicode_data, reference
+from bytebpe import _unicode_data, checks, reference
 from strategies import corpora, vocab_sizes
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = (ROOT / "spec" / "bpe.md").read_text(encoding="utf-8")
 
 
-def spec_index() -> list[tuple[str, list[str]]]:
+def spec_index() -> list[tuple[str, str, list[str]]]:
+    """(module, function, parameters) of every entry of §11; `checks.f(...)` is in bytebpe.checks."""
     section = SPEC.split("## 11. Index of the reference implementation", 1)[1]
-    calls = re.findall(r"`(\w+)\(([^)]*)\)`", section.split("The pattern language", 1)[0])
-    return [(name, [p.strip() for p in params.split(",") if p.strip()]) for name, params in calls]
+    calls = re.findall(r"`(?:(checks)\.)?(\w+)\(([^)]*)\)`", section.split("The pattern language", 1)[0])
+    return [
+        (module or "reference", name, [p.strip() for p in params.split(",") if p.strip()])
+        for module, name, params in calls
+    ]
 
 
 def test_every_function_in_the_spec_index_exists_with_its_parameters():
     index = spec_index()
     assert len(index) >= 18
-    for name, params in index:
-        function = getattr(reference, name, None)
-        assert function is not None, f"spec §11 names reference.{name}, which does not exist"
+    modules = {"reference": reference, "checks": checks}
+    for module, name, params in index:
+        function = getattr(modules[module], name, None)
+        assert function is not None, f"spec §11 names {module}.{name}, which does not exist"
         assert list(inspect.signature(function).parameters) == params, name
+
+
+def test_the_spec_index_lists_every_function_of_the_reference():
+    # The executable spec holds the sections and their checks, nothing more.
+    listed = {(module, name) for module, name, _ in spec_index()}
+    for module in (reference, checks):
+        short = module.__name__.rsplit(".", 1)[1]
+        defined = {
+            name
+            for name, value in vars(module).items()
+            if inspect.isfunction(value) and value.__module__ == module.__name__ and not name.startswith("_")
+        }
+        assert {(short, name) for name in defined} <= listed, sorted(defined - {n for m, n in listed if m == short})
+
+
+def test_the_reference_follows_the_order_of_the_spec():
+    # "Read it top to bottom": the functions of reference.py come in the order of the index.
+    in_index = [name for module, name, _ in spec_index() if module == "reference"]
+    source = inspect.getsource(reference)
+    in_source = sorted(in_index, key=lambda name: source.index(f"\ndef {name}("))
+    sections = {name: row for row, (module, name, _) in enumerate(spec_index()) if module == "reference"}
+    assert in_source == sorted(in_index, key=sections.get)
 
 
 def test_named_patterns_equal_the_spec_table():

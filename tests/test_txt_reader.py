@@ -22,7 +22,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import bytebpe
-from bytebpe import _fast, fast, reference
+from bytebpe import _fast, fast
+from bytebpe import reference_implementation as reference
 from bytebpe.corpus import Corpus
 from bytebpe.counts import PieceCounts
 
@@ -65,7 +66,7 @@ def core_documents(files: list[Path], block: int, chunk: int | None = None, **op
         chunk_bytes=chunk or max(1, block // 2),
         **options,
     )
-    return Counter(dict(PieceCounts._from_core(table, WHOLE).items()))
+    return Counter(dict(PieceCounts(table, pattern=WHOLE).items()))
 
 
 def write_files(directory: Path, contents: list[bytes]) -> list[Path]:

@@ -51,21 +51,63 @@ impl std::error::Error for Error {}
 
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// Bytes as Python writes them, for error messages.
+/// Bytes as Python writes them (`repr`), for error messages.
 pub fn show_bytes(bytes: &[u8]) -> String {
-    let mut out = String::from("b'");
+    // Python quotes with ' unless the bytes hold a ' and no ".
+    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
+        b'"'
+    } else {
+        b'\''
+    };
+    let mut out = String::from("b");
+    out.push(char::from(quote));
     for &b in bytes {
         match b {
             b'\\' => out.push_str("\\\\"),
-            b'\'' => out.push_str("\\'"),
             b'\t' => out.push_str("\\t"),
             b'\n' => out.push_str("\\n"),
             b'\r' => out.push_str("\\r"),
+            _ if b == quote => {
+                out.push('\\');
+                out.push(char::from(b));
+            }
             0x20..=0x7E => out.push(char::from(b)),
             _ => out.push_str(&format!("\\x{b:02x}")),
         }
     }
-    out.push('\'');
+    out.push(char::from(quote));
+    out
+}
+
+/// A str as Python writes it (`repr`), for error messages: quoted with ' unless it holds a '
+/// and no ", with backslash escapes for the quote, the backslash and the control characters of
+/// Latin-1. (Other characters that Python escapes, non-printable ones beyond Latin-1, are rare
+/// in the texts these messages show and are written as they are.)
+pub fn show_str(text: &str) -> String {
+    let quote = if text.contains('\'') && !text.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(quote);
+    for ch in text.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            _ if ch == quote => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '\0'..='\u{1f}' | '\u{7f}'..='\u{a0}' | '\u{ad}' => {
+                out.push_str(&format!("\\x{:02x}", u32::from(ch)));
+            }
+            _ => out.push(ch),
+        }
+    }
+    out.push(quote);
     out
 }
 
@@ -76,6 +118,15 @@ mod tests {
     #[test]
     fn bytes_are_written_as_python_writes_them() {
         assert_eq!(show_bytes(b"\xe4\xb8"), "b'\\xe4\\xb8'");
-        assert_eq!(show_bytes(b"a'\n"), "b'a\\'\\n'");
+        assert_eq!(show_bytes(b"a'\n"), "b\"a'\\n\"");
+        assert_eq!(show_bytes(b"'\""), "b'\\'\"'");
+    }
+
+    #[test]
+    fn strs_are_written_as_python_writes_them() {
+        assert_eq!(show_str("<|bos|>"), "'<|bos|>'");
+        assert_eq!(show_str("it's"), "\"it's\"");
+        assert_eq!(show_str("'\""), "'\\'\"'");
+        assert_eq!(show_str("a\\b\n\u{1b}\u{a0}é"), "'a\\\\b\\n\\x1b\\xa0é'");
     }
 }

@@ -10,18 +10,26 @@
     >>> tok = bytebpe.Tokenizer.train(["hello hello world"], 260, implementation="reference")
     >>> tok.decode(tok.encode_ordinary("hello world"))
     'hello world'
+
+The package is two layers (reference/README.md is the map):
+
+* the executable spec: ``reference`` (the algorithm, one function per section, in the spec's
+  order), ``checks`` (the errors of §9), ``patterns`` and ``pattern_language`` (§2) and the
+  generated ``_unicode_data``. It imports nothing else, and never the compiled core.
+* the library around it: everything else, from the Tokenizer to the command line. The two
+  implementation modules, ``reference_implementation`` and ``fast``, put the spec and the Rust
+  core (``_fast``) behind one interface.
 """
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
-
 from bytebpe.corpus import Corpus
 from bytebpe.counts import PieceCounts
 from bytebpe.files import FormatError
+from bytebpe.implementations import IMPLEMENTATIONS, implementation
 from bytebpe.patterns import DEFAULT_PATTERN, PATTERNS
 from bytebpe.tokenizer import Tokenizer
+from bytebpe.version import __version__
 
 __all__ = [
     "DEFAULT_PATTERN",
@@ -34,25 +42,3 @@ __all__ = [
     "__version__",
     "implementation",
 ]
-
-
-__version__ = "0.1.0"
-"""The package's version, the same as pyproject.toml's and fast/Cargo.toml's (a test checks). A
-constant rather than a look-up in the installed metadata: importlib.metadata costs ~12 ms on first
-use, and every trained tokenizer records the version."""
-
-
-IMPLEMENTATIONS: tuple[str, ...] = ("reference", "fast")
-"""The names :func:`implementation` accepts: the pure-Python executable spec and the Rust core."""
-
-
-def implementation(name: str) -> ModuleType:
-    """Return the module of the implementation called ``name`` (one of IMPLEMENTATIONS).
-
-    Both modules offer ``split``, ``train`` and ``Encoder`` with the same signatures and errors.
-    Asking for "fast" when the compiled core is missing raises ImportError: bytebpe never falls
-    back to the reference silently.
-    """
-    if name not in IMPLEMENTATIONS:
-        raise ValueError(f"unknown implementation {name!r}; choose one of: {', '.join(map(repr, IMPLEMENTATIONS))}")
-    return importlib.import_module(f"bytebpe.{name}")

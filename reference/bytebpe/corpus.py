@@ -48,9 +48,11 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field, fields
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import ModuleType
-from typing import BinaryIO
+from typing import Any, Protocol
+
+from bytebpe.documents import TXT_SPLITS, cropped, decoded_lines, txt_documents
 
 __all__ = ["SUPPORTED_SUFFIXES", "Corpus", "expand_paths", "is_txt", "read_documents"]
 
@@ -58,7 +60,6 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".jsonl", ".ndjson", ".jsonl.gz",
 """The suffixes this module reads (matched case-insensitively); other files in a directory or a
 glob match are skipped, and naming one explicitly is an error."""
 
-_TXT_SPLITS = ("paragraph", "line", "file")
 _ERRORS = ("strict", "replace")
 _GLOB_MAGIC = re.compile(r"[*?[]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -99,9 +100,9 @@ def read_documents(
     ImportError when a .parquet file is named and pyarrow is missing); the files are opened and
     read only as the iterator is consumed, and each is closed as soon as it is done with.
     """
-    _check_options(text_field, txt_split, max_chars, doc_cap, errors)
+    check_options(text_field, txt_split, max_chars, doc_cap, errors)
     files = expand_paths(paths)
-    if any(_suffix(path) == ".parquet" for path in files):
+    if any(suffix(path) == ".parquet" for path in files):
         _import_parquet()
     return _read(files, text_field, txt_split, max_chars, doc_cap, errors)
 
@@ -122,35 +123,57 @@ def expand_paths(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]
     glob that yields no file, raises FileNotFoundError naming it. A file named twice is read
     twice.
     """
-    files: list[Path] = []
-    for given in _path_strings(paths):
-        path = Path(given)
-        if path.is_dir():
-            found = _walk(path)
-            if not found:
-                raise FileNotFoundError(f"directory {given!r} holds no file with a supported suffix ({_suffix_list()})")
-        elif path.exists():
-            # Not only regular files: a named pipe called corpus.txt streams just as well.
-            if _suffix(path) is None:
-                raise ValueError(f"{given}: unsupported file type; the supported suffixes are {_suffix_list()}")
-            found = [path]
-        elif _GLOB_MAGIC.search(given):
-            # A set, because "data/**" matches a directory and also every file inside it.
-            matched: set[Path] = set()
-            for match in map(Path, glob.glob(given, recursive=True)):
-                if match.is_dir():
-                    matched.update(_walk(match))
-                elif _suffix(match):
-                    matched.add(match)
-            found = sorted(matched)
-            if not found:
-                raise FileNotFoundError(
-                    f"the pattern {given!r} matches no file with a supported suffix ({_suffix_list()})"
-                )
-        else:
-            raise FileNotFoundError(f"no such file or directory: {given!r}")
-        files.extend(found)
-    return files
+    return [Path(found) for given in path_strings(paths) for found in expand(given, _LOCAL)]
+
+
+class FileSystem(Protocol):
+    """Where :func:`expand` looks: the local file system here; bytebpe.distributed.shards gives
+    it an fsspec one for URLs, so that the rules and their messages are the same."""
+
+    def is_dir(self, path: str) -> bool: ...
+    def exists(self, path: str) -> bool: ...
+    def glob(self, pattern: str) -> Iterable[str]:
+        """The paths that match ``pattern``, ``**`` included."""
+        ...
+
+    def walk(self, directory: str) -> list[str]:
+        """Every file below ``directory`` with a supported suffix, hidden names skipped, sorted."""
+        ...
+
+    def order(self, path: str) -> Any:
+        """The sort key of a path."""
+        ...
+
+
+def expand(given: str, files: FileSystem, path: str | None = None) -> list[str]:
+    """The files that the one path ``given`` names on ``files``, by the rules of :func:`expand_paths`.
+
+    ``path`` is ``given`` as ``files`` spells it, if not the same (an fsspec URL without its
+    protocol); errors name ``given``.
+    """
+    path = given if path is None else path
+    if files.is_dir(path):
+        found = files.walk(path)
+        if not found:
+            raise FileNotFoundError(f"directory {given!r} holds no file with a supported suffix ({_suffix_list()})")
+        return found
+    if files.exists(path):
+        # Not only regular files: a named pipe called corpus.txt streams just as well.
+        if suffix(path) is None:
+            raise ValueError(f"{given}: unsupported file type; the supported suffixes are {_suffix_list()}")
+        return [path]
+    if _GLOB_MAGIC.search(path):
+        # A set, because "data/**" matches a directory and also every file inside it.
+        matched: set[str] = set()
+        for match in files.glob(path):
+            if files.is_dir(match):
+                matched.update(files.walk(match))
+            elif suffix(match):
+                matched.add(match)
+        if not matched:
+            raise FileNotFoundError(f"the pattern {given!r} matches no file with a supported suffix ({_suffix_list()})")
+        return sorted(matched, key=files.order)
+    raise FileNotFoundError(f"no such file or directory: {given!r}")
 
 
 @dataclass(frozen=True, repr=False)
@@ -178,11 +201,11 @@ class Corpus:
     """The files that ``paths`` expanded to when the corpus was made, in reading order."""
 
     def __post_init__(self) -> None:
-        _check_options(self.text_field, self.txt_split, self.max_chars, self.doc_cap, self.errors)
+        check_options(self.text_field, self.txt_split, self.max_chars, self.doc_cap, self.errors)
         # object.__setattr__ because the dataclass is frozen: its fields are set once, here.
-        object.__setattr__(self, "paths", tuple(_path_strings(self.paths)))
+        object.__setattr__(self, "paths", tuple(path_strings(self.paths)))
         object.__setattr__(self, "files", tuple(expand_paths(self.paths)))
-        if any(_suffix(path) == ".parquet" for path in self.files):
+        if any(suffix(path) == ".parquet" for path in self.files):
             _import_parquet()
 
     def __iter__(self) -> Iterator[str]:
@@ -211,11 +234,12 @@ class Corpus:
 # Checking arguments
 
 
-def _check_options(text_field: object, txt_split: object, max_chars: object, doc_cap: object, errors: object) -> None:
+def check_options(text_field: object, txt_split: object, max_chars: object, doc_cap: object, errors: object) -> None:
+    """TypeError/ValueError for a bad option of :func:`read_documents` (None passes for the numbers)."""
     if not isinstance(text_field, str):
         raise TypeError(f"text_field must be a str, not {type(text_field).__name__}")
-    if txt_split not in _TXT_SPLITS:
-        raise ValueError(f"txt_split must be one of {', '.join(map(repr, _TXT_SPLITS))}, not {txt_split!r}")
+    if txt_split not in TXT_SPLITS:
+        raise ValueError(f"txt_split must be one of {', '.join(map(repr, TXT_SPLITS))}, not {txt_split!r}")
     if errors not in _ERRORS:
         raise ValueError(f"errors must be one of {', '.join(map(repr, _ERRORS))}, not {errors!r}")
     for name, value in (("max_chars", max_chars), ("doc_cap", doc_cap)):
@@ -226,7 +250,8 @@ def _check_options(text_field: object, txt_split: object, max_chars: object, doc
             raise ValueError(f"{name} must be a positive int or None, not {value}")
 
 
-def _path_strings(paths: object) -> list[str]:
+def path_strings(paths: object) -> list[str]:
+    """The paths of a ``paths`` argument (one path or an iterable of them) as str, in order."""
     if isinstance(paths, (str, os.PathLike)):
         items: list[object] = [paths]
     elif isinstance(paths, Iterable) and not isinstance(paths, (bytes, bytearray)):
@@ -244,30 +269,49 @@ def _path_strings(paths: object) -> list[str]:
     return strings
 
 
-def _suffix(path: str | os.PathLike[str]) -> str | None:
-    name = Path(path).name.lower()
+def suffix(path: str | os.PathLike[str]) -> str | None:
+    """The supported suffix that ``path`` ends with (case-insensitively), or None."""
+    name = PurePosixPath(os.fspath(path)).name.lower()
     return next((suffix for suffix in SUPPORTED_SUFFIXES if name.endswith(suffix)), None)
 
 
 def is_txt(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` is read as a .txt file (its suffix, case-insensitively)."""
-    return _suffix(path) == ".txt"
+    return suffix(path) == ".txt"
 
 
 def _suffix_list() -> str:
     return ", ".join(SUPPORTED_SUFFIXES)
 
 
-def _walk(directory: Path) -> list[Path]:
-    def fail(error: OSError) -> None:
-        # os.walk skips unreadable directories silently by default; a corpus should not shrink silently.
-        raise error
+class _LocalFiles:
+    """The local file system, for :func:`expand`."""
 
-    found = []
-    for root, dirnames, filenames in os.walk(directory, onerror=fail):
-        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
-        found.extend(Path(root, name) for name in filenames if not name.startswith(".") and _suffix(name))
-    return sorted(found)
+    def is_dir(self, path: str) -> bool:
+        return Path(path).is_dir()
+
+    def exists(self, path: str) -> bool:
+        return Path(path).exists()
+
+    def glob(self, pattern: str) -> Iterable[str]:
+        return glob.glob(pattern, recursive=True)
+
+    def walk(self, directory: str) -> list[str]:
+        def fail(error: OSError) -> None:
+            # os.walk skips unreadable directories silently by default; a corpus should not shrink silently.
+            raise error
+
+        found = []
+        for root, dirnames, filenames in os.walk(directory, onerror=fail):
+            dirnames[:] = [name for name in dirnames if not name.startswith(".")]
+            found.extend(Path(root, name) for name in filenames if not name.startswith(".") and suffix(name))
+        return [str(path) for path in sorted(found)]
+
+    def order(self, path: str) -> Path:
+        return Path(path)
+
+
+_LOCAL = _LocalFiles()
 
 
 def _import_parquet() -> ModuleType:
@@ -292,11 +336,7 @@ def _read(
         # closing(): when max_chars stops us mid-file (or our consumer stops), the file is closed
         # now rather than whenever the suspended reader happens to be collected.
         with closing(_file_documents(path, text_field, txt_split, doc_cap, errors)) as documents:
-            for document in documents:
-                if doc_cap is not None:
-                    document = document[:doc_cap]
-                if not document:
-                    continue
+            for document in cropped(documents, doc_cap):
                 if remaining is not None:
                     if len(document) >= remaining:
                         yield document[:remaining]
@@ -306,68 +346,22 @@ def _read(
 
 
 def _file_documents(path: Path, text_field: str, txt_split: str, doc_cap: int | None, errors: str) -> Iterator[str]:
-    suffix = _suffix(path)
-    if suffix == ".txt":
+    kind = suffix(path)
+    if kind == ".txt":
         return _txt_documents(path, txt_split, doc_cap, errors)
-    if suffix == ".parquet":
+    if kind == ".parquet":
         return _parquet_documents(path, text_field)
-    return _jsonl_documents(path, text_field, errors, compressed=suffix == ".jsonl.gz")
-
-
-def _lines(file: BinaryIO, path: Path, errors: str) -> Iterator[str]:
-    # Binary lines, decoded one by one: the decoder then knows where it is, and UTF-8 never uses
-    # the byte of "\n" inside a character, so decoding line by line equals decoding the whole file.
-    offset = 0
-    for number, raw in enumerate(file, start=1):
-        try:
-            line = raw.decode("utf-8", errors)
-        except UnicodeDecodeError as error:
-            bad = raw[error.start : error.end]
-            raise ValueError(
-                f"{path}:{number}: invalid UTF-8 at byte offset {offset + error.start} ({bad!r}: {error.reason}); "
-                "pass errors='replace' to read it as U+FFFD"
-            ) from None
-        offset += len(raw)
-        yield line
+    return _jsonl_documents(path, text_field, errors, compressed=kind == ".jsonl.gz")
 
 
 def _txt_documents(path: Path, txt_split: str, doc_cap: int | None, errors: str) -> Iterator[str]:
     with open(path, "rb") as file:
-        yield from txt_documents_from_lines(_lines(file, path, errors), txt_split, doc_cap)
-
-
-def txt_documents_from_lines(lines: Iterable[str], txt_split: str, doc_cap: int | None) -> Iterator[str]:
-    """The documents of a .txt file's lines (each with its line ending) under ``txt_split``.
-
-    Shared with bytebpe.distributed, which reads byte ranges of a file and must find exactly the
-    documents a single pass finds.
-    """
-    if txt_split == "line":
-        yield from lines
-        return
-    parts: list[str] = []
-    size = 0
-    after_blank = False
-    for line in lines:
-        blank = line.isspace()
-        if txt_split == "paragraph" and after_blank and not blank:
-            yield "".join(parts)
-            parts, size = [], 0
-        after_blank = blank
-        # Past doc_cap nothing more is kept (the caller crops to it anyway), so a paragraph
-        # without end costs at most doc_cap plus one line of memory.
-        if doc_cap is None or size < doc_cap:
-            parts.append(line)
-            size += len(line)
-        elif txt_split == "file":
-            break  # the document is full and there is no boundary to look for
-    if parts:
-        yield "".join(parts)
+        yield from txt_documents(decoded_lines(file, path, errors), txt_split, doc_cap)
 
 
 def _jsonl_documents(path: Path, text_field: str, errors: str, *, compressed: bool) -> Iterator[str]:
     with gzip.open(path, "rb") if compressed else open(path, "rb") as file:
-        for number, line in enumerate(_lines(file, path, errors), start=1):
+        for number, line in enumerate(decoded_lines(file, path, errors), start=1):
             if line.isspace():
                 continue
             try:

@@ -1,8 +1,11 @@
-"""The fast implementation: bytebpe's Rust core under the names of bytebpe.reference.
+"""The fast implementation: bytebpe's Rust core under the names of bytebpe.reference_implementation.
 
-Everything runs in the compiled module ``bytebpe._fast`` (fast/src): splitting and counting on
-all cores with the GIL released, the merge loop of fast/src/train/, encoding of batches in
+``bytebpe.implementation("fast")`` is this module. Everything runs in the compiled module
+``bytebpe._fast`` (fast/src), which checks its arguments itself, with the messages of spec §9:
+splitting and counting on all cores with the GIL released, the merge loop, encoding of batches in
 parallel. It must agree with bytebpe.reference merge for merge and id for id; the tests check it.
+This module only resolves the pattern once (:class:`bytebpe.patterns.SplitPattern`), wraps piece
+counts in a :class:`bytebpe.PieceCounts`, and hands a Corpus of .txt files to the core's reader.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from bytebpe import corpus
-from bytebpe.counts import PieceCounts
+from bytebpe.counts import PieceCounts, check_piece_counts
+from bytebpe.patterns import DEFAULT_PATTERN, SplitPattern
 
 try:
     from bytebpe import _fast
@@ -27,16 +31,16 @@ UNICODE_VERSION: str = _fast.UNICODE_VERSION
 ProgressCallback = Callable[[str, int, int], object]
 
 
-def split(text: str, pattern: str = "gpt4") -> list[str]:
+def split(text: str, pattern: str = DEFAULT_PATTERN) -> list[str]:
     """Cut ``text`` into pieces with ``pattern`` (a name from PATTERNS or a regex), spec §2."""
-    return _fast.split(text, pattern)
+    return _fast.split(text, SplitPattern.of(pattern).regex)
 
 
 def train(
     texts: Iterable[str],
     vocab_size: int,
     *,
-    pattern: str = "gpt4",
+    pattern: str = DEFAULT_PATTERN,
     min_frequency: int = 1,
     progress: ProgressCallback | None = None,
 ) -> list[tuple[int, int, int]]:
@@ -52,7 +56,7 @@ def train_with_ranks(
     texts: Iterable[str],
     vocab_size: int,
     *,
-    pattern: str = "gpt4",
+    pattern: str = DEFAULT_PATTERN,
     min_frequency: int = 1,
     progress: ProgressCallback | None = None,
 ) -> tuple[list[tuple[int, int, int]], dict[bytes, int]]:
@@ -60,33 +64,37 @@ def train_with_ranks(
 
     A :class:`bytebpe.Corpus` of .txt files is read by the core itself (see :func:`_txt_corpus`).
     """
+    regex = SplitPattern.of(pattern).regex
     txt = _txt_corpus(texts)
     if txt is not None:
         return _fast.train_txt(
-            txt.pop("files"), vocab_size, pattern=pattern, min_frequency=min_frequency, progress=progress, **txt
+            txt.pop("files"), vocab_size, pattern=regex, min_frequency=min_frequency, progress=progress, **txt
         )
-    return _fast.train(texts, vocab_size, pattern=pattern, min_frequency=min_frequency, progress=progress)
+    return _fast.train(texts, vocab_size, pattern=regex, min_frequency=min_frequency, progress=progress)
 
 
-def count(texts: Iterable[str], pattern: str = "gpt4", *, progress: ProgressCallback | None = None) -> PieceCounts:
+def count(
+    texts: Iterable[str], pattern: str = DEFAULT_PATTERN, *, progress: ProgressCallback | None = None
+) -> PieceCounts:
     """The piece counts of ``texts`` (spec §4.1.1), counted on all cores; the table stays in Rust.
 
     A :class:`bytebpe.Corpus` of .txt files is read by the core itself (see :func:`_txt_corpus`).
     """
+    resolved = SplitPattern.of(pattern)
     txt = _txt_corpus(texts)
     if txt is not None:
-        table = _fast.count_txt(txt.pop("files"), pattern=pattern, progress=progress, **txt)
+        table = _fast.count_txt(txt.pop("files"), pattern=resolved.regex, progress=progress, **txt)
     else:
-        table = _fast.count(texts, pattern=pattern, progress=progress)
-    return PieceCounts._from_core(table, pattern)
+        table = _fast.count(texts, pattern=resolved.regex, progress=progress)
+    return PieceCounts(table, pattern=resolved)
 
 
 def _txt_corpus(texts: object) -> dict[str, Any] | None:
     """The core's reader arguments when ``texts`` is a Corpus that the core reads itself, else None.
 
-    The core reads .txt files into exactly the documents bytebpe.corpus yields, every option included
-    (fast/src/txt/), on its own threads, where Python would read and decode them on one core.
-    A corpus with other file types is read by Python as before.
+    The core's .txt reader yields exactly the documents bytebpe.corpus yields, every option
+    included, on its own threads, where Python would read and decode them on one core. A corpus
+    with other file types is read by Python.
     """
     if not isinstance(texts, corpus.Corpus):
         return None
@@ -120,15 +128,17 @@ def train_from_counts_with_ranks(
     progress: ProgressCallback | None = None,
 ) -> tuple[list[tuple[int, int, int]], dict[bytes, int]]:
     """:func:`train_from_counts`, and the rank table of its tokens (spec §5.1), built alongside."""
-    if not isinstance(counts, PieceCounts):
-        raise TypeError(f"counts must be a bytebpe.PieceCounts, not {type(counts).__name__}")
-    return _fast.train_from_counts(counts.core(), vocab_size, min_frequency=min_frequency, progress=progress)
+    table = check_piece_counts(counts).core()
+    return _fast.train_from_counts(table, vocab_size, min_frequency=min_frequency, progress=progress)
 
 
 class Encoder(_fast.Encoder):
     """Encode and decode with a rank table, special tokens and a split pattern (spec §5-§7), in Rust."""
 
     def __new__(
-        cls, mergeable_ranks: dict[bytes, int], pattern: str = "gpt4", special_tokens: dict[str, int] | None = None
+        cls,
+        mergeable_ranks: dict[bytes, int],
+        pattern: str | SplitPattern = DEFAULT_PATTERN,
+        special_tokens: dict[str, int] | None = None,
     ) -> Encoder:
-        return super().__new__(cls, mergeable_ranks, pattern, special_tokens)
+        return super().__new__(cls, mergeable_ranks, SplitPattern.of(pattern).regex, special_tokens)

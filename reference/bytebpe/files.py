@@ -1,4 +1,4 @@
-"""Saving and loading tokenizers: tiktoken's rank file, bytebpe's metadata, atomic writes.
+"""Saving and loading tokenizers (spec §12): tiktoken's rank file and bytebpe's metadata.
 
 A saved tokenizer is a directory of two files:
 
@@ -8,34 +8,31 @@ A saved tokenizer is a directory of two files:
   pattern, the special tokens, the vocabulary size, what trained the tokenizer, and the SHA-256 of
   the rank file, so that two files that do not belong together are caught.
 
-Writes are atomic: everything is written into a temporary directory beside the target, flushed to
-disk, and then swapped into place in one step, so an interrupted or failed save leaves the previous
-tokenizer intact. Reads are strict and say where a file is damaged (``path:line: what``). The rank
-file is read here rather than with tiktoken's loader, which caches even local paths by name.
+Writes are atomic (bytebpe.atomic), so an interrupted or failed save leaves the previous tokenizer
+intact. Reads are strict and say where a file is damaged (``path:line: what``). The rank file is
+read here rather than with tiktoken's loader, which caches even local paths by name.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
-import ctypes
-import ctypes.util
 import hashlib
 import json
 import os
-import shutil
 import sys
-import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+
+from bytebpe import atomic
+from bytebpe.checks import MAX_RANK
+from bytebpe.patterns import SplitPattern
 
 FORMAT_NAME = "bytebpe-tokenizer"
 FORMAT_VERSION = 1
 RANKS_FILE = "tokenizer.tiktoken"
 METADATA_FILE = "bytebpe.json"
-MAX_RANK = 2**32 - 2
 _STRICT_BASE64 = sys.version_info >= (3, 11)  # binascii.a2b_base64(strict_mode=) is new in 3.11
 
 
@@ -210,78 +207,101 @@ def parse_metadata(text: str, path: str | os.PathLike) -> dict[str, Any]:
     return meta
 
 
-# -- atomic directories --------------------------------------------------------------------------
-
-
-def _fsync_file(path: Path, data: bytes) -> None:
-    with open(path, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def _fsync_directory(path: Path) -> None:
-    with contextlib.suppress(OSError):  # not every platform can fsync a directory
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two directories in one atomic step (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return result == 0
-
-
-def write_directory_atomically(
-    target: str | os.PathLike, files: Mapping[str, bytes], *, is_ours: Callable[[Path], bool]
-) -> Path:
-    """Replace directory ``target`` by one holding exactly ``files``, in one atomic step.
-
-    ``is_ours(target)`` says whether an existing directory may be replaced (it holds a previous
-    save); an existing non-empty directory that is not ours is never touched (FileExistsError).
-    """
-    target = Path(target)
-    if target.exists() and not target.is_dir():
-        raise FileExistsError(f"{target} exists and is not a directory")
-    if target.is_dir() and any(target.iterdir()) and not is_ours(target):
-        raise FileExistsError(
-            f"{target} is a non-empty directory that does not hold a saved tokenizer; refusing to replace it"
-        )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex}"
-    staging.mkdir()
-    try:
-        for name, data in files.items():
-            _fsync_file(staging / name, data)
-        _fsync_directory(staging)
-        if not target.exists():
-            os.rename(staging, target)
-        elif _exchange(staging, target):
-            shutil.rmtree(staging)  # it now holds the previous version
-        else:
-            # Without an atomic exchange, move the old one aside first; if we are stopped
-            # between the two renames, the previous tokenizer is still whole, beside the target.
-            retired = target.parent / f".{target.name}.old-{uuid.uuid4().hex}"
-            os.rename(target, retired)
-            os.rename(staging, target)
-            shutil.rmtree(retired)
-        _fsync_directory(target.parent)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-    return target
-
-
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+# -- a saved tokenizer ---------------------------------------------------------------------------
+
+
+class SavedTokenizer(NamedTuple):
+    """What :func:`read_tokenizer` read: the parts of a model, not yet checked as a model (§5.2, §5.4)."""
+
+    ranks: dict[bytes, int]
+    pattern: str | SplitPattern
+    special_tokens: Mapping[str, int] | None
+    trained_by: dict[str, Any] | None
+    source: Path
+    """The file a problem with the model is reported against: bytebpe.json, or the bare rank file."""
+    n_vocab: int | None
+    """The n_vocab that bytebpe.json states, to be checked against the model; None for a rank file."""
+
+    def check_n_vocab(self, n_vocab: int) -> None:
+        """FormatError if bytebpe.json states another n_vocab than the model's."""
+        if self.n_vocab is not None and n_vocab != self.n_vocab:
+            raise FormatError(self.source, f"n_vocab is {self.n_vocab}, but the files hold {n_vocab} ids")
+
+
+def read_tokenizer(
+    path: str | os.PathLike, *, pattern: str | None = None, special_tokens: Mapping[str, int] | None = None
+) -> SavedTokenizer:
+    """Read a directory written by :func:`write_tokenizer`, or a bare .tiktoken rank file.
+
+    A bare rank file holds neither the split pattern nor special tokens: they come from
+    ``pattern`` (required) and ``special_tokens``; for a directory they must not be given.
+    """
+    path = Path(path)
+    if path.is_dir():
+        if pattern is not None or special_tokens is not None:
+            raise TypeError(
+                "pattern and special_tokens are read from a saved directory; pass them only for a .tiktoken file"
+            )
+        return _read_directory(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no tokenizer at {path}")
+    if pattern is None:
+        raise TypeError(
+            f"{path} is a bare rank file, which holds no split pattern: pass pattern=, e.g. pattern='cl100k'"
+        )
+    return SavedTokenizer(read_rank_file(path), pattern, special_tokens, None, path, None)
+
+
+def _read_directory(path: Path) -> SavedTokenizer:
+    meta_path = path / METADATA_FILE
+    if not meta_path.exists():
+        raise FormatError(path, f"no {METADATA_FILE} here; for a bare rank file, load the .tiktoken file itself")
+    meta = parse_metadata(meta_path.read_text(encoding="utf-8"), meta_path)
+    ranks_path = path / meta["ranks_file"]
+    if not ranks_path.exists():
+        raise FormatError(ranks_path, f"missing: {METADATA_FILE} names it")
+    data = ranks_path.read_bytes()
+    if sha256(data) != meta["ranks_sha256"]:
+        problem = f"its checksum is not the one in {METADATA_FILE}: the two files do not belong together"
+        raise FormatError(ranks_path, problem)
+    ranks = parse_rank_file(data, ranks_path)
+    # The file holds the regex, never a name (§12.2).
+    pattern = SplitPattern.of_regex(meta["pattern"])
+    return SavedTokenizer(ranks, pattern, meta["special_tokens"], meta.get("trained_by"), meta_path, meta["n_vocab"])
+
+
+def write_tokenizer(
+    path: str | os.PathLike,
+    *,
+    ranks: Mapping[bytes, int],
+    pattern: SplitPattern,
+    special_tokens: Mapping[str, int],
+    n_vocab: int,
+    trained_by: Mapping[str, Any] | None,
+) -> Path:
+    """Write a tokenizer into directory ``path`` (its rank file and bytebpe.json), atomically.
+
+    A previous save at ``path`` is replaced in one step; a non-empty directory that is not a saved
+    tokenizer is never overwritten (FileExistsError).
+    """
+    ranks_data = rank_file_bytes(ranks)
+    meta = metadata(
+        pattern=pattern.regex,
+        pattern_name=pattern.name,
+        special_tokens=special_tokens,
+        n_vocab=n_vocab,
+        ranks_sha256=sha256(ranks_data),
+        trained_by=trained_by,
+    )
+    contents = {
+        RANKS_FILE: ranks_data,
+        METADATA_FILE: (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+    }
+    atomic.write_directory(
+        path, contents, is_ours=lambda p: (p / METADATA_FILE).exists(), what=f"saved tokenizer ({METADATA_FILE})"
+    )
+    return Path(path)

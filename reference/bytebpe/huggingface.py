@@ -33,18 +33,15 @@ How each part of the tokenizer.json reproduces the spec:
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-import secrets
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bytebpe import pattern_language, reference
-from bytebpe.patterns import resolve_pattern
+from bytebpe import atomic, checks, pattern_language
+from bytebpe.patterns import SplitPattern
 
 if TYPE_CHECKING:
     import tokenizers
@@ -193,7 +190,7 @@ def _render(node: tuple, in_lookbehind: bool = False) -> str:
     return f"(?>{body}{bounds})" if mode == "possessive" else body + bounds
 
 
-def oniguruma_pattern(pattern: str) -> str:
+def oniguruma_pattern(pattern: str | SplitPattern) -> str:
     """``pattern`` (a name from bytebpe.PATTERNS or a regex of spec §2.2) as an Oniguruma regex.
 
     The result matches what the spec's pattern matches on every text, with no construct left
@@ -203,7 +200,7 @@ def oniguruma_pattern(pattern: str) -> str:
     language, and for the two constructs Oniguruma cannot run inside a lookbehind (a lookahead
     and ``\\z``/``$`` as end of text).
     """
-    return _render(pattern_language.parse(resolve_pattern(pattern)))
+    return _render(pattern_language.parse(SplitPattern.of(pattern).regex))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -261,44 +258,28 @@ def _merges(ranks: Mapping[bytes, int]) -> list[str]:
 # tokenizer.json
 
 
-def _check_special_tokens(special_tokens: object, ranks: Mapping[bytes, int]) -> dict[str, int]:
-    if special_tokens is None:
-        return {}
-    if not isinstance(special_tokens, Mapping):
-        raise TypeError(f"special_tokens must be a dict of str to int, not {type(special_tokens).__name__}")
-    rank_owner = {rank: token for token, rank in ranks.items()}
-    owner: dict[int, str] = {}
-    for text, token_id in special_tokens.items():
-        if not isinstance(text, str) or isinstance(token_id, bool) or not isinstance(token_id, int):
-            raise TypeError(f"special_tokens must map str to int; found {text!r}: {token_id!r}")
-        if not text:
-            raise ValueError("a special token must be a non-empty str")
-        if not 0 <= token_id < 2**32:
-            raise ValueError(f"special token {text!r} has id {token_id}; ids must be in 0..2**32-1")
-        if token_id in rank_owner:
+def _check_hugging_face_strings(special_tokens: Mapping[str, int], ranks: Mapping[bytes, int]) -> None:
+    """What only Hugging Face adds to the rules of spec §5.4 (checks.check_special_tokens).
+
+    Hugging Face keeps specials in the same string vocabulary as the byte-mapped tokens. A special
+    written only in the 256 characters of that map stands for some bytes b: if b is a token, the
+    two entries collide; if b is UTF-8 for another text, a piece of that text would be looked up
+    whole and come out as the special (b" hello" vs "Ġhello").
+    """
+    for text in special_tokens:
+        if not all(char in _ALPHABET for char in text):
+            continue
+        as_bytes = bytes(_BYTE_OF_CHAR[char] for char in text)
+        if as_bytes in ranks:
             raise ValueError(
-                f"special token {text!r} has id {token_id}, which the rank table gives to {rank_owner[token_id]!r}"
+                f"special token {text!r} is also the Hugging Face string of the token {as_bytes!r} "
+                f"(rank {ranks[as_bytes]}); the two cannot have different ids there"
             )
-        if token_id in owner:
-            raise ValueError(f"special tokens {owner[token_id]!r} and {text!r} both have id {token_id}")
-        owner[token_id] = text
-        # Hugging Face keeps specials in the same string vocabulary as the byte-mapped tokens. A
-        # special written only in the 256 characters of that map stands for some bytes b: if b
-        # is a token, the two entries collide; if b is UTF-8 for another text, a piece of that
-        # text would be looked up whole and come out as the special (b" hello" vs "Ġhello").
-        if all(char in _ALPHABET for char in text):
-            as_bytes = bytes(_BYTE_OF_CHAR[char] for char in text)
-            if as_bytes in ranks:
-                raise ValueError(
-                    f"special token {text!r} is also the Hugging Face string of the token {as_bytes!r} "
-                    f"(rank {ranks[as_bytes]}); the two cannot have different ids there"
-                )
-            if _is_utf8(as_bytes) and as_bytes.decode("utf-8") != text:
-                raise ValueError(
-                    f"special token {text!r} is the Hugging Face string of the bytes {as_bytes!r}: "
-                    f"Hugging Face would encode the text {as_bytes.decode('utf-8')!r} as this special token"
-                )
-    return dict(special_tokens)
+        if _is_utf8(as_bytes) and as_bytes.decode("utf-8") != text:
+            raise ValueError(
+                f"special token {text!r} is the Hugging Face string of the bytes {as_bytes!r}: "
+                f"Hugging Face would encode the text {as_bytes.decode('utf-8')!r} as this special token"
+            )
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -310,7 +291,7 @@ def _is_utf8(data: bytes) -> bool:
 
 
 def tokenizer_json(
-    mergeable_ranks: Mapping[bytes, int], pattern: str, special_tokens: Mapping[str, int] | None = None
+    mergeable_ranks: Mapping[bytes, int], pattern: str | SplitPattern, special_tokens: Mapping[str, int] | None = None
 ) -> dict[str, Any]:
     """The content of a ``tokenizer.json`` that encodes like bytebpe (spec §6, §6.5).
 
@@ -324,9 +305,10 @@ def tokenizer_json(
     *Note.* Hugging Face decodes a special token written only in those characters, with one
     beyond ASCII (``"<|ä|>"``), to the bytes the characters stand for; its ids are right.
     """
-    ranks = reference.check_ranks(mergeable_ranks)
+    ranks = checks.check_ranks(mergeable_ranks)
     regex = oniguruma_pattern(pattern)
-    specials = _check_special_tokens(special_tokens, ranks)
+    specials = checks.check_special_tokens({} if special_tokens is None else special_tokens, ranks)
+    _check_hugging_face_strings(specials, ranks)
     vocab = {_token_string(token): rank for token, rank in ranks.items()}
     vocab.update(specials)
     return {
@@ -390,7 +372,7 @@ def _tokenizer_config(special_tokens: Mapping[str, int], model_max_length: int |
 
 
 def to_huggingface(
-    mergeable_ranks: Mapping[bytes, int], pattern: str, special_tokens: Mapping[str, int] | None = None
+    mergeable_ranks: Mapping[bytes, int], pattern: str | SplitPattern, special_tokens: Mapping[str, int] | None = None
 ) -> tokenizers.Tokenizer:
     """A ``tokenizers.Tokenizer`` that gives bytebpe's ids: ``encode(text).ids`` equals
     bytebpe's ``encode_ordinary(text)`` for a text without special-token strings, and
@@ -420,58 +402,14 @@ def to_huggingface(
 # Saving a directory.
 
 
-def _write_json(path: Path, content: Any) -> None:
-    with open(path, "w", encoding="utf-8") as file:
-        json.dump(content, file, ensure_ascii=False, indent=2)
-        file.write("\n")
-        file.flush()
-        os.fsync(file.fileno())
-
-
-def _fsync_directory(path: Path) -> None:
-    # Makes the renames durable on POSIX; some systems cannot open a directory, and that is fine.
-    with contextlib.suppress(OSError):
-        descriptor = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-
-
-def _sibling(target: Path, suffix: str) -> Path:
-    # A hidden name next to the target, on the same file system, so that renames are atomic.
-    while True:
-        candidate = target.with_name(f".{target.name}.{secrets.token_hex(4)}.{suffix}")
-        if not os.path.lexists(candidate):
-            return candidate
-
-
-def _link_or_copy(source: str, destination: str) -> None:
-    try:
-        os.link(source, destination)
-    except OSError:
-        shutil.copy2(source, destination)
-
-
-def _carry_over(source: Path, staging: Path) -> None:
-    """Put every entry of ``source`` except its tokenizer files into ``staging``: hard links
-    where the file system allows them (weights of many GB cost nothing), copies elsewhere."""
-    for entry in source.iterdir():
-        if entry.name in _TOKENIZER_FILES:
-            continue
-        destination = staging / entry.name
-        if entry.is_symlink():
-            os.symlink(os.readlink(entry), destination)
-        elif entry.is_dir():
-            shutil.copytree(entry, destination, symlinks=True, copy_function=_link_or_copy)
-        else:
-            _link_or_copy(str(entry), str(destination))
+def _json_bytes(content: Any) -> bytes:
+    return (json.dumps(content, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def save_huggingface(
     directory: str | os.PathLike[str],
     mergeable_ranks: Mapping[bytes, int],
-    pattern: str,
+    pattern: str | SplitPattern,
     special_tokens: Mapping[str, int] | None = None,
     *,
     model_max_length: int | None = None,
@@ -484,9 +422,9 @@ def save_huggingface(
     token has a conventional name (``<|bos|>``, ``<|endoftext|>``, ``<|pad|>``, ...) and
     ``model_max_length`` if given. Needs no Hugging Face package.
 
-    The save is atomic: everything is written into a hidden directory next to the target, which
-    then takes the target's place by rename, so a failed or interrupted save leaves the previous
-    state (and no temporary directory). A directory that already holds a ``tokenizer.json`` is
+    The save is atomic (bytebpe.atomic): everything is written into a hidden directory next to
+    the target, which then takes the target's place in one step, so a failed or interrupted save
+    leaves the previous state (and no temporary directory). A directory that already holds a ``tokenizer.json`` is
     taken to be an earlier export and is replaced; files in it that are not tokenizer files
     (model weights, config.json, ...) are kept. A non-empty directory without a tokenizer.json,
     or a file, raises FileExistsError. The model is validated before anything is written.
@@ -497,41 +435,11 @@ def save_huggingface(
         raise ValueError(f"model_max_length must be a positive int or None, not {model_max_length!r}")
     content = tokenizer_json(mergeable_ranks, pattern, special_tokens)
     config = _tokenizer_config(special_tokens or {}, model_max_length)
-
-    # A symlink to a directory is followed, so that the directory it names is replaced, not the link.
-    target = Path(directory).resolve()
-    if target.exists() and not target.is_dir():
-        raise FileExistsError(f"{target} exists and is not a directory")
-    existing = target.is_dir()
-    if existing and any(target.iterdir()) and not (target / TOKENIZER_FILE).is_file():
-        raise FileExistsError(
-            f"{target} is not empty and holds no {TOKENIZER_FILE}; refusing to replace what does not look like "
-            "a Hugging Face tokenizer export"
-        )
-    target.parent.mkdir(parents=True, exist_ok=True)
-
-    staging = _sibling(target, "tmp")
-    os.mkdir(staging)  # the usual permissions (umask), unlike tempfile.mkdtemp's 0o700
-    try:
-        _write_json(staging / TOKENIZER_FILE, content)
-        _write_json(staging / CONFIG_FILE, config)
-        if existing:
-            _carry_over(target, staging)
-            shutil.copymode(target, staging)
-            # POSIX cannot rename a directory onto a non-empty one, so the old one steps aside
-            # first; if the new one cannot take its place, the old one goes back.
-            retired = _sibling(target, "old")
-            os.rename(target, retired)
-            try:
-                os.rename(staging, target)
-            except BaseException:
-                os.rename(retired, target)
-                raise
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.rename(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _fsync_directory(target.parent)
-    return target
+    contents = {TOKENIZER_FILE: _json_bytes(content), CONFIG_FILE: _json_bytes(config)}
+    return atomic.write_directory(
+        directory,
+        contents,
+        is_ours=lambda target: (target / TOKENIZER_FILE).is_file(),
+        what=f"{TOKENIZER_FILE} (a Hugging Face tokenizer export)",
+        keep=lambda name: name not in _TOKENIZER_FILES,
+    )

@@ -1,8 +1,14 @@
-"""The named split patterns of spec §2.1, and how a ``pattern`` argument resolves to a regex."""
+"""The named split patterns of spec §2.1, and :class:`SplitPattern`, a ``pattern`` argument resolved.
+
+A ``pattern`` argument is a name from PATTERNS or a regex of spec §2.2. It is resolved once, where
+it enters the library, by :meth:`SplitPattern.of`: the only place that turns a name into its regex
+or a regex back into its name. The resolved value then flows down to the code that splits.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 
 _GPT4 = (
@@ -43,16 +49,42 @@ PATTERNS: Mapping[str, str] = MappingProxyType(
 DEFAULT_PATTERN = "gpt4"
 """The pattern used when none is named: GPT-4's, as minbpe, rustbpe and nanochat use it."""
 
-
-def pattern_name(regex: str) -> str | None:
-    """The name under which ``regex`` is in PATTERNS, or None for a custom regex."""
-    return next((name for name, named in PATTERNS.items() if named == regex), None)
+_NAME_OF_REGEX = {regex: name for name, regex in PATTERNS.items()}
 
 
-def resolve_pattern(pattern: str) -> str:
-    """Return the regex for ``pattern``: a name from PATTERNS, or else the string itself."""
-    if not isinstance(pattern, str):
-        raise TypeError(
-            f"pattern must be a str (a name from bytebpe.PATTERNS or a regex), not {type(pattern).__name__}"
-        )
-    return PATTERNS.get(pattern, pattern)
+@dataclass(frozen=True)
+class SplitPattern:
+    """A split pattern, resolved: its regex (spec §2.2) and its name in PATTERNS, if it has one.
+
+    Build one with :meth:`of`. Two patterns are equal when their regexes are: a named pattern and
+    its regex written out are the same pattern. Whether the regex is in the language of §2.2 is
+    checked where it is compiled, by the implementation that splits with it.
+    """
+
+    regex: str
+    """The regex, as tiktoken's ``pat_str`` and the Rust core take it."""
+    name: str | None
+    """The name of the regex in PATTERNS, or None for a custom pattern."""
+
+    @classmethod
+    def of(cls, pattern: str | SplitPattern) -> SplitPattern:
+        """``pattern`` resolved: a name from PATTERNS, else a regex; a SplitPattern is itself.
+
+        TypeError for anything but a str (spec §9).
+        """
+        if isinstance(pattern, SplitPattern):
+            return pattern
+        if not isinstance(pattern, str):
+            raise TypeError(
+                f"pattern must be a str (a name from bytebpe.PATTERNS or a regex), not {type(pattern).__name__}"
+            )
+        return cls.of_regex(PATTERNS.get(pattern, pattern))
+
+    @classmethod
+    def of_regex(cls, regex: str) -> SplitPattern:
+        """The pattern whose regex is ``regex``, never read as a name: what files store (§12)."""
+        return cls(regex, _NAME_OF_REGEX.get(regex))
+
+    def __str__(self) -> str:
+        """The name, or the regex of a custom pattern: how settings and messages show it."""
+        return self.name if self.name is not None else self.regex

@@ -1,4 +1,4 @@
-"""Progress bars for training: ``progress=True`` draws them with tqdm.auto.
+"""Progress reports of training: the ``progress`` argument, and tqdm bars for ``progress=True``.
 
 Training reports ``(stage, done, total)``: the stage "counting" (texts counted so far; the total is
 unknown, 0) and then "merging" (merges made, of how many asked for). tqdm.auto draws a text bar in a
@@ -7,7 +7,12 @@ terminal and a widget in Jupyter, where Rust progress bars (indicatif) show noth
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
+
+ProgressCallback = Callable[[str, int, int], object]
+"""What training calls with ``(stage, done, total)``."""
 
 STAGE_UNITS = {"counting": "texts", "merging": "merges"}
 
@@ -37,3 +42,25 @@ class ProgressBars:
             self._bar.close()
             self._bar = None
             self._stage = None
+
+
+@contextmanager
+def reporter(progress: bool | ProgressCallback | None) -> Iterator[ProgressCallback | None]:
+    """The callback for a ``progress`` argument, for the duration of a ``with`` block.
+
+    ``True`` draws :class:`ProgressBars`, closed when the block ends however it ends; a callable is
+    the callback itself; ``False`` and ``None`` report nothing (the callback is None). Anything
+    else is a TypeError, raised as the block starts, before any work.
+    """
+    if progress is True:
+        bars = ProgressBars()
+        try:
+            yield bars
+        finally:
+            bars.close()
+    elif progress is False or progress is None:
+        yield None
+    elif callable(progress):
+        yield progress
+    else:
+        raise TypeError(f"progress must be True, False or a callable, not {type(progress).__name__}")

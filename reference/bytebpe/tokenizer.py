@@ -9,18 +9,19 @@ Face.
 
 from __future__ import annotations
 
-import importlib
-import json
 import os
-import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from functools import cached_property, lru_cache
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, overload
 
-from bytebpe import files, reference
+from bytebpe import checks, files, reference
 from bytebpe.counts import PieceCounts
-from bytebpe.patterns import DEFAULT_PATTERN, pattern_name, resolve_pattern
+from bytebpe.implementations import implementation as implementation_module
+from bytebpe.patterns import DEFAULT_PATTERN, SplitPattern
+from bytebpe.progress import ProgressCallback, reporter
+from bytebpe.special_tokens import SpecialSet, check_disallowed, special_sets
+from bytebpe.version import __version__
 
 if TYPE_CHECKING:
     import tiktoken
@@ -28,28 +29,15 @@ if TYPE_CHECKING:
 
     from bytebpe.visualize import TokenView
 
-ProgressCallback = Callable[[str, int, int], object]
-SpecialSet = Literal["all"] | Collection[str]
 TokenRef = int | str
-_IMPLEMENTATIONS = ("reference", "fast")
 
 
-def _implementation_module(name: str) -> Any:
-    # Imported here rather than from bytebpe: bytebpe/__init__.py imports this module.
-    if name not in _IMPLEMENTATIONS:
-        raise ValueError(f"unknown implementation {name!r}; choose one of: {', '.join(map(repr, _IMPLEMENTATIONS))}")
-    return importlib.import_module(f"bytebpe.{name}")
-
-
-@lru_cache(maxsize=32)
-def _special_finder(specials: frozenset[str]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(s) for s in sorted(specials, key=len, reverse=True)))
-
-
-def _library_version() -> str:
-    from bytebpe import __version__
-
-    return __version__
+def _merge_budget(vocab_size: Any, special_tokens: list[str]) -> Any:
+    """The vocab_size to train with: special tokens take their ids out of it (spec §5.4). It is
+    checked here only then, with a message that counts them; else the implementation checks it."""
+    if not special_tokens:
+        return vocab_size
+    return checks.check_vocab_size(vocab_size, len(special_tokens)) - len(special_tokens)
 
 
 class Tokenizer:
@@ -64,53 +52,32 @@ class Tokenizer:
     def __init__(
         self,
         mergeable_ranks: Mapping[bytes, int],
-        pattern: str = DEFAULT_PATTERN,
+        pattern: str | SplitPattern = DEFAULT_PATTERN,
         *,
         special_tokens: Mapping[str, int] | None = None,
         implementation: str = "fast",
         merges: Sequence[tuple[int, int]] | None = None,
         trained_by: Mapping[str, Any] | None = None,
     ) -> None:
-        _implementation_module(implementation)
-        ranks = reference.check_ranks(mergeable_ranks)
-        self._set_checked_model(ranks, pattern, special_tokens, implementation, merges, trained_by)
+        """The tokenizer of a model on ``implementation``: every other way to build one ends here.
 
-    def _set_checked_model(
-        self,
-        ranks: dict[bytes, int],
-        pattern: str,
-        special_tokens: Mapping[str, int] | None,
-        implementation: str,
-        merges: Sequence[tuple[int, int]] | None,
-        trained_by: Mapping[str, Any] | None,
-    ) -> None:
-        """__init__ for ``ranks`` already checked (spec §5.2) into a dict of this tokenizer's own."""
-        specials = reference.check_special_tokens(special_tokens or {}, ranks)
-        self._set_model(ranks, resolve_pattern(pattern), specials, implementation, merges, trained_by)
-        # Compiled now, so that a table the core refuses fails here rather than at first use.
-        _ = self._encoder
-
-    def _set_model(
-        self,
-        ranks: dict[bytes, int],
-        pattern: str,
-        special_tokens: dict[str, int],
-        implementation: str,
-        merges: Sequence[tuple[int, int]] | None,
-        trained_by: Mapping[str, Any] | None,
-    ) -> None:
-        self._pattern = pattern
-        self._ranks = ranks
-        self._special_tokens = special_tokens
+        The implementation checks the model as it builds its encoder (spec §5.2, §5.4, §2.2), once
+        and in its own language, with the messages of spec §9. The tokenizer keeps copies of the
+        rank table, the special tokens, ``merges`` and ``trained_by``.
+        """
+        module = implementation_module(implementation)
+        split_pattern = SplitPattern.of(pattern)
+        # Copies of the caller's tables; anything else goes to the encoder as it is, to be refused.
+        ranks = dict(mergeable_ranks) if isinstance(mergeable_ranks, Mapping) else mergeable_ranks
+        specials = {} if special_tokens is None else special_tokens
+        specials = dict(specials) if isinstance(specials, Mapping) else specials
+        self._encoder = module.Encoder(ranks, split_pattern, specials)
         self._implementation = implementation
+        self._pattern = split_pattern
+        self._ranks: dict[bytes, int] = ranks
+        self._special_tokens: dict[str, int] = specials
         self._merges = list(merges) if merges is not None else None
         self._trained_by = dict(trained_by) if trained_by is not None else None
-
-    @cached_property
-    def _encoder(self) -> Any:
-        """The implementation's compiled encoder, built on first use."""
-        module = _implementation_module(self._implementation)
-        return module.Encoder(self._ranks, self._pattern, self._special_tokens)
 
     @cached_property
     def _ids(self) -> set[int]:
@@ -139,21 +106,15 @@ class Tokenizer:
         Jupyter); a callable receives ``(stage, done, total)``. Ctrl-C stops training with
         KeyboardInterrupt within a second.
         """
-        cls._check_special_tokens(special_tokens, vocab_size)
-        module = _implementation_module(implementation)
-        callback, bars = cls._progress_callback(progress)
-        try:
-            learned, ranks = module.train_with_ranks(
-                texts,
-                vocab_size - len(special_tokens),
-                pattern=pattern,
-                min_frequency=min_frequency,
-                progress=callback,
+        specials = checks.check_special_token_list(special_tokens)
+        merges_wanted = _merge_budget(vocab_size, specials)
+        module = implementation_module(implementation)
+        split_pattern = SplitPattern.of(pattern)
+        with reporter(progress) as callback:
+            learned = module.train_with_ranks(
+                texts, merges_wanted, pattern=split_pattern, min_frequency=min_frequency, progress=callback
             )
-        finally:
-            if bars is not None:
-                bars.close()
-        return cls._from_learned(learned, ranks, vocab_size, pattern, special_tokens, min_frequency, implementation)
+        return cls._trained(learned, split_pattern, specials, implementation, vocab_size, min_frequency)
 
     @classmethod
     def train_from_counts(
@@ -172,74 +133,44 @@ class Tokenizer:
         however they were split into shards and added up; the split pattern is the counts'.
         ``min_frequency`` applies here, to the summed counts, never to a shard's.
         """
-        if not isinstance(counts, PieceCounts):
-            raise TypeError(f"counts must be a bytebpe.PieceCounts, not {type(counts).__name__}")
-        cls._check_special_tokens(special_tokens, vocab_size)
-        module = _implementation_module(implementation)
-        callback, bars = cls._progress_callback(progress)
-        try:
-            learned, ranks = module.train_from_counts_with_ranks(
-                counts, vocab_size - len(special_tokens), min_frequency=min_frequency, progress=callback
+        specials = checks.check_special_token_list(special_tokens)
+        merges_wanted = _merge_budget(vocab_size, specials)
+        module = implementation_module(implementation)
+        with reporter(progress) as callback:
+            learned = module.train_from_counts_with_ranks(
+                counts, merges_wanted, min_frequency=min_frequency, progress=callback
             )
-        finally:
-            if bars is not None:
-                bars.close()
-        pattern = counts.pattern_name or counts.pattern
-        return cls._from_learned(learned, ranks, vocab_size, pattern, special_tokens, min_frequency, implementation)
-
-    @staticmethod
-    def _check_special_tokens(special_tokens: Sequence[str], vocab_size: int) -> None:
-        if isinstance(special_tokens, str) or not isinstance(special_tokens, Sequence):
-            raise TypeError(f"special_tokens must be a list of str, not {type(special_tokens).__name__}")
-        reference.special_token_ids(special_tokens, 0)
-        reference.check_vocab_size(vocab_size, len(special_tokens))
+        return cls._trained(learned, counts.split_pattern, specials, implementation, vocab_size, min_frequency)
 
     @classmethod
-    def _from_learned(
+    def _trained(
         cls,
-        learned: list[tuple[int, int, int]],
-        ranks: dict[bytes, int],
-        vocab_size: int,
-        pattern: str,
-        special_tokens: Sequence[str],
-        min_frequency: int,
+        learned: tuple[list[tuple[int, int, int]], dict[bytes, int]],
+        pattern: SplitPattern,
+        special_tokens: list[str],
         implementation: str,
+        vocab_size: int,
+        min_frequency: int,
     ) -> Tokenizer:
-        # The ranks come from the merges (§5.1), so are valid by construction: __init__'s checks
-        # of a user's table would only cost time. The encoder is compiled when first used, so
-        # that training a tokenizer to save it never builds one.
+        """The tokenizer of what training learned (the merges, and their rank table of §5.1)."""
+        merges, ranks = learned
         trained_by = {
             "library": "bytebpe",
-            "version": _library_version(),
+            "version": __version__,
             "implementation": implementation,
             "vocab_size": vocab_size,
-            "pattern": pattern,
-            "special_tokens": list(special_tokens),
+            "pattern": str(pattern),
+            "special_tokens": special_tokens,
             "min_frequency": min_frequency,
         }
-        tokenizer = cls.__new__(cls)
-        tokenizer._set_model(
+        return cls(
             ranks,
-            resolve_pattern(pattern),
-            reference.special_token_ids(special_tokens, len(learned)),
-            implementation,
-            [(left, right) for left, right, _ in learned],
-            trained_by,
+            pattern,
+            special_tokens=reference.special_token_ids(special_tokens, len(merges)),
+            implementation=implementation,
+            merges=[(left, right) for left, right, _ in merges],
+            trained_by=trained_by,
         )
-        return tokenizer
-
-    @staticmethod
-    def _progress_callback(progress: bool | ProgressCallback) -> tuple[ProgressCallback | None, Any]:
-        if progress is True:
-            from bytebpe.progress import ProgressBars
-
-            bars = ProgressBars()
-            return bars, bars
-        if progress is False or progress is None:
-            return None, None
-        if not callable(progress):
-            raise TypeError(f"progress must be True, False or a callable, not {type(progress).__name__}")
-        return progress, None
 
     @classmethod
     def from_ranks(
@@ -281,65 +212,18 @@ class Tokenizer:
         name or regex) and, if any, ``special_tokens``. Damaged input raises
         bytebpe.files.FormatError (a ValueError) naming the file and line.
         """
-        path = Path(path)
-        if path.is_dir():
-            if pattern is not None or special_tokens is not None:
-                raise TypeError(
-                    "pattern and special_tokens are read from a saved directory; pass them only for a .tiktoken file"
-                )
-            return cls._load_directory(path, implementation)
-        if not path.exists():
-            raise FileNotFoundError(f"no tokenizer at {path}")
-        if pattern is None:
-            raise TypeError(
-                f"{path} is a bare rank file, which holds no split pattern: pass pattern=, e.g. pattern='cl100k'"
-            )
-        ranks = files.read_rank_file(path)
+        saved = files.read_tokenizer(path, pattern=pattern, special_tokens=special_tokens)
         try:
-            return cls._from_rank_file(ranks, pattern, special_tokens, implementation, None)
-        except ValueError as err:
-            raise files.FormatError(path, str(err)) from None
-
-    @classmethod
-    def _from_rank_file(
-        cls,
-        ranks: dict[bytes, int],
-        pattern: str,
-        special_tokens: Mapping[str, int] | None,
-        implementation: str,
-        trained_by: Mapping[str, Any] | None,
-    ) -> Tokenizer:
-        """The tokenizer of a table that files.parse_rank_file read: it checks all that __init__
-        would (spec §5.2), so the table is not checked and copied again (a quarter of loading)."""
-        _implementation_module(implementation)
-        tokenizer = cls.__new__(cls)
-        tokenizer._set_checked_model(ranks, pattern, special_tokens, implementation, None, trained_by)
-        return tokenizer
-
-    @classmethod
-    def _load_directory(cls, path: Path, implementation: str) -> Tokenizer:
-        meta_path = path / files.METADATA_FILE
-        if not meta_path.exists():
-            problem = f"no {files.METADATA_FILE} here; for a bare rank file, load the .tiktoken file itself"
-            raise files.FormatError(path, problem)
-        meta = files.parse_metadata(meta_path.read_text(encoding="utf-8"), meta_path)
-        ranks_path = path / meta["ranks_file"]
-        if not ranks_path.exists():
-            raise files.FormatError(ranks_path, f"missing: {files.METADATA_FILE} names it")
-        data = ranks_path.read_bytes()
-        if files.sha256(data) != meta["ranks_sha256"]:
-            problem = f"its checksum is not the one in {files.METADATA_FILE}: the two files do not belong together"
-            raise files.FormatError(ranks_path, problem)
-        ranks = files.parse_rank_file(data, ranks_path)
-        try:
-            tokenizer = cls._from_rank_file(
-                ranks, meta["pattern"], meta["special_tokens"], implementation, meta.get("trained_by")
+            tokenizer = cls(
+                saved.ranks,
+                saved.pattern,
+                special_tokens=saved.special_tokens,
+                implementation=implementation,
+                trained_by=saved.trained_by,
             )
         except ValueError as err:
-            raise files.FormatError(meta_path, str(err)) from None
-        if tokenizer.n_vocab != meta["n_vocab"]:
-            problem = f"n_vocab is {meta['n_vocab']}, but the files hold {tokenizer.n_vocab} ids"
-            raise files.FormatError(meta_path, problem)
+            raise files.FormatError(saved.source, str(err)) from None
+        saved.check_n_vocab(tokenizer.n_vocab)
         return tokenizer
 
     def with_implementation(self, implementation: str) -> Tokenizer:
@@ -363,12 +247,12 @@ class Tokenizer:
     @property
     def pattern(self) -> str:
         """The split regex (a named pattern is given as its regex, as tiktoken wants it)."""
-        return self._pattern
+        return self._pattern.regex
 
     @property
     def pattern_name(self) -> str | None:
         """The name of the split pattern in bytebpe.PATTERNS, or None for a custom regex."""
-        return pattern_name(self._pattern)
+        return self._pattern.name
 
     @property
     def mergeable_ranks(self) -> dict[bytes, int]:
@@ -514,48 +398,18 @@ class Tokenizer:
         disallowed_special: SpecialSet = "all",
     ) -> list[list[int]]:
         """:meth:`encode` for many texts, in parallel with the GIL released (fast implementation)."""
-        allowed, disallowed = self._special_sets(allowed_special, disallowed_special)
-        texts = list(texts) if disallowed else texts
+        allowed, disallowed = special_sets(self._special_tokens, allowed_special, disallowed_special)
         if disallowed:
+            texts = list(texts)
             for text in texts:
-                self._check_disallowed(text, disallowed)
+                check_disallowed(text, disallowed)
         return self._encoder.encode_batch(texts, allowed, num_threads)
 
     def _encode_one(self, text: str, allowed_special: SpecialSet, disallowed_special: SpecialSet) -> list[int]:
-        allowed, disallowed = self._special_sets(allowed_special, disallowed_special)
+        allowed, disallowed = special_sets(self._special_tokens, allowed_special, disallowed_special)
         if disallowed:
-            self._check_disallowed(text, disallowed)
+            check_disallowed(text, disallowed)
         return self._encoder.encode(text, allowed)
-
-    def _special_sets(
-        self, allowed_special: SpecialSet, disallowed_special: SpecialSet
-    ) -> tuple[frozenset[str], frozenset[str]]:
-        if allowed_special == "all":
-            allowed = frozenset(self._special_tokens)
-        elif isinstance(allowed_special, str):
-            raise TypeError('allowed_special must be "all" or a set of special-token strings')
-        else:
-            allowed = frozenset(allowed_special)
-        if disallowed_special == "all":
-            disallowed = frozenset(self._special_tokens) - allowed
-        elif isinstance(disallowed_special, str):
-            raise TypeError('disallowed_special must be "all" or a set of special-token strings')
-        else:
-            disallowed = frozenset(disallowed_special)
-        return allowed, disallowed
-
-    def _check_disallowed(self, text: str, disallowed: frozenset[str]) -> None:
-        if not isinstance(text, str):
-            raise TypeError(f"text must be a str, not {type(text).__name__}")
-        found = _special_finder(disallowed).search(text)
-        if found is not None:
-            token = found.group()
-            raise ValueError(
-                f"the text contains the special token {token!r}, which this call does not allow. "
-                f"To encode it as the special token, pass allowed_special={{{token!r}}} (or allowed_special='all'). "
-                f"To encode it as plain text, pass disallowed_special=tok.special_tokens_set - {{{token!r}}}, "
-                "or disallowed_special=() to turn this check off for every special token."
-            )
 
     def _token_id(self, token: TokenRef, what: str) -> int:
         if isinstance(token, str):
@@ -620,20 +474,14 @@ class Tokenizer:
         is replaced in one step; an interrupted or failed save leaves it intact. A non-empty
         directory that is not a saved tokenizer is never overwritten (FileExistsError).
         """
-        ranks_data = files.rank_file_bytes(self._ranks)
-        meta = files.metadata(
+        return files.write_tokenizer(
+            path,
+            ranks=self._ranks,
             pattern=self._pattern,
-            pattern_name=self.pattern_name,
             special_tokens=self._special_tokens,
             n_vocab=self.n_vocab,
-            ranks_sha256=files.sha256(ranks_data),
             trained_by=self._trained_by,
         )
-        contents = {
-            files.RANKS_FILE: ranks_data,
-            files.METADATA_FILE: (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
-        }
-        return files.write_directory_atomically(path, contents, is_ours=lambda p: (p / files.METADATA_FILE).exists())
 
     def to_tiktoken(self, name: str = "bytebpe") -> tiktoken.Encoding:
         """A ``tiktoken.Encoding`` with the same ranks, pattern and special tokens (the same ids)."""
@@ -642,7 +490,10 @@ class Tokenizer:
         except ImportError as err:
             raise ImportError("to_tiktoken needs tiktoken: pip install tiktoken") from err
         return tiktoken.Encoding(
-            name, pat_str=self._pattern, mergeable_ranks=dict(self._ranks), special_tokens=dict(self._special_tokens)
+            name,
+            pat_str=self._pattern.regex,
+            mergeable_ranks=dict(self._ranks),
+            special_tokens=dict(self._special_tokens),
         )
 
     def to_huggingface(self) -> tokenizers.Tokenizer:
@@ -677,7 +528,7 @@ class Tokenizer:
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         state = {
             "mergeable_ranks": self._ranks,
-            "pattern": self._pattern,
+            "pattern": self._pattern.regex,
             "special_tokens": self._special_tokens,
             "implementation": self._implementation,
             "merges": self._merges,
@@ -709,7 +560,7 @@ def _rebuild(state: dict[str, Any]) -> Tokenizer:
     """Unpickle a Tokenizer (the compiled encoder is rebuilt, not pickled)."""
     return Tokenizer(
         state["mergeable_ranks"],
-        state["pattern"],
+        SplitPattern.of_regex(state["pattern"]),
         special_tokens=state["special_tokens"],
         implementation=state["implementation"],
         merges=state["merges"],

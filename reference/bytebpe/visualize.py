@@ -17,10 +17,7 @@ import codecs
 import html
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from bytebpe.tokenizer import Tokenizer
+from typing import Literal, Protocol, runtime_checkable
 
 __all__ = ["TokenView", "side_by_side", "view"]
 
@@ -42,6 +39,18 @@ _BOX_STYLE = (
     "white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.8;color:#111;"
     "background:#fff;padding:.5em .6em;border:1px solid #ddd;border-radius:4px;text-align:left"
 )
+
+
+@runtime_checkable
+class _Tokenizer(Protocol):
+    """What a view needs of a :class:`bytebpe.Tokenizer` (which imports this module, so this module
+    names only the methods it calls)."""
+
+    @property
+    def special_tokens(self) -> dict[str, int]: ...
+    def encode(self, text: str, *, allowed_special: object, disallowed_special: object) -> list[int]: ...
+    def decode_tokens_bytes(self, tokens: Iterable[int]) -> list[bytes]: ...
+    def visualize(self, text: str, *, allowed_special: object) -> TokenView: ...
 
 
 @dataclass(frozen=True)
@@ -120,7 +129,7 @@ class TokenView:
 
 
 def view(
-    tokenizer: Tokenizer, text: str, *, allowed_special: Literal["all"] | Collection[str] = frozenset()
+    tokenizer: _Tokenizer, text: str, *, allowed_special: Literal["all"] | Collection[str] = frozenset()
 ) -> TokenView:
     """The :class:`TokenView` of ``text`` encoded by ``tokenizer``.
 
@@ -137,7 +146,7 @@ def view(
 
 def side_by_side(
     text: str,
-    tokenizers: Mapping[str, Tokenizer],
+    tokenizers: Mapping[str, _Tokenizer],
     *,
     allowed_special: Literal["all"] | Collection[str] = frozenset(),
 ) -> str:
@@ -146,8 +155,6 @@ def side_by_side(
     ``tokenizers`` maps a column title (e.g. ``"vocab 512"``) to a tokenizer; each column is
     headed by its title, its token count and the characters per token.
     """
-    from bytebpe.tokenizer import Tokenizer  # here, not at the top: tokenizer.py imports this module
-
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     if not isinstance(tokenizers, Mapping):
@@ -158,7 +165,7 @@ def side_by_side(
     for title, tokenizer in tokenizers.items():
         if not isinstance(title, str):
             raise TypeError(f"column titles must be str, not {type(title).__name__}")
-        if not isinstance(tokenizer, Tokenizer):
+        if not isinstance(tokenizer, _Tokenizer):
             raise TypeError(f"{title!r}: expected a bytebpe.Tokenizer, not {type(tokenizer).__name__}")
         shown = view(tokenizer, text, allowed_special=allowed_special)
         count = len(shown)

@@ -28,8 +28,7 @@ import json
 import sys
 from pathlib import Path
 
-from bytebpe import reference
-from bytebpe.patterns import resolve_pattern
+from bytebpe import checks, reference
 
 HERE = Path(__file__).resolve().parent
 COMMAND = "python spec/vectors/generate.py"
@@ -73,14 +72,14 @@ def train_case(name: str, why: str, sections: list[str], texts: list[str], vocab
             "pieces": [reference.split(text, pattern) for text in samples],
             "merges": [list(merge) for merge in merges],
             "tokens": [vocab[256 + i].hex() for i in range(len(merges))],
-            "ids": [reference.encode_ordinary(text, ranks, resolve_pattern(pattern)) for text in samples],
+            "ids": [reference.encode_ordinary(text, ranks, pattern) for text in samples],
         },
     }
 
 
 def ranks_case(name: str, why: str, sections: list[str], ranks: dict[bytes, int], probes: list[str],
                pattern: str = "gpt4") -> dict:  # fmt: skip
-    checked = reference.check_ranks(ranks)
+    checked = checks.check_ranks(ranks)
     return {
         "name": name,
         "why": why,
@@ -94,7 +93,7 @@ def ranks_case(name: str, why: str, sections: list[str], ranks: dict[bytes, int]
         "expected": {
             "pieces": [reference.split(text, pattern) for text in probes],
             "merges": [list(merge) for merge in reference.merges_from_ranks(checked)],
-            "ids": [reference.encode_ordinary(text, checked, resolve_pattern(pattern)) for text in probes],
+            "ids": [reference.encode_ordinary(text, checked, pattern) for text in probes],
         },
     }
 

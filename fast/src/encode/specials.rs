@@ -3,7 +3,7 @@
 use memchr::memmem::Finder;
 
 use super::rank_table::TokensByRank;
-use crate::error::{show_bytes, Error, Result};
+use crate::error::{show_bytes, show_str, Error, Result};
 
 /// A special token: a string that stands for one id when encoding allows it (§6.5).
 struct Special {
@@ -28,18 +28,21 @@ impl Specials {
             }
             if let Some(token) = ranked.get(&id) {
                 return Err(Error::InvalidArgument(format!(
-                    "special token {text:?} has id {id}, which the rank table gives to {}",
+                    "special token {} has id {id}, which the rank table gives to {}",
+                    show_str(&text),
                     show_bytes(token)
                 )));
             }
             if special_list.iter().any(|s| s.id == id) {
                 return Err(Error::InvalidArgument(format!(
-                    "special token {text:?} has id {id}, which another special token has too"
+                    "special token {} has id {id}, which another special token has too",
+                    show_str(&text)
                 )));
             }
             if special_list.iter().any(|s| *s.text == *text) {
                 return Err(Error::InvalidArgument(format!(
-                    "special token {text:?} appears twice"
+                    "special token {} appears twice",
+                    show_str(&text)
                 )));
             }
             special_list.push(Special {

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
-import uuid
 from pathlib import Path
 from typing import Any
 
-from bytebpe import Tokenizer, files
+from bytebpe import Tokenizer, atomic, files
 from bytebpe.cli.arguments import add_command, positive_int
 from bytebpe.cli.errors import EXIT_OK, CommandError
 from bytebpe.cli.loading import add_loading_options, load_tokenizer
@@ -60,7 +57,7 @@ def run_export(args: argparse.Namespace) -> int:
         if out.is_dir():
             raise CommandError(f"--out {out} is a directory; give the name of the .tiktoken file to write")
         # The saved rank file, byte for byte: Tokenizer.load checked it against its checksum.
-        _write_file_atomically(out, files.rank_file_bytes(tokenizer.mergeable_ranks))
+        atomic.write_file(out, files.rank_file_bytes(tokenizer.mergeable_ranks))
         if not args.quiet:
             log(f"wrote {out}; load it with tiktoken: {tiktoken_hint(tokenizer, out)}")
     else:
@@ -81,18 +78,3 @@ def tiktoken_hint(tokenizer: Tokenizer, path: Path) -> str:
         f"mergeable_ranks=tiktoken.load.load_tiktoken_bpe({str(path)!r}), "
         f"special_tokens={tokenizer.special_tokens!r})"
     )
-
-
-def _write_file_atomically(path: Path, data: bytes) -> None:
-    # As Tokenizer.save does for directories: the file appears whole or not at all.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = path.parent / f".{path.name}.tmp-{uuid.uuid4().hex}"
-    try:
-        with open(staging, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(staging, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            staging.unlink()

@@ -35,8 +35,10 @@ from typing import Any
 from bytebpe import corpus
 from bytebpe.counts import PieceCounts
 from bytebpe.distributed.shards import DEFAULT_SHARD_BYTES, Shard, plan_shards, read_shard
+from bytebpe.implementations import implementation as implementation_module
 from bytebpe.patterns import DEFAULT_PATTERN
-from bytebpe.tokenizer import ProgressCallback, Tokenizer
+from bytebpe.progress import ProgressCallback, reporter
+from bytebpe.tokenizer import Tokenizer
 
 __all__ = ["DEFAULT_SHARD_BYTES", "Shard", "ShardStats", "count", "count_shard", "plan_shards", "read_shard", "train"]
 
@@ -153,18 +155,17 @@ def train(
         min_frequency=min_frequency,
         implementation=implementation,
     )
-    callback, bars = _progress(progress)
     documents = 0
+    with reporter(progress) as callback:
 
-    def shard_done(stats: ShardStats) -> None:
-        nonlocal documents
-        documents += stats.documents
-        if callback is not None:
-            callback("counting", documents, 0)
-        if on_shard is not None:
-            on_shard(stats)
+        def shard_done(stats: ShardStats) -> None:
+            nonlocal documents
+            documents += stats.documents
+            if callback is not None:
+                callback("counting", documents, 0)
+            if on_shard is not None:
+                on_shard(stats)
 
-    try:
         counts = count(
             paths,
             pattern=pattern,
@@ -187,9 +188,6 @@ def train(
             implementation=implementation,
             progress=callback or False,
         )
-    finally:
-        if bars is not None:
-            bars.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -206,14 +204,12 @@ def _count_shard(
     implementation: str,
 ) -> tuple[PieceCounts, int, int]:
     """(counts, documents, characters) of a shard; of an empty list of texts for checking settings."""
-    import bytebpe
-
     if isinstance(shard, Shard):
         documents: Iterable[str] = read_shard(
             shard, text_field=text_field, txt_split=txt_split, doc_cap=doc_cap, errors=errors
         )
     else:
-        corpus._check_options(text_field, txt_split, None, doc_cap, errors)
+        corpus.check_options(text_field, txt_split, None, doc_cap, errors)
         documents = shard
     tally = [0, 0]
 
@@ -223,7 +219,7 @@ def _count_shard(
             tally[1] += len(text)
             yield text
 
-    counts = bytebpe.implementation(implementation).count(tallied(documents), pattern)
+    counts = implementation_module(implementation).count(tallied(documents), pattern)
     return counts, tally[0], tally[1]
 
 
@@ -344,8 +340,3 @@ def _ray(address: str | None) -> Iterator[Any]:
         yield ray
     finally:
         ray.shutdown()
-
-
-def _progress(progress: bool | ProgressCallback) -> tuple[ProgressCallback | None, Any]:
-    # The same progress argument as Tokenizer.train: True for tqdm bars, or a callable.
-    return Tokenizer._progress_callback(progress)

@@ -15,8 +15,9 @@ bytebpe.corpus), so the sum of the shards' piece counts is the corpus's (spec §
   :class:`bytebpe.Corpus` cuts, because a paragraph's trailing blank lines end it in either case.
 
 The planner only knows nominal ranges (``size / n`` apart); the reader of a range finds its true
-ends itself, with one rule (``_boundary``) that both neighbours of a cut apply to the same offset,
-so they agree without talking. Nothing is read on the driver but file sizes.
+ends itself, with one rule (``_boundary``, after bytebpe.documents) that both neighbours of a cut
+apply to the same offset, so they agree without talking. Nothing is read on the driver but file
+sizes.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 from bytebpe import corpus
+from bytebpe.documents import cropped, decoded_lines, is_blank, starts_paragraph, txt_documents
 
 __all__ = ["DEFAULT_SHARD_BYTES", "Shard", "is_url", "plan_shards", "read_shard"]
 
@@ -87,9 +89,9 @@ def plan_shards(
         raise TypeError(f"shard_bytes must be a positive int, not {type(shard_bytes).__name__}")
     if shard_bytes <= 0:
         raise ValueError(f"shard_bytes must be a positive int, not {shard_bytes}")
-    corpus._check_options("text", txt_split, None, None, "strict")
+    corpus.check_options("text", txt_split, None, None, "strict")
     shards: list[Shard] = []
-    for given in corpus._path_strings(paths):
+    for given in corpus.path_strings(paths):
         if is_url(given):
             fs, _ = _filesystem(given)
             files = [(url, fs.size(_strip(fs, url))) for url in _expand_url(given)]
@@ -113,9 +115,9 @@ def read_shard(
     Over all the shards of :func:`plan_shards`, they are the documents Corpus reads from the same
     paths (``max_chars`` aside: a budget over the whole corpus has no meaning for one shard).
     """
-    corpus._check_options(text_field, txt_split, None, doc_cap, errors)
+    corpus.check_options(text_field, txt_split, None, doc_cap, errors)
     if shard.end is not None:
-        return _crop(_range_documents(shard, txt_split, doc_cap, errors), doc_cap)
+        return cropped(_range_documents(shard, txt_split, doc_cap, errors), doc_cap)
     options = {"text_field": text_field, "txt_split": txt_split, "doc_cap": doc_cap, "errors": errors}
     if not is_url(shard.path):
         return corpus.read_documents(shard.path, **options)
@@ -127,7 +129,7 @@ def read_shard(
 
 
 def _split(name: str, size: int, txt_split: str, shard_bytes: int) -> list[Shard]:
-    if corpus._suffix(name) != ".txt" or txt_split == "file" or size <= shard_bytes:
+    if not corpus.is_txt(name) or txt_split == "file" or size <= shard_bytes:
         return [Shard(name)]
     count = -(-size // shard_bytes)
     cuts = [size * i // count for i in range(count + 1)]
@@ -149,41 +151,37 @@ def _strip(fs: Any, url: str) -> str:
 def _expand_url(given: str) -> list[str]:
     """:func:`bytebpe.corpus.expand_paths`'s rules, on an fsspec filesystem; URLs come back."""
     fs, root = _filesystem(given)
-    if fs.isdir(root):
-        found = _walk_url(fs, root)
-        if not found:
-            raise FileNotFoundError(f"directory {given!r} holds no file with a supported suffix ({_suffixes()})")
-    elif fs.exists(root):
-        if corpus._suffix(root) is None:
-            raise ValueError(f"{given}: unsupported file type; the supported suffixes are {_suffixes()}")
-        found = [root]
-    elif re.search(r"[*?[]", root):
-        matched: set[str] = set()
-        for match in fs.glob(root):
-            if fs.isdir(match):
-                matched.update(_walk_url(fs, match))
-            elif corpus._suffix(match) and not PurePosixPath(match).name.startswith("."):
-                matched.add(match)
-        found = sorted(matched)
-        if not found:
-            raise FileNotFoundError(f"the pattern {given!r} matches no file with a supported suffix ({_suffixes()})")
-    else:
-        raise FileNotFoundError(f"no such file or directory: {given!r}")
-    return [fs.unstrip_protocol(path) for path in found]
+    return [fs.unstrip_protocol(path) for path in corpus.expand(given, _RemoteFiles(fs), root)]
 
 
-def _walk_url(fs: Any, root: str) -> list[str]:
-    found = []
-    for path in fs.find(root):
-        parts = PurePosixPath(path[len(root) :].lstrip("/")).parts
-        # Hidden files and directories are skipped, as bytebpe.corpus does locally.
-        if corpus._suffix(path) and not any(part.startswith(".") for part in parts):
-            found.append(path)
-    return sorted(found)
+class _RemoteFiles:
+    """An fsspec filesystem, for :func:`bytebpe.corpus.expand`."""
 
+    def __init__(self, fs: Any) -> None:
+        self.fs = fs
 
-def _suffixes() -> str:
-    return ", ".join(corpus.SUPPORTED_SUFFIXES)
+    def is_dir(self, path: str) -> bool:
+        return bool(self.fs.isdir(path))
+
+    def exists(self, path: str) -> bool:
+        return bool(self.fs.exists(path))
+
+    def glob(self, pattern: str) -> list[str]:
+        # Hidden files are skipped, as a shell's * skips them locally.
+        matches = self.fs.glob(pattern)
+        return [match for match in matches if not PurePosixPath(match).name.startswith(".") or self.fs.isdir(match)]
+
+    def walk(self, root: str) -> list[str]:
+        found = []
+        for path in self.fs.find(root):
+            parts = PurePosixPath(path[len(root) :].lstrip("/")).parts
+            # Hidden files and directories are skipped, as bytebpe.corpus does locally.
+            if corpus.suffix(path) and not any(part.startswith(".") for part in parts):
+                found.append(path)
+        return sorted(found)
+
+    def order(self, path: str) -> str:
+        return path
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,8 +219,7 @@ def _range_documents(shard: Shard, txt_split: str, doc_cap: int | None, errors: 
         assert end is not None
         # Error messages name the range; their line numbers count from its start.
         label = f"{shard.path}[from byte {start}]"
-        lines = corpus._lines(_raw_lines(file, start, end), label, errors)  # type: ignore[arg-type]
-        yield from corpus.txt_documents_from_lines(lines, txt_split, doc_cap)
+        yield from txt_documents(decoded_lines(_raw_lines(file, start, end), label, errors), txt_split, doc_cap)
 
 
 def _raw_lines(file: BinaryIO, start: int, end: int) -> Iterator[bytes]:
@@ -234,15 +231,6 @@ def _raw_lines(file: BinaryIO, start: int, end: int) -> Iterator[bytes]:
             return
         position += len(line)
         yield line
-
-
-def _crop(documents: Iterator[str], doc_cap: int | None) -> Iterator[str]:
-    # What bytebpe.corpus._read does to every document: crop to doc_cap, skip the empty ones.
-    for document in documents:
-        if doc_cap is not None:
-            document = document[:doc_cap]
-        if document:
-            yield document
 
 
 def _boundary(file: BinaryIO, offset: int, size: int, txt_split: str, *, limit: int) -> int | None:
@@ -266,8 +254,8 @@ def _boundary(file: BinaryIO, offset: int, size: int, txt_split: str, *, limit: 
         line = file.readline()
         if not line:
             return size
-        blank = line.decode("utf-8", "replace").isspace()
-        if previous_blank and not blank:
+        blank = _is_blank(line)
+        if starts_paragraph(previous_blank, blank):
             return position
         previous_blank = blank
         position += len(line)
@@ -289,5 +277,10 @@ def _ends_blank_line(file: BinaryIO, position: int) -> bool:
         if newline >= 0 or _PRINTABLE_ASCII.search(tail):
             break
         cursor = start
-    # Decoded as bytebpe.corpus decodes lines ("replace" only changes invalid bytes, never blanks).
-    return (tail + b"\n").decode("utf-8", "replace").isspace()
+    return _is_blank(tail + b"\n")
+
+
+def _is_blank(line: bytes) -> bool:
+    # Decoded with "replace" whatever ``errors`` is: it only changes invalid bytes, never blanks,
+    # and a bad byte is reported by the reader of the range that holds it.
+    return is_blank(line.decode("utf-8", "replace"))

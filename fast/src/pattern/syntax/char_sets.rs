@@ -3,6 +3,7 @@
 
 use super::cursor::{Cursor, Flags};
 use super::tree::{Assertion, Node};
+use crate::error::show_str;
 use crate::unicode::{category_set, decimal_digits, white_space, CodepointSet, MAX_SCALAR};
 
 const LITERAL_ESCAPES: &[(char, u32)] = &[
@@ -98,8 +99,9 @@ fn property_set(cursor: &mut Cursor) -> Result<CodepointSet, String> {
     category_set(&name).cloned().ok_or_else(|| {
         cursor.fail(
             &format!(
-                "unknown Unicode property {name:?}: the spec pins General_Category only \
-                 (L, Lu, Ll, Lt, Lm, Lo, LC, M, Mn, Mc, Me, N, Nd, Nl, No, P.., S.., Z.., C.. or their long names)"
+                "unknown Unicode property {}: the spec pins General_Category only \
+                 (L, Lu, Ll, Lt, Lm, Lo, LC, M, Mn, Mc, Me, N, Nd, Nl, No, P.., S.., Z.., C.. or their long names)",
+                show_str(&name)
             ),
             start,
         )
@@ -190,7 +192,10 @@ pub fn char_class(cursor: &mut Cursor, flags: &Flags) -> Result<CodepointSet, St
         for op in ["&&", "~~", "--"] {
             if cursor.peek_is(op) {
                 return Err(cursor.fail(
-                    &format!("{op:?} inside a class is ambiguous between engines; escape it"),
+                    &format!(
+                        "{} inside a class is ambiguous between engines; escape it",
+                        show_str(op)
+                    ),
                     cursor.pos,
                 ));
             }

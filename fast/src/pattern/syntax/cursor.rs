@@ -1,5 +1,7 @@
 //! Where the parser is in a split pattern, and which flags hold there.
 
+use crate::error::show_str;
+
 /// The flags (?i), (?m) and (?s), as they stand at a point of the pattern.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Flags {
@@ -27,8 +29,8 @@ impl<'p> Cursor<'p> {
     /// The error `message` at position `at`, naming the pattern.
     pub fn fail(&self, message: &str, at: usize) -> String {
         format!(
-            "invalid split pattern: {message} at position {at} in {:?}",
-            self.pattern
+            "invalid split pattern: {message} at position {at} in {}",
+            show_str(self.pattern)
         )
     }
 

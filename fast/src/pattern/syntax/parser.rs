@@ -4,6 +4,7 @@
 use super::char_sets::{char_class, escape, literal};
 use super::cursor::{Cursor, Flags};
 use super::tree::{fixed_length, nullable, Assertion, GroupKind, Node, RepeatMode};
+use crate::error::show_str;
 use crate::unicode::CodepointSet;
 
 pub const MAX_REPEAT: u32 = 1000;
@@ -260,7 +261,10 @@ impl Parser<'_> {
                 's' => flags.dot_all = on,
                 _ => {
                     return Err(self.cursor.fail(
-                        &format!("unknown flag {ch:?} (supported: i, m, s)"),
+                        &format!(
+                            "unknown flag {} (supported: i, m, s)",
+                            show_str(&ch.to_string())
+                        ),
                         self.cursor.pos - 1,
                     ))
                 }

@@ -1,0 +1,206 @@
+"""The reference implementation: bytebpe.reference (the executable spec) under the names of bytebpe.fast.
+
+``bytebpe.implementation("reference")`` is this module. It checks its arguments with
+bytebpe.checks (spec §9), resolves the pattern once, and hands plain values to the functions of
+bytebpe.reference, which are the spec's sections; what it adds is only what a library needs around
+them: piece counts as a :class:`bytebpe.PieceCounts`, the merges with their rank table (what a
+Tokenizer keeps), and an ``Encoder`` object with the fast core's methods. Nothing on this path
+imports the compiled core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from bytebpe import checks, reference
+from bytebpe._unicode_data import UNICODE_VERSION
+from bytebpe.counts import PieceCounts, check_piece_counts
+from bytebpe.pattern_language import compile_pattern
+from bytebpe.patterns import DEFAULT_PATTERN, SplitPattern
+
+__all__ = [
+    "NAME",
+    "UNICODE_VERSION",
+    "Encoder",
+    "count",
+    "split",
+    "train",
+    "train_from_counts",
+    "train_from_counts_with_ranks",
+    "train_with_ranks",
+]
+
+NAME = "reference"
+
+ProgressCallback = Callable[[str, int, int], object]
+Learned = tuple[list[tuple[int, int, int]], dict[bytes, int]]
+
+
+def _pattern(pattern: object) -> SplitPattern:
+    """The pattern resolved and compiled: a pattern outside §2.2 fails before any text is read."""
+    resolved = SplitPattern.of(pattern)  # type: ignore[arg-type]
+    compile_pattern(resolved.regex)
+    return resolved
+
+
+def split(text: str, pattern: str = DEFAULT_PATTERN) -> list[str]:
+    """Cut ``text`` into pieces with ``pattern`` (a name from PATTERNS or a regex), spec §2."""
+    checks.check_text(text, "text")
+    return reference.split(text, _pattern(pattern))
+
+
+def count(
+    texts: Iterable[str], pattern: str = DEFAULT_PATTERN, *, progress: ProgressCallback | None = None
+) -> PieceCounts:
+    """The piece counts of ``texts`` (spec §4.1.1), a table that adds to the counts of other shards.
+
+    ``progress`` is accepted for the fast implementation's signature; counting reports nothing here.
+    """
+    resolved = _pattern(pattern)
+    return PieceCounts(reference.count_pieces(checks.check_texts(texts), resolved), pattern=resolved)
+
+
+def train(
+    texts: Iterable[str],
+    vocab_size: int,
+    *,
+    pattern: str = DEFAULT_PATTERN,
+    min_frequency: int = 1,
+    progress: ProgressCallback | None = None,
+) -> list[tuple[int, int, int]]:
+    """Learn up to ``vocab_size - 256`` merges (spec §4); return (left, right, count) per merge.
+
+    ``progress(stage, done, total)``, if given, hears of every merge.
+    """
+    return train_with_ranks(texts, vocab_size, pattern=pattern, min_frequency=min_frequency, progress=progress)[0]
+
+
+def train_with_ranks(
+    texts: Iterable[str],
+    vocab_size: int,
+    *,
+    pattern: str = DEFAULT_PATTERN,
+    min_frequency: int = 1,
+    progress: ProgressCallback | None = None,
+) -> Learned:
+    """:func:`train`, and the rank table of its merges (spec §5.1)."""
+    checks.check_vocab_size(vocab_size)
+    checks.check_min_frequency(min_frequency)
+    resolved = _pattern(pattern)
+    counts = reference.count_pieces(checks.check_texts(texts), resolved)
+    return _learned(reference.train_from_counts(counts, vocab_size, min_frequency=min_frequency, progress=progress))
+
+
+def train_from_counts(
+    counts: PieceCounts,
+    vocab_size: int,
+    *,
+    min_frequency: int = 1,
+    progress: ProgressCallback | None = None,
+) -> list[tuple[int, int, int]]:
+    """Learn up to ``vocab_size - 256`` merges from piece counts (spec §4.2-§4.6)."""
+    return train_from_counts_with_ranks(counts, vocab_size, min_frequency=min_frequency, progress=progress)[0]
+
+
+def train_from_counts_with_ranks(
+    counts: PieceCounts,
+    vocab_size: int,
+    *,
+    min_frequency: int = 1,
+    progress: ProgressCallback | None = None,
+) -> Learned:
+    """:func:`train_from_counts`, and the rank table of its merges (spec §5.1)."""
+    table = check_piece_counts(counts).as_dict()
+    checks.check_vocab_size(vocab_size)
+    checks.check_min_frequency(min_frequency)
+    return _learned(reference.train_from_counts(table, vocab_size, min_frequency=min_frequency, progress=progress))
+
+
+def _learned(merges: list[tuple[int, int, int]]) -> Learned:
+    return merges, reference.ranks_from_merges(merges)
+
+
+class Encoder:
+    """Encode and decode with a rank table, special tokens and a split pattern (spec §5-§7).
+
+    The arguments are checked here (spec §5.2, §5.4, §2.2), once; the methods check what they are
+    given (texts, ids, ``allowed_special``, ``num_threads``) as the fast core's do.
+    """
+
+    def __init__(
+        self,
+        mergeable_ranks: Mapping[bytes, int],
+        pattern: str | SplitPattern = DEFAULT_PATTERN,
+        special_tokens: Mapping[str, int] | None = None,
+    ) -> None:
+        resolved = _pattern(pattern)
+        self.ranks = checks.check_ranks(mergeable_ranks)
+        self.special_tokens = checks.check_special_tokens({} if special_tokens is None else special_tokens, self.ranks)
+        self._pattern = resolved
+        self.vocab = {rank: token for token, rank in self.ranks.items()}
+        self.vocab.update((token_id, text.encode("utf-8")) for text, token_id in self.special_tokens.items())
+
+    @property
+    def pattern(self) -> str:
+        """The regex of the split pattern (a name resolved to its regex)."""
+        return self._pattern.regex
+
+    def merges(self) -> list[tuple[int, int]]:
+        """The merges the rank table implies (spec §5.3), in rank order."""
+        return reference.merges_from_ranks(self.ranks)
+
+    def encode_ordinary(self, text: str) -> list[int]:
+        """Encode ``text`` with special-token strings as plain text (spec §6.4)."""
+        return reference.encode_ordinary(checks.check_text(text, "text"), self.ranks, self._pattern)
+
+    def encode_ordinary_batch(self, texts: Iterable[str], num_threads: int | None = None) -> list[list[int]]:
+        """:meth:`encode_ordinary` for each text, one after the other (``num_threads`` is checked
+        as the fast core checks it, and otherwise unused)."""
+        texts = list(checks.check_texts(texts))
+        _check_num_threads(num_threads)
+        return [reference.encode_ordinary(text, self.ranks, self._pattern) for text in texts]
+
+    def encode(self, text: str, allowed_special: Iterable[str]) -> list[int]:
+        """Encode ``text``, recognising the special tokens in ``allowed_special`` (spec §6.5)."""
+        checks.check_text(text, "text")
+        allowed = _allowed_special(allowed_special)
+        return reference.encode(text, self.ranks, self._pattern, self.special_tokens, allowed)
+
+    def encode_batch(
+        self, texts: Iterable[str], allowed_special: Iterable[str], num_threads: int | None = None
+    ) -> list[list[int]]:
+        """:meth:`encode` for each text (``num_threads`` as in :meth:`encode_ordinary_batch`)."""
+        texts = list(checks.check_texts(texts))
+        allowed = _allowed_special(allowed_special)
+        _check_num_threads(num_threads)
+        return [reference.encode(text, self.ranks, self._pattern, self.special_tokens, allowed) for text in texts]
+
+    def decode_bytes(self, ids: Iterable[int]) -> bytes:
+        """The concatenated bytes of the tokens (spec §7); KeyError for an unknown id."""
+        return reference.decode_bytes(checks.check_ids(ids, self.vocab), self.vocab)
+
+
+# The fast core's rules for the two arguments that only its interface has: a thread count (the
+# reference runs on one) and tiktoken's ``allowed_special``, with the core's messages.
+
+
+def _check_num_threads(num_threads: Any) -> None:
+    if num_threads is None:
+        return
+    if isinstance(num_threads, bool) or not isinstance(num_threads, int):
+        raise TypeError(f"num_threads must be an int, not {type(num_threads).__name__}")
+    if num_threads < 1:
+        raise ValueError(f"num_threads must be at least 1, got {num_threads}")
+    if num_threads > 1024:
+        raise ValueError(f"num_threads must be at most 1024, got {num_threads}")
+
+
+def _allowed_special(allowed_special: Any) -> list[str]:
+    if isinstance(allowed_special, str) or not isinstance(allowed_special, Iterable):
+        raise TypeError(f"allowed_special must be a set of str, not {type(allowed_special).__name__}")
+    allowed = list(allowed_special)
+    for item in allowed:
+        if not isinstance(item, str):
+            raise TypeError(f"allowed_special must hold str, not {type(item).__name__}")
+    return allowed

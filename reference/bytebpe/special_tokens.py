@@ -1,0 +1,58 @@
+"""tiktoken's ``allowed_special`` and ``disallowed_special`` (spec §6.6), as a Tokenizer applies them.
+
+Which special tokens an ``encode`` call recognises (the allowed set, handed to the implementation,
+which encodes by §6.5) and which it refuses to see as plain text (the disallowed set, checked here,
+once, before any encoding).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from functools import lru_cache
+from typing import Literal
+
+SpecialSet = Literal["all"] | Collection[str]
+"""An ``allowed_special`` or ``disallowed_special`` argument: "all" or a set of special-token strings."""
+
+
+def special_sets(
+    special_tokens: Collection[str], allowed_special: SpecialSet, disallowed_special: SpecialSet
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The allowed and disallowed strings of an ``encode`` call on a tokenizer with ``special_tokens``.
+
+    ``"all"`` allows every special token, or disallows every one that is not allowed.
+    """
+    if allowed_special == "all":
+        allowed = frozenset(special_tokens)
+    elif isinstance(allowed_special, str):
+        raise TypeError('allowed_special must be "all" or a set of special-token strings')
+    else:
+        allowed = frozenset(allowed_special)
+    if disallowed_special == "all":
+        disallowed = frozenset(special_tokens) - allowed
+    elif isinstance(disallowed_special, str):
+        raise TypeError('disallowed_special must be "all" or a set of special-token strings')
+    else:
+        disallowed = frozenset(disallowed_special)
+    return allowed, disallowed
+
+
+def check_disallowed(text: object, disallowed: frozenset[str]) -> None:
+    """ValueError if ``text`` holds a disallowed special-token string, saying how to let it through."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+    found = _finder(disallowed).search(text)
+    if found is not None:
+        token = found.group()
+        raise ValueError(
+            f"the text contains the special token {token!r}, which this call does not allow. "
+            f"To encode it as the special token, pass allowed_special={{{token!r}}} (or allowed_special='all'). "
+            f"To encode it as plain text, pass disallowed_special=tok.special_tokens_set - {{{token!r}}}, "
+            "or disallowed_special=() to turn this check off for every special token."
+        )
+
+
+@lru_cache(maxsize=32)
+def _finder(specials: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(s) for s in sorted(specials, key=len, reverse=True)))
