@@ -72,8 +72,9 @@ vectors: build
 unicode: setup
 	$(BIN)/python spec/unicode/generate_code.py
 
-# The peers' benchmark (bench/run.py): training, encoding, memory and thread scaling;
-# the report goes to stdout and to bench/results/. RUNS (default 3) runs per tool, median reported;
+# The peers' benchmark (bench/run.py): training, encoding, memory and thread scaling; the report
+# goes to stdout and to bench/results/<corpus>-<machine>.{md,json,png}, replacing the last one for
+# that corpus and machine (every bench target does so). RUNS (default 3) runs per tool, median reported;
 # BENCH_ARGS passes more options (python bench/run.py --help). The build is made from the recipe so
 # that a missing CORPUS is reported before anything is built.
 RUNS ?= 3

@@ -5,15 +5,16 @@
 or ``make bench-reader CORPUS=path [READER_ARGS='--runs 3']``. Every run is a fresh process that
 times ``bytebpe.Tokenizer.train(corpus, vocab_size)`` with ``corpus = bytebpe.Corpus([CORPUS])``:
 
-* ``core``: the Corpus object itself, which the fast core reads without Python (fast/src/txt/);
+* ``core``: the Corpus object itself, which the fast core reads without Python (its .txt reader);
 * ``python``: ``iter(corpus)``, which makes Python read the same documents and hand them over;
 * ``python read only``: iterating the Corpus in Python and nothing else, what the core saves.
 
 Both trainings must give the same vocabulary (digest compared): the documents are the same. Modes
 and thread counts (``RAYON_NUM_THREADS``) alternate run by run, so that a slow period of a shared
 machine hits them alike. Reported: median seconds, peak RSS (VmHWM), and the speed-up of the core's
-reader from 1 thread to each thread count. The report is printed as markdown and written to
-bench/results/corpus_reader-<corpus>-<date>-<machine>.md.
+reader from 1 thread to each thread count. The report (with the date) is printed as markdown and
+written to bench/results/corpus_reader-<corpus>-<machine>.md, replacing the last report for that
+corpus and machine (bench/report_path.py), or to ``--out``.
 """
 
 from __future__ import annotations
@@ -32,9 +33,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import machine
+import report_path
 import worker
 
-RESULTS = Path(__file__).resolve().parent / "results"
 MODES = ("core", "python", "python read only")
 
 
@@ -94,7 +95,7 @@ def report(path: Path, vocab_size: int, results: dict[tuple[str, int], list[dict
         )
     lines += [
         "",
-        "*core*: the Corpus handed to training, read by the core (fast/src/txt/): one thread reads, the "
+        "*core*: the Corpus handed to training, read by the core's own .txt reader: one thread reads, the "
         "workers cut what it read into documents, decode and count them. *python*: `iter(corpus)`, the same "
         "documents read and decoded by bytebpe.corpus on the main thread. *python read only*: iterating the "
         "Corpus and nothing else.",
@@ -111,6 +112,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--vocab-size", type=int, default=32768)
     parser.add_argument("--threads", default=None, help="comma-separated thread counts (default: 1 and all)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="the markdown report's path, or a folder for it under its stable name (default bench/results/)",
+    )
     parser.add_argument("--worker", choices=MODES, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -129,9 +135,9 @@ def main() -> None:
     text = report(path, args.vocab_size, results)
     print(text)
     info = machine.machine_info(["bytebpe"])
-    stamp = datetime.datetime.now().strftime("%Y-%m-%d-%H%M")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"corpus_reader-{path.stem}-{stamp}-{machine.machine_slug(info)}.md").write_text(text)
+    out = report_path.report_path(args.out, path, info, kind="corpus_reader")
+    report_path.replace_file(out, text)
+    print(f"written to {out}", file=sys.stderr)
 
 
 if __name__ == "__main__":

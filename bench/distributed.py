@@ -1,4 +1,4 @@
-"""Distributed training (issue #6): a local two-node Ray cluster against one process, on shards.
+"""Distributed training: a local two-node Ray cluster against one process, on the same shards.
 
     python bench/distributed.py ~/.cache/bytebpe-corpora/linux_1g.txt --shards 16
 
@@ -12,8 +12,9 @@ from them as from the corpus). Then, each in a fresh process:
 
 Reported: wall time (training only; the cluster's start is reported apart), the peak RSS
 (VmHWM) of every process (the single process; the Ray driver, every worker that counted or
-summed, and Ray's own daemons), and whether the merges are identical. The report goes to stdout
-and to bench/results/distributed-<corpus>-<date>-<machine>.md.
+summed, and Ray's own daemons), and whether the merges are identical. The report (with the date)
+goes to stdout and to bench/results/distributed-<corpus>-<machine>.md, replacing the last report for
+that corpus and machine (bench/report_path.py), or to ``--out``.
 """
 
 from __future__ import annotations
@@ -33,8 +34,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import machine
-
-RESULTS = Path(__file__).resolve().parent / "results"
+import report_path
 
 
 def main() -> None:
@@ -44,7 +44,11 @@ def main() -> None:
     parser.add_argument("--vocab-size", type=int, default=32768)
     parser.add_argument("--nodes", type=int, default=2, help="Ray nodes on this machine (default 2)")
     parser.add_argument("--cpus-per-node", type=int, default=1, help="CPUs per Ray node (default 1)")
-    parser.add_argument("--out", type=Path, default=RESULTS, help="where the markdown report goes")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="the markdown report's path, or a folder for it under its stable name (default bench/results/)",
+    )
     parser.add_argument("--child", choices=["single", "ray"], help=argparse.SUPPRESS)
     parser.add_argument("--shard-dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -64,11 +68,9 @@ def main() -> None:
         results = {mode: child(args, mode, shard_dir) for mode in ("single", "ray")}
     report = markdown(args, sizes, results)
     print(report)
-    args.out.mkdir(parents=True, exist_ok=True)
     info = machine.machine_info(["bytebpe", "ray"])
-    stamp = datetime.datetime.now().strftime("%Y-%m-%d-%H%M")
-    path = args.out / f"distributed-{args.corpus.stem}-{stamp}-{machine.machine_slug(info)}.md"
-    path.write_text(report)
+    path = report_path.report_path(args.out, args.corpus, info, kind="distributed")
+    report_path.replace_file(path, report)
     print(f"written to {path}", file=sys.stderr)
 
 

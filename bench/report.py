@@ -9,12 +9,17 @@ raw numbers; the medians, ratios and checks are derived here).
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import shlex
 import statistics
 import sys
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import report_path
 
 TOOL_NAMES = {
     "fast": "bytebpe fast",
@@ -34,8 +39,8 @@ COLORS = {"fast": "#d62728", "rustbpe": "#1f77b4", "hf": "#ff7f0e", "bpeasy": "#
 MODES = ("single", "batch", "decode")
 """The encoding worker's modes (bench/encode_tools.py), in the order the report shows them."""
 
-# The targets of issue #4 (2 cores, GPT-4 pattern, vocab 32768): (what, kind, bound, ≤ or ≥, the
-# corpus the issue sets it on, or None for every corpus).
+# The targets for training and encoding on 2 cores (GPT-4 pattern, vocab 32768): (what, kind, bound,
+# ≤ or ≥, the corpus the target is set on, or None for every corpus).
 TARGETS = (
     ("training time fast / rustbpe", "train_time", "rustbpe", 0.15, "<=", None),
     ("training time fast / HF", "train_time", "hf", 0.10, "<=", None),
@@ -349,7 +354,7 @@ def markdown(results: dict[str, Any], plot_name: str | None = None) -> str:
 
     if main or encode:
         lines += [
-            "## Targets (issue #4: 2 cores, GPT-4 pattern, vocab 32768)",
+            "## Targets for training and encoding (2 cores, GPT-4 pattern, vocab 32768)",
             "",
             "| measure | target | measured | met |",
             "|---|--:|--:|---|",
@@ -369,9 +374,9 @@ def markdown(results: dict[str, Any], plot_name: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def plot(results: dict[str, Any], path: Path) -> bool:
-    """Draw training seconds, training peak RSS, encode MB/s and thread scaling into ``path``.
-    Returns False (and draws nothing) if matplotlib is not installed."""
+def plot(results: dict[str, Any]) -> bytes | None:
+    """Training seconds, training peak RSS, encode MB/s and thread scaling drawn as a PNG, or None
+    if matplotlib is not installed."""
     try:
         import matplotlib
 
@@ -438,22 +443,28 @@ def plot(results: dict[str, Any], path: Path) -> bool:
         fontsize=10,
     )
     figure.tight_layout()
-    figure.savefig(path, dpi=110)
+    image = io.BytesIO()
+    figure.savefig(image, format="png", dpi=110)
     plt.close(figure)
-    return True
+    return image.getvalue()
 
 
 def write(results: dict[str, Any], out: Path) -> str:
-    """Write ``out`` (markdown), the plot beside it (.png) and the raw numbers (.json); return the
-    markdown."""
-    out.parent.mkdir(parents=True, exist_ok=True)
+    """Write ``out`` (markdown), the plot beside it (.png) and the raw numbers (.json), each replacing
+    the file of the last report there; return the markdown."""
     png = out.with_suffix(".png")
-    drawn = plot(results, png)
-    if not drawn and "plot: matplotlib is not installed" not in results.setdefault("skipped", []):
-        results["skipped"].append("plot: matplotlib is not installed")
-    out.with_suffix(".json").write_text(json.dumps(results, indent=1) + "\n")
-    text = markdown(results, png.name if drawn else None)
-    out.write_text(text)
+    image = plot(results)
+    if image is None:
+        if "plot: matplotlib is not installed" not in results.setdefault("skipped", []):
+            results["skipped"].append("plot: matplotlib is not installed")
+        if out.parent.resolve() == report_path.RESULTS:
+            # The last run's plot would otherwise sit beside a report that has none.
+            png.unlink(missing_ok=True)
+    else:
+        report_path.replace_file(png, image)
+    report_path.replace_file(out.with_suffix(".json"), json.dumps(results, indent=1) + "\n")
+    text = markdown(results, png.name if image is not None else None)
+    report_path.replace_file(out, text)
     return text
 
 

@@ -16,9 +16,10 @@ about 64 KB at line ends (bench/corpus.py) and every tool gets the same document
    and HF (``tok.to_huggingface()``) encode the whole corpus and must give identical ids, else the
    run stops with exit status 1 before anything is timed. Then each tool encodes the corpus on one
    thread and in a batch on all cores, each run in its own process.
-3. The report (medians, fast/peer ratios, peak RSS, speed-ups, the machine) is printed as markdown
-   and written with a plot and the raw numbers as JSON to
-   bench/results/<corpus>-<date>-<machine>.{md,png,json} (or beside ``--out``).
+3. The report (medians, fast/peer ratios, peak RSS, speed-ups, the machine, the date) is printed as
+   markdown and written with a plot and the raw numbers as JSON to
+   bench/results/<corpus>-<machine>.{md,png,json}, replacing the last report for that corpus and
+   machine (bench/report_path.py), or to ``--out``.
 
 Progress goes to stderr, the report to stdout. Exit status: 0, 1 if a correctness check failed,
 2 for bad arguments or an unusable corpus.
@@ -44,6 +45,7 @@ import corpus
 import encode_tools
 import machine
 import report
+import report_path
 import train_tools
 
 BENCH = Path(__file__).resolve().parent
@@ -225,12 +227,6 @@ def run_encoding(args: argparse.Namespace, cores: int, workdir: Path, results: d
     return True
 
 
-def default_output(info: corpus.CorpusInfo, machine_info: dict[str, Any], now: datetime.datetime) -> Path:
-    """bench/results/<corpus stem>-<date>-<machine>.md"""
-    stem = "".join(c if c.isalnum() or c in "-_." else "-" for c in info.path.stem) or "corpus"
-    return BENCH / "results" / f"{stem}-{now:%Y-%m-%d-%H%M}-{machine.machine_slug(machine_info)}.md"
-
-
 def load_average() -> float | None:
     """The 1-minute load average (other work competing for the cores), where the OS tells it."""
     try:
@@ -276,7 +272,12 @@ def parse_args(argv: list[str] | None, cores: int) -> argparse.Namespace:
     )
     parser.add_argument("--encode-tools", default=",".join(encode_tools.TOOLS), help="default: all")
     parser.add_argument("--no-encode", action="store_true", help="skip the encoding benchmark")
-    parser.add_argument("--out", type=Path, help="the markdown report's path; .png and .json go beside it")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="the markdown report's path (.png and .json go beside it), or a folder for it under its stable "
+        "name (default bench/results/)",
+    )
     parser.add_argument("--timeout", type=float, default=3600, help="seconds one worker may take (default 3600)")
     args = parser.parse_args(argv)
     try:
@@ -372,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
             results["ok"] = run_encoding(args, cores, workdir, results)
     results["wall_seconds"] = time.perf_counter() - started
     results["machine"]["load_average_end"] = load_average()
-    out = args.out or default_output(info, machine_info, now)
+    out = report_path.report_path(args.out, info.path, machine_info)
     text = report.write(results, out)
     print(text)
     log(f"wrote {out}, {out.with_suffix('.png')} and {out.with_suffix('.json')}")

@@ -1,4 +1,4 @@
-"""The worst case of issue #4: one long unbroken piece class, trained on and encoded, against prose.
+"""The worst case for training and encoding: one long unbroken piece class against prose.
 
     python bench/worst_case.py PROSE_CORPUS [--mb 10] [--runs 3] [--vocab-size 32768] [--pattern gpt4] [--out FILE.md]
 
@@ -15,7 +15,7 @@ the first made up with ``random.Random(0)``:
 * ``CJK without spaces``: ideographs U+4E00..U+4E00+2999 with Zipf-like weights 1/(i+1);
 * ``aaaa``: the letter a, repeated;
 * ``CJK sentences``: the same ideographs in runs of 8 to 60, each ended by CJK punctuation, a line
-  break after one in twenty: not one of the issue's four classes, but what Chinese text looks like
+  break after one in twenty: not one of the target's four classes, but what Chinese text looks like
   to the pattern (pieces of a few dozen bytes, nearly all distinct).
 
 Each is cut into documents as the main benchmark cuts its corpus (bench/corpus.py: after a newline
@@ -37,9 +37,10 @@ on the input and on the prose, its ids checked against bytebpe's. A peer stage t
 ``--peer-timeout`` seconds (default 60) is reported as such, with the ratio it was at least. ``--no-peers``
 leaves them out; a peer that is not installed is left out with a note.
 
-The report (medians, ratios to prose, the 3× target) is printed as markdown and written with the raw
-numbers as JSON to bench/results/worst_case-<date>-<machine>.{md,json} (or beside ``--out``). A worker
-that fails or runs past ``--timeout`` is reported as such, and its input gets no further runs.
+The report (medians, ratios to prose, the 3× target, the date) is printed as markdown and written with
+the raw numbers as JSON to bench/results/worst_case-<prose corpus>-<machine>.{md,json}, replacing the
+last report for that corpus and machine (bench/report_path.py), or to ``--out``. A worker that fails
+or runs past ``--timeout`` is reported as such, and its input gets no further runs.
 """
 
 from __future__ import annotations
@@ -67,12 +68,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
 import machine
 import report
+import report_path
 import run
 import worker
 
-BENCH = Path(__file__).resolve().parent
 TARGET_RATIO = 3.0
-"""Issue #4: every input within this factor of the time for the same size of prose."""
+"""The target: every input within this factor of the time for the same size of prose."""
 
 JS_IDENTIFIERS = (
     "a", "b", "e", "t", "n", "fn", "this", "var", "function", "return", "length", "push", "null", "void", "0", "1",
@@ -545,7 +546,7 @@ def markdown(results: dict[str, Any]) -> str:
         "already in memory; it includes counting the pieces. *encode own*: `encode_ordinary` on each document, one "
         "thread, with the tokenizer trained on that same input. *encode prose-tok*: the same with the tokenizer "
         "trained on the prose input, which has no tokens for the long pieces. *×prose* is the input's time divided by "
-        f"the time for prose of the same size; issue #4's target is no quadratic blow-up: every ratio at most "
+        f"the time for prose of the same size; the target is no quadratic blow-up: every ratio at most "
         f"{TARGET_RATIO:g}×. *Distinct pieces* are the pieces of the pattern counted once each "
         "(`bytebpe.fast.count`, first run, *count s* its time): the merge loop works on their bytes, so a training "
         "time per distinct byte that stays flat across the inputs says the cost is linear in them. *Tokens* and "
@@ -620,11 +621,6 @@ def peer_lines(results: dict[str, Any]) -> list[str]:
     return lines
 
 
-def default_output(info: dict[str, Any], now: datetime.datetime) -> Path:
-    """bench/results/worst_case-<date>-<machine>.md"""
-    return BENCH / "results" / f"worst_case-{now:%Y-%m-%d-%H%M}-{machine.machine_slug(info)}.md"
-
-
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The command line (the worker mode's options are hidden)."""
     parser = argparse.ArgumentParser(
@@ -635,7 +631,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3, help="runs per input; the median is reported (default 3)")
     parser.add_argument("--vocab-size", type=int, default=32768, help="256 bytes + merges (default 32768)")
     parser.add_argument("--pattern", default="gpt4", help="a bytebpe pattern name or a regex (default gpt4)")
-    parser.add_argument("--out", type=Path, help="the markdown report's path; the .json goes beside it")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="the markdown report's path (the .json goes beside it), or a folder for it under its stable "
+        "name (default bench/results/)",
+    )
     parser.add_argument("--timeout", type=float, default=600, help="seconds one worker may take (default 600)")
     parser.add_argument("--peer-timeout", type=float, default=60, help="seconds one peer stage may take (default 60)")
     parser.add_argument("--no-peers", action="store_true", help="time bytebpe only, not rustbpe and tiktoken")
@@ -727,11 +728,10 @@ def main(argv: list[str] | None = None) -> int:
     info["load_average_end"] = run.load_average()
     results["summary"] = summarize(results)
     results["summary"]["peers"] = summarize_peers(results, results["summary"])
-    out = args.out or default_output(info, now)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out = report_path.report_path(args.out, args.corpus, info, kind="worst_case")
     text = markdown(results)
-    out.write_text(text)
-    out.with_suffix(".json").write_text(json.dumps(results, indent=1) + "\n")
+    report_path.replace_file(out.with_suffix(".json"), json.dumps(results, indent=1) + "\n")
+    report_path.replace_file(out, text)
     print(text)
     run.log(f"wrote {out} and {out.with_suffix('.json')}")
     return 0

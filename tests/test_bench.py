@@ -1,13 +1,15 @@
 """bench/run.py works end to end on a small corpus: every tool trains, every tool's ids are
 checked equal before anything is timed, every encoding mode (decoding included) runs and gives
-those ids back, and the report and its JSON say so. Nothing here looks at a time: speed is
-measured by `make bench`, never asserted in the tests.
+those ids back, and the report and its JSON say so; a second run on the same corpus replaces the
+report rather than adding one. Nothing here looks at a time: speed is measured by `make bench`,
+never asserted in the tests.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,3 +74,24 @@ def test_every_encoding_mode_runs_with_the_checked_ids(bench_run):
     assert {run["ids_digest"] for run in encoding["runs"]} == {verify["ids_digest"]}
     assert "decode, 1 thread MB/s" in report
     assert "## Targets" in report
+
+
+def test_a_second_run_replaces_the_report_for_its_corpus_and_machine(tmp_path):
+    corpus = tmp_path / "small.txt"
+    corpus.write_text(corpus_text(random.Random(5), 500), encoding="utf-8")
+    results = tmp_path / "results"
+    results.mkdir()
+    for vocab_size in (300, 320):
+        command = [sys.executable, str(ROOT / "bench" / "run.py"), str(corpus), "--runs", "1", "--threads", "1"]
+        command += ["--vocab-size", str(vocab_size), "--train-tools", "fast", "--no-encode", "--out", str(results)]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    stems = {path.stem for path in results.iterdir()}
+    assert len(stems) == 1, f"one report per corpus and machine, found {sorted(results.iterdir())}"
+    (stem,) = stems
+    assert stem.startswith("small-") and not re.search(r"\d{4}-\d\d-\d\d", stem), stem
+    assert {path.suffix for path in results.iterdir()} <= {".md", ".json", ".png"}
+    report = (results / f"{stem}.md").read_text(encoding="utf-8")
+    data = json.loads((results / f"{stem}.json").read_text(encoding="utf-8"))
+    assert data["settings"]["vocab_size"] == 320 and "Vocabulary size 320" in report
+    assert f"Measured {data['date']}" in report

@@ -349,39 +349,34 @@ def vectors_table() -> str:
     return table(["vector", "kind", "pins", "why it exists"], rows)
 
 
+RESULTS = ROOT / "bench" / "results"
+
+
 def bench_results() -> list[tuple[dict, Path]]:
-    """The newest benchmark result of each corpus in bench/results/, largest corpus first."""
-    newest: dict[str, tuple[dict, Path]] = {}
-    for path in sorted((ROOT / "bench" / "results").glob("*.json")):
+    """Every bench/run.py result in bench/results/ (one per corpus and machine), largest corpus first."""
+    found = []
+    for path in sorted(RESULTS.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         # bench/run.py's reports only (the worst-case report has a corpus and a date too).
-        if not isinstance(data, dict) or not {"corpus", "date", "training"} <= data.keys():
-            continue
-        name = data["corpus"]["name"]
-        if name not in newest or data["date"] > newest[name][0]["date"]:
-            newest[name] = (data, path)
-    return sorted(newest.values(), key=lambda item: -item[0]["corpus"]["bytes"])
+        if isinstance(data, dict) and {"corpus", "date", "training"} <= data.keys():
+            found.append((data, path))
+    return sorted(found, key=lambda item: (-item[0]["corpus"]["bytes"], item[1].name))
 
 
-def newest_report(kind: str, heading_offset: int = 1) -> str | None:
-    """The newest committed report ``bench/results/<kind>-*.md``, title dropped and headings shifted
-    down, or None if there is none."""
-    reports = sorted((ROOT / "bench" / "results").glob(f"{kind}-*.md"))
-    if not reports:
-        return None
+def reports(kind: str, heading_offset: int = 1) -> str | None:
+    """Every committed report ``bench/results/<kind>-*.md`` (one per corpus and machine), each under
+    the name of its file, title dropped and headings shifted down; None if there is none."""
     out = []
-    for line in reports[-1].read_text(encoding="utf-8").splitlines():
-        if line.startswith("# "):
-            continue
-        if line.startswith("#"):
-            line = "#" * heading_offset + line
-        out.append(line)
-    return f"*From `bench/results/{reports[-1].name}`.*\n\n" + "\n".join(out)
-
-
-def worst_case_report(heading_offset: int = 1) -> str | None:
-    """The newest committed report of bench/worst_case.py, headings shifted down, or None."""
-    return newest_report("worst_case", heading_offset)
+    for path in sorted(RESULTS.glob(f"{kind}-*.md")):
+        lines = [f"*From `bench/results/{path.name}`.*", ""]
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("# "):
+                continue
+            if line.startswith("#"):
+                line = "#" * heading_offset + line
+            lines.append(line)
+        out.append("\n".join(lines))
+    return "\n\n".join(out) if out else None
 
 
 def image_tag(path: Path, alt: str) -> str:
