@@ -3,7 +3,7 @@
     python spec/unicode/generate_code.py          # rewrite both generated files
     python spec/unicode/generate_code.py --check  # exit 1 if either is stale
 
-Outputs: reference/bytebpe/_unicode_data.py and fast/src/unicode/data.rs. Both carry the same
+Outputs: reference/bytebpe/_unicode_data.py and fast/src/unicode/unicode_data.rs. Both carry the same
 runs as the checked-in table; a test runs ``--check`` so that the three never drift apart.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = ROOT / "spec" / "unicode" / "ucd-16.0.0.txt"
 PYTHON_OUT = ROOT / "reference" / "bytebpe" / "_unicode_data.py"
-RUST_OUT = ROOT / "fast" / "src" / "unicode" / "data.rs"
+RUST_OUT = ROOT / "fast" / "src" / "unicode" / "unicode_data.rs"
 COMMAND = "python spec/unicode/generate_code.py"
 
 

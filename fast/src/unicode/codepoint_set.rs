@@ -1,6 +1,6 @@
 //! Sets of Unicode scalar values as sorted runs, with the operations the pattern compiler needs.
 
-use super::data::CASE_ORBITS;
+use super::unicode_data::CASE_ORBITS;
 
 pub const MAX_SCALAR: u32 = 0x10FFFF;
 const SURROGATE_FIRST: u32 = 0xD800;

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use super::category::long_to_short;
 use super::codepoint_set::CodepointSet;
-use super::data::{CASE_ORBITS, GENERAL_CATEGORY, WHITE_SPACE};
+use super::unicode_data::{CASE_ORBITS, GENERAL_CATEGORY, WHITE_SPACE};
 
 /// The set for a General_Category name (short or long, as in PropertyValueAliases.txt), or for
 /// a one-letter group such as `L`, or `LC`.
