@@ -96,3 +96,40 @@ def test_train_agrees_when_the_texts_span_many_batches(reference, fast, seed, te
         corpus.append(text)
         total += len(text)
     assert fast.train(iter(corpus), 300) == reference.train(corpus, 300)
+
+
+@given(
+    corpus=corpora(),
+    vocab_size=vocab_sizes(),
+    pattern=st.sampled_from(NAMED_PATTERNS),
+    max_token_length=st.one_of(st.none(), st.integers(1, 6)),
+    min_frequency=st.integers(0, 3),
+)
+def test_train_agrees_with_a_limit_on_token_length(reference, fast, corpus, vocab_size, pattern, max_token_length,
+                                                   min_frequency):  # fmt: skip
+    # §4.3.1: the same merges, ties and counts under the limit, and no token longer than it.
+    settings_ = {"pattern": pattern, "min_frequency": min_frequency, "max_token_length": max_token_length}
+    merges, ranks = reference.train_with_ranks(corpus, vocab_size, **settings_)
+    assert fast.train_with_ranks(corpus, vocab_size, **settings_) == (merges, ranks)
+    counts = fast.count(corpus, pattern)
+    limits = {"min_frequency": min_frequency, "max_token_length": max_token_length}
+    assert fast.train_from_counts_with_ranks(counts, vocab_size, **limits) == (merges, ranks)
+    assert reference.train_from_counts_with_ranks(reference.count(corpus, pattern), vocab_size, **limits) == (
+        merges,
+        ranks,
+    )
+    if max_token_length is not None:
+        assert all(len(token) <= max(max_token_length, 1) for token in ranks)  # the 256 bytes are 1 long
+        # Without the limit the first merge too long would have been taken: the limit is what stopped it.
+        unlimited = reference.train(corpus, vocab_size, pattern=pattern, min_frequency=min_frequency)
+        kept = next((i for i, (a, b) in enumerate(zip(merges, unlimited, strict=False)) if a != b), None)
+        if kept is not None:
+            tokens = bytebpe.reference.vocabulary_from_merges(unlimited)
+            assert len(tokens[256 + kept]) > max_token_length
+
+
+@given(max_token_length=st.one_of(st.integers(-3, 0), st.just(True), st.just(2.0), st.just("3")))
+def test_a_bad_max_token_length_is_refused_alike(reference, fast, max_token_length):
+    expected = outcome(reference.train, ["ab ab"], 300, max_token_length=max_token_length)
+    assert expected[0] == "error"
+    assert outcome(fast.train, ["ab ab"], 300, max_token_length=max_token_length) == expected

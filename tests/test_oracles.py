@@ -80,3 +80,38 @@ def test_real_text_trains_like_rustbpe():
     corpus = stdlib_text("os.py", "textwrap.py", "heapq.py", "argparse.py")
     tok = bytebpe.Tokenizer.train(corpus, 3000)
     assert tok.mergeable_ranks == rustbpe_ranks(corpus, 3000)
+
+
+def hugging_face_tokens(pieces: list[str], vocab_size: int, max_token_length: int) -> list[bytes]:
+    """The tokens Hugging Face's BpeTrainer learns, in merge order, from ``pieces`` (each a word)."""
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+        max_token_length=max_token_length,
+        min_frequency=0,
+    )
+    tok.train_from_iterator(pieces, trainer)
+    learned = sorted((token_id, token) for token, token_id in tok.get_vocab().items() if token_id >= 256)
+    # Printable ASCII maps to itself in GPT-2's byte-to-character table.
+    return [token.encode("ascii") for _, token in learned]
+
+
+@given(
+    corpus=st.lists(st.text("ab!", min_size=1, max_size=14), min_size=1, max_size=8),
+    merges=st.integers(1, 24),
+    max_token_length=st.integers(2, 6),
+)
+def test_max_token_length_selects_as_hugging_face_does(impl, corpus, merges, max_token_length):
+    # Printable ASCII only: there Hugging Face's initial ids are in byte order, so its ties are
+    # broken as here. Its limit leaves out a token of max_token_length characters or more (spec
+    # §4.3.1 note), so its limit L + 1 is this one's L. Each text is one piece.
+    pattern = r"[^\n]+"
+    learned = impl.train(corpus, 256 + merges, pattern=pattern, max_token_length=max_token_length)
+    vocab = bytebpe.reference.vocabulary_from_merges(learned)
+    ours = [vocab[256 + i] for i in range(len(learned))]
+    assert ours == hugging_face_tokens(corpus, 256 + merges, max_token_length + 1)

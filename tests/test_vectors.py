@@ -55,7 +55,13 @@ def test_vector(impl, path):
     given, expected = case["input"], case["expected"]
     pattern = given["pattern"]
     if case["kind"] == "train":
-        merges = impl.train(given["texts"], given["vocab_size"], pattern=pattern, min_frequency=given["min_frequency"])
+        merges = impl.train(
+            given["texts"],
+            given["vocab_size"],
+            pattern=pattern,
+            min_frequency=given["min_frequency"],
+            max_token_length=given.get("max_token_length"),
+        )
         assert [list(merge) for merge in merges] == expected["merges"]
         vocab = bytebpe.reference.vocabulary_from_merges(merges)
         assert [vocab[256 + i].hex() for i in range(len(merges))] == expected["tokens"]

@@ -18,7 +18,7 @@ fn main() {
     let repeats: usize = args.next().map_or(5, |v| v.parse().expect("repeats"));
     let text = std::fs::read_to_string(&path).expect("a UTF-8 corpus");
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let merges = train(&lines, vocab_size, &pattern, 1).expect("train");
+    let merges = train(&lines, vocab_size, &pattern, 1, None).expect("train");
     let mut vocab: Vec<Vec<u8>> = (0..=255u8).map(|b| vec![b]).collect();
     for m in &merges {
         let token = [

@@ -46,8 +46,8 @@ fn main() {
     for _ in 0..repeats {
         let started = Instant::now();
         // As Python trains from a table of counts it holds: the arena sized from the table.
-        merges =
-            train_from_piece_counts_ref(&counts, vocab_size, 1, &mut Silent, None).expect("train");
+        merges = train_from_piece_counts_ref(&counts, vocab_size, 1, None, &mut Silent, None)
+            .expect("train");
         best_merge = best_merge.min(started.elapsed().as_secs_f64());
     }
     let piece_bytes: usize = counts.iter().map(|(k, _)| k.as_ref().len()).sum();

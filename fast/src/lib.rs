@@ -48,6 +48,7 @@ pub fn train<S: AsRef<str> + Sync>(
     vocab_size: u32,
     pattern: &str,
     min_frequency: u64,
+    max_token_length: Option<u32>,
 ) -> Result<Vec<Merge>> {
     let splitter = Splitter::new(pattern)?;
     let mut counter = PieceCounter::new(&splitter);
@@ -56,6 +57,7 @@ pub fn train<S: AsRef<str> + Sync>(
         counter.into_counts(),
         vocab_size,
         min_frequency,
+        max_token_length,
         &mut Silent,
         None,
     )

@@ -82,7 +82,10 @@ fn every_vector_passes_on_the_rust_core() {
                 let texts = strings(&input["texts"]);
                 let vocab_size = input["vocab_size"].as_u64().expect("vocab_size") as u32;
                 let min_frequency = input["min_frequency"].as_u64().expect("min_frequency");
-                let merges = train(&texts, vocab_size, pattern, min_frequency).expect("train");
+                // Absent from the vectors that do not limit it (§4.3.1).
+                let max_token_length = input["max_token_length"].as_u64().map(|n| n as u32);
+                let merges = train(&texts, vocab_size, pattern, min_frequency, max_token_length)
+                    .expect("train");
                 let got: Vec<Vec<u64>> = merges
                     .iter()
                     .map(|m| vec![u64::from(m.left), u64::from(m.right), m.count])

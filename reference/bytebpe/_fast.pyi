@@ -13,6 +13,7 @@ def train(
     *,
     pattern: str,
     min_frequency: int,
+    max_token_length: int | None = None,
     progress: Callable[[str, int, int], object] | None = None,
 ) -> tuple[list[tuple[int, int, int]], dict[bytes, int]]: ...
 def parse_pattern(pattern: str) -> tuple: ...
@@ -42,6 +43,7 @@ def train_txt(
     max_chars: int | None,
     errors: str,
     min_frequency: int,
+    max_token_length: int | None = None,
     progress: Callable[[str, int, int], object] | None = None,
 ) -> tuple[list[tuple[int, int, int]], dict[bytes, int]]: ...
 def train_from_counts(
@@ -49,6 +51,7 @@ def train_from_counts(
     vocab_size: int,
     *,
     min_frequency: int,
+    max_token_length: int | None = None,
     progress: Callable[[str, int, int], object] | None = None,
 ) -> tuple[list[tuple[int, int, int]], dict[bytes, int]]: ...
 

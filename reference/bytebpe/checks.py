@@ -71,6 +71,16 @@ def check_min_frequency(min_frequency: object) -> int:
     return min_frequency
 
 
+def check_max_token_length(max_token_length: object) -> int | None:
+    """§4.3.1: None (no limit) or an int of at least 1."""
+    if max_token_length is None:
+        return None
+    max_token_length = _check_int(max_token_length, "max_token_length")
+    if max_token_length < 1:
+        raise ValueError(f"max_token_length must be at least 1, got {max_token_length}")
+    return max_token_length
+
+
 def check_ranks(mergeable_ranks: object) -> dict[bytes, int]:
     """§5.2: distinct non-empty byte strings to distinct ranks in 0..2**32-2, all 256 bytes among them.
 

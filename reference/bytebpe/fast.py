@@ -42,14 +42,23 @@ def train(
     *,
     pattern: str = DEFAULT_PATTERN,
     min_frequency: int = 1,
+    max_token_length: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> list[tuple[int, int, int]]:
     """Learn up to ``vocab_size - 256`` merges (spec §4); return (left, right, count) per merge.
 
+    ``max_token_length`` (None: no limit) keeps longer tokens from being made (§4.3.1).
     ``texts`` is pulled in bounded batches; ``progress(stage, done, total)`` is called from the
     core at most about ten times a second.
     """
-    return train_with_ranks(texts, vocab_size, pattern=pattern, min_frequency=min_frequency, progress=progress)[0]
+    return train_with_ranks(
+        texts,
+        vocab_size,
+        pattern=pattern,
+        min_frequency=min_frequency,
+        max_token_length=max_token_length,
+        progress=progress,
+    )[0]
 
 
 def train_with_ranks(
@@ -58,6 +67,7 @@ def train_with_ranks(
     *,
     pattern: str = DEFAULT_PATTERN,
     min_frequency: int = 1,
+    max_token_length: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> tuple[list[tuple[int, int, int]], dict[bytes, int]]:
     """:func:`train`, and the rank table of its tokens (spec §5.1), built while the merges are learned.
@@ -68,9 +78,22 @@ def train_with_ranks(
     txt = _txt_corpus(texts)
     if txt is not None:
         return _fast.train_txt(
-            txt.pop("files"), vocab_size, pattern=regex, min_frequency=min_frequency, progress=progress, **txt
+            txt.pop("files"),
+            vocab_size,
+            pattern=regex,
+            min_frequency=min_frequency,
+            max_token_length=max_token_length,
+            progress=progress,
+            **txt,
         )
-    return _fast.train(texts, vocab_size, pattern=regex, min_frequency=min_frequency, progress=progress)
+    return _fast.train(
+        texts,
+        vocab_size,
+        pattern=regex,
+        min_frequency=min_frequency,
+        max_token_length=max_token_length,
+        progress=progress,
+    )
 
 
 def count(
@@ -114,10 +137,13 @@ def train_from_counts(
     vocab_size: int,
     *,
     min_frequency: int = 1,
+    max_token_length: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> list[tuple[int, int, int]]:
     """Learn up to ``vocab_size - 256`` merges from piece counts (spec §4.2-§4.6)."""
-    return train_from_counts_with_ranks(counts, vocab_size, min_frequency=min_frequency, progress=progress)[0]
+    return train_from_counts_with_ranks(
+        counts, vocab_size, min_frequency=min_frequency, max_token_length=max_token_length, progress=progress
+    )[0]
 
 
 def train_from_counts_with_ranks(
@@ -125,11 +151,14 @@ def train_from_counts_with_ranks(
     vocab_size: int,
     *,
     min_frequency: int = 1,
+    max_token_length: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> tuple[list[tuple[int, int, int]], dict[bytes, int]]:
     """:func:`train_from_counts`, and the rank table of its tokens (spec §5.1), built alongside."""
     table = check_piece_counts(counts).core()
-    return _fast.train_from_counts(table, vocab_size, min_frequency=min_frequency, progress=progress)
+    return _fast.train_from_counts(
+        table, vocab_size, min_frequency=min_frequency, max_token_length=max_token_length, progress=progress
+    )
 
 
 class Encoder(_fast.Encoder):

@@ -100,6 +100,20 @@ def select_pair(pair_counts: Mapping[tuple[int, int], int]) -> tuple[tuple[int, 
     return best, pair_counts[best]
 
 
+def pairs_within_length(
+    pair_counts: Mapping[tuple[int, int], int], lengths: Sequence[int], max_token_length: int | None
+) -> Mapping[tuple[int, int], int]:
+    """§4.3.1: the pairs whose token would be at most ``max_token_length`` bytes long (all of them
+    for None); ``lengths[i]`` is the byte length of token i."""
+    if max_token_length is None:
+        return pair_counts
+    return {
+        (left, right): count
+        for (left, right), count in pair_counts.items()
+        if lengths[left] + lengths[right] <= max_token_length
+    }
+
+
 def apply_merge(ids: Sequence[int], pair: tuple[int, int], new_id: int) -> tuple[int, ...]:
     """§4.4: replace occurrences of ``pair`` by ``new_id``, left to right, without overlap."""
     out: list[int] = []
@@ -119,25 +133,28 @@ def train_from_counts(
     vocab_size: int,
     *,
     min_frequency: int = 1,
+    max_token_length: int | None = None,
     progress: Callable[[str, int, int], object] | None = None,
 ) -> list[tuple[int, int, int]]:
     """§4.2-§4.6 on piece counts: learn up to ``vocab_size - 256`` merges; return (left, right,
     count) in merge order.
 
     Merge i makes token 256 + i. Training stops early, with fewer merges and no error, when no
-    pair is left or the best count is below ``min_frequency`` (§4.5). ``progress(stage, done,
-    total)``, if given, hears of every merge.
+    pair is left (within ``max_token_length``, §4.3.1) or the best count is below
+    ``min_frequency`` (§4.5). ``progress(stage, done, total)``, if given, hears of every merge.
     """
     words = {tuple(piece): frequency for piece, frequency in counts.items()}
+    lengths = [1] * 256  # the byte length of every token so far
     merges: list[tuple[int, int, int]] = []
     for new_id in range(256, vocab_size):
-        pair_counts = count_pairs(words)
+        pair_counts = pairs_within_length(count_pairs(words), lengths, max_token_length)
         if not pair_counts:
             break
         pair, pair_count = select_pair(pair_counts)
         if pair_count < min_frequency:
             break
         words = {apply_merge(ids, pair, new_id): frequency for ids, frequency in words.items()}
+        lengths.append(lengths[pair[0]] + lengths[pair[1]])
         merges.append((pair[0], pair[1], pair_count))
         if progress is not None:
             progress("merging", len(merges), vocab_size - 256)
@@ -152,11 +169,14 @@ def train(
     *,
     pattern: str | SplitPattern = DEFAULT_PATTERN,
     min_frequency: int = 1,
+    max_token_length: int | None = None,
     progress: Callable[[str, int, int], object] | None = None,
 ) -> list[tuple[int, int, int]]:
     """§4: count the pieces of ``texts``, then train on the counts (§4.1.1 says that is all)."""
     counts = count_pieces(texts, pattern)
-    return train_from_counts(counts, vocab_size, min_frequency=min_frequency, progress=progress)
+    return train_from_counts(
+        counts, vocab_size, min_frequency=min_frequency, max_token_length=max_token_length, progress=progress
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -67,13 +67,22 @@ def train(
     *,
     pattern: str = DEFAULT_PATTERN,
     min_frequency: int = 1,
+    max_token_length: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> list[tuple[int, int, int]]:
     """Learn up to ``vocab_size - 256`` merges (spec §4); return (left, right, count) per merge.
 
+    ``max_token_length`` (None: no limit) keeps longer tokens from being made (§4.3.1).
     ``progress(stage, done, total)``, if given, hears of every merge.
     """
-    return train_with_ranks(texts, vocab_size, pattern=pattern, min_frequency=min_frequency, progress=progress)[0]
+    return train_with_ranks(
+        texts,
+        vocab_size,
+        pattern=pattern,
+        min_frequency=min_frequency,
+        max_token_length=max_token_length,
+        progress=progress,
+    )[0]
 
 
 def train_with_ranks(
@@ -82,14 +91,20 @@ def train_with_ranks(
     *,
     pattern: str = DEFAULT_PATTERN,
     min_frequency: int = 1,
+    max_token_length: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> Learned:
     """:func:`train`, and the rank table of its merges (spec §5.1)."""
     checks.check_vocab_size(vocab_size)
     checks.check_min_frequency(min_frequency)
+    checks.check_max_token_length(max_token_length)
     resolved = _pattern(pattern)
     counts = reference.count_pieces(checks.check_texts(texts), resolved)
-    return _learned(reference.train_from_counts(counts, vocab_size, min_frequency=min_frequency, progress=progress))
+    return _learned(
+        reference.train_from_counts(
+            counts, vocab_size, min_frequency=min_frequency, max_token_length=max_token_length, progress=progress
+        )
+    )
 
 
 def train_from_counts(
@@ -97,10 +112,13 @@ def train_from_counts(
     vocab_size: int,
     *,
     min_frequency: int = 1,
+    max_token_length: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> list[tuple[int, int, int]]:
     """Learn up to ``vocab_size - 256`` merges from piece counts (spec §4.2-§4.6)."""
-    return train_from_counts_with_ranks(counts, vocab_size, min_frequency=min_frequency, progress=progress)[0]
+    return train_from_counts_with_ranks(
+        counts, vocab_size, min_frequency=min_frequency, max_token_length=max_token_length, progress=progress
+    )[0]
 
 
 def train_from_counts_with_ranks(
@@ -108,13 +126,19 @@ def train_from_counts_with_ranks(
     vocab_size: int,
     *,
     min_frequency: int = 1,
+    max_token_length: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> Learned:
     """:func:`train_from_counts`, and the rank table of its merges (spec §5.1)."""
     table = check_piece_counts(counts).as_dict()
     checks.check_vocab_size(vocab_size)
     checks.check_min_frequency(min_frequency)
-    return _learned(reference.train_from_counts(table, vocab_size, min_frequency=min_frequency, progress=progress))
+    checks.check_max_token_length(max_token_length)
+    return _learned(
+        reference.train_from_counts(
+            table, vocab_size, min_frequency=min_frequency, max_token_length=max_token_length, progress=progress
+        )
+    )
 
 
 def _learned(merges: list[tuple[int, int, int]]) -> Learned:

@@ -11,7 +11,8 @@ pytest (tests/test_vectors.py) for both Python-visible implementations, and `car
 File format (one JSON object per file, keys in this order):
   name, why, sections  the case, the reason it exists, the spec sections it pins down
   kind                 "train": learn from texts, then encode; "ranks": encode with a given table
-  input                train: texts, vocab_size, pattern, min_frequency, probes
+  input                train: texts, vocab_size, pattern, min_frequency, probes, and
+                       max_token_length where the case limits it (§4.3.1; absent: no limit)
                        ranks: ranks ([hex token bytes, rank] pairs), pattern, probes
   expected             pieces   the split of every text and probe, in order
                        merges   train: [left, right, count] per merge;
@@ -51,8 +52,12 @@ def every_reachable_byte() -> str:
 
 
 def train_case(name: str, why: str, sections: list[str], texts: list[str], vocab_size: int, *,
-               pattern: str = "gpt4", min_frequency: int = 1, probes: tuple[str, ...] = ()) -> dict:  # fmt: skip
-    merges = reference.train(texts, vocab_size, pattern=pattern, min_frequency=min_frequency)
+               pattern: str = "gpt4", min_frequency: int = 1, max_token_length: int | None = None,
+               probes: tuple[str, ...] = ()) -> dict:  # fmt: skip
+    merges = reference.train(
+        texts, vocab_size, pattern=pattern, min_frequency=min_frequency, max_token_length=max_token_length
+    )
+    limit = {} if max_token_length is None else {"max_token_length": max_token_length}
     vocab = reference.vocabulary_from_merges(merges)
     ranks = {token: rank for rank, token in vocab.items()}
     samples = [*texts, *probes]
@@ -66,6 +71,7 @@ def train_case(name: str, why: str, sections: list[str], texts: list[str], vocab
             "vocab_size": vocab_size,
             "pattern": pattern,
             "min_frequency": min_frequency,
+            **limit,
             "probes": list(probes),
         },
         "expected": {
@@ -220,6 +226,35 @@ def cases() -> list[dict]:
             ["abab abab abab cdcd"],
             300,
             min_frequency=3,
+        ),
+        train_case(
+            "max-token-length",
+            "No merge makes a token longer than max_token_length (3 bytes): the most frequent pair, "
+            "(aa, aa), is passed over for good, ties are broken among the pairs within the limit, "
+            "and training goes on with them.",
+            ["4.3.1", "4.3", "4.5"],
+            ["aaaa aaaa aaaa aaaa aaaa abab abc cab"],
+            280,
+            max_token_length=3,
+            probes=("aaaaaaaa", "ababab"),
+        ),
+        train_case(
+            "max-token-length-min-frequency",
+            "min_frequency compares with the best pair within the limit: the too-long (aa, aa) "
+            "occurs 4 times, the best pair within 2 bytes twice, so training stops there.",
+            ["4.3.1", "4.5"],
+            ["aaaa aaaa aaaa aaaa ab ab cd"],
+            280,
+            min_frequency=3,
+            max_token_length=2,
+        ),
+        train_case(
+            "max-token-length-one",
+            "With max_token_length 1 no pair is within the limit: no merges, and no error.",
+            ["4.3.1", "4.5"],
+            ["aaaa abab"],
+            280,
+            max_token_length=1,
         ),
         train_case(
             "unicode-pinned",

@@ -95,6 +95,16 @@ pub fn threads(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<usize>> {
     }
 }
 
+/// `max_token_length` (spec §4.3.1): None for no limit, else an int of at least 1.
+pub fn max_token_length(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<u32>> {
+    match obj {
+        Some(obj) if !obj.is_none() => Ok(Some(
+            int(obj, "max_token_length", 1, u64::from(u32::MAX))? as u32,
+        )),
+        _ => Ok(None),
+    }
+}
+
 /// An iterable of texts; a lone str or bytes is refused (spec §1.2).
 pub fn texts_iter<'py>(texts: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyIterator>> {
     if texts.is_instance_of::<PyString>() || texts.is_instance_of::<PyBytes>() {

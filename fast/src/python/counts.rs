@@ -185,12 +185,13 @@ pub fn count(
 
 /// Learn merges from piece counts (spec §4.2-§4.6); the table is left as it was.
 #[pyfunction]
-#[pyo3(signature = (counts, vocab_size, *, min_frequency, progress = None))]
+#[pyo3(signature = (counts, vocab_size, *, min_frequency, max_token_length = None, progress = None))]
 pub fn train_from_counts(
     py: Python<'_>,
     counts: &Bound<'_, PyAny>,
     vocab_size: &Bound<'_, PyAny>,
     min_frequency: &Bound<'_, PyAny>,
+    max_token_length: Option<&Bound<'_, PyAny>>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Learned> {
     let counts = counts.cast::<PyCounts>().map_err(|_| {
@@ -201,9 +202,17 @@ pub fn train_from_counts(
     })?;
     let vocab_size = args::int(vocab_size, "vocab_size", 256, u64::from(u32::MAX))? as u32;
     let min_frequency = args::int(min_frequency, "min_frequency", 0, u64::MAX)?;
+    let max_token_length = args::max_token_length(max_token_length)?;
     let observer = PythonProgress::new(progress.filter(|p| !p.is_none(py)));
     let table = &counts.get().table;
     train_and_convert(py, observer, |progress, learned| {
-        train_from_piece_counts_ref(table, vocab_size, min_frequency, progress, Some(learned))
+        train_from_piece_counts_ref(
+            table,
+            vocab_size,
+            min_frequency,
+            max_token_length,
+            progress,
+            Some(learned),
+        )
     })
 }

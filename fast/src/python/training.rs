@@ -24,22 +24,31 @@ const BATCH_TEXTS: usize = 1 << 16;
 /// and the rank table of their tokens (§5.1). `progress(stage, done, total)` is called about ten
 /// times a second.
 #[pyfunction]
-#[pyo3(signature = (texts, vocab_size, *, pattern, min_frequency, progress = None))]
+#[pyo3(signature = (texts, vocab_size, *, pattern, min_frequency, max_token_length = None, progress = None))]
 pub fn train(
     py: Python<'_>,
     texts: &Bound<'_, PyAny>,
     vocab_size: &Bound<'_, PyAny>,
     pattern: &Bound<'_, PyAny>,
     min_frequency: &Bound<'_, PyAny>,
+    max_token_length: Option<&Bound<'_, PyAny>>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Learned> {
     let vocab_size = args::int(vocab_size, "vocab_size", 256, u64::from(u32::MAX))? as u32;
     let min_frequency = args::int(min_frequency, "min_frequency", 0, u64::MAX)?;
+    let max_token_length = args::max_token_length(max_token_length)?;
     let splitter = Splitter::cached(&args::pattern(pattern)?).map_err(args::to_py_err)?;
     let mut observer = PythonProgress::new(progress.filter(|p| !p.is_none(py)));
     let counts = count_texts(py, texts, &splitter, &mut observer)?;
     train_and_convert(py, observer, |progress, learned| {
-        train_from_piece_counts(counts, vocab_size, min_frequency, progress, Some(learned))
+        train_from_piece_counts(
+            counts,
+            vocab_size,
+            min_frequency,
+            max_token_length,
+            progress,
+            Some(learned),
+        )
     })
 }
 

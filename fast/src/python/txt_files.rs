@@ -54,7 +54,7 @@ pub fn count_txt(
 /// [`count_txt`], then the merge loop (spec §4): the merges as `(left, right, count)` and the
 /// rank table of their tokens (§5.1), as `train` returns them.
 #[pyfunction]
-#[pyo3(signature = (files, vocab_size, *, pattern, txt_split, doc_cap, max_chars, errors, min_frequency, progress = None))]
+#[pyo3(signature = (files, vocab_size, *, pattern, txt_split, doc_cap, max_chars, errors, min_frequency, max_token_length = None, progress = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn train_txt(
     py: Python<'_>,
@@ -66,16 +66,25 @@ pub fn train_txt(
     max_chars: Option<u64>,
     errors: &str,
     min_frequency: &Bound<'_, PyAny>,
+    max_token_length: Option<&Bound<'_, PyAny>>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Learned> {
     let vocab_size = args::int(vocab_size, "vocab_size", 256, u64::from(u32::MAX))? as u32;
     let min_frequency = args::int(min_frequency, "min_frequency", 0, u64::MAX)?;
+    let max_token_length = args::max_token_length(max_token_length)?;
     let options = options(txt_split, doc_cap, max_chars, errors)?;
     let splitter = Splitter::cached(&args::pattern(pattern)?).map_err(args::to_py_err)?;
     let mut observer = PythonProgress::new(progress.filter(|p| !p.is_none(py)));
     let counts = count_files(py, &files, &options, &splitter, &mut observer)?;
     train_and_convert(py, observer, |progress, learned| {
-        train_from_piece_counts(counts, vocab_size, min_frequency, progress, Some(learned))
+        train_from_piece_counts(
+            counts,
+            vocab_size,
+            min_frequency,
+            max_token_length,
+            progress,
+            Some(learned),
+        )
     })
 }
 

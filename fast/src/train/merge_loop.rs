@@ -17,6 +17,11 @@
 //! count, and an entry whose count is current is the true maximum; among equal counts the queue
 //! orders by the smaller (left, right), as §4.3 requires.
 //!
+//! Why a limit on token length (§4.3.1) needs nothing more than leaving pairs out of the queue: a
+//! token's length never changes, so a pair that would make too long a token is too long for good.
+//! It is counted like any other (its neighbours' merges take its count down) but never queued,
+//! so it is never selected; without a limit the queue sees every pair, as before.
+//!
 //! Why the position lists are complete and in order: a pair's occurrences are all recorded when
 //! the pair first appears (initially, or during the merge that creates its newer token), in
 //! increasing arena order, and no later merge adds occurrences of an existing pair. Walking the
@@ -25,8 +30,8 @@
 
 use super::arena::Arena;
 use super::merge::{Merge, MergeSink};
-use super::pair_queue::PairQueue;
-use super::pairs::unpack;
+use super::pair_queue::{PairCounts, PairQueue};
+use super::pairs::{unpack, Pairs};
 use crate::count::PieceCounts;
 use crate::error::{Error, Result};
 use crate::progress::{Progress, Stage};
@@ -52,6 +57,7 @@ pub fn train_from_piece_counts(
     counts: PieceCounts,
     vocab_size: u32,
     min_frequency: u64,
+    max_token_length: Option<u32>,
     progress: &mut dyn Progress,
     learned: Option<&mut dyn MergeSink>,
 ) -> Result<Vec<Merge>> {
@@ -61,6 +67,7 @@ pub fn train_from_piece_counts(
         total,
         vocab_size,
         min_frequency,
+        max_token_length,
         progress,
         learned,
     )
@@ -72,6 +79,7 @@ pub fn train_from_piece_counts_ref(
     counts: &PieceCounts,
     vocab_size: u32,
     min_frequency: u64,
+    max_token_length: Option<u32>,
     progress: &mut dyn Progress,
     learned: Option<&mut dyn MergeSink>,
 ) -> Result<Vec<Merge>> {
@@ -81,6 +89,7 @@ pub fn train_from_piece_counts_ref(
         total,
         vocab_size,
         min_frequency,
+        max_token_length,
         progress,
         learned,
     )
@@ -88,16 +97,26 @@ pub fn train_from_piece_counts_ref(
 
 /// Learn up to `vocab_size - 256` merges from distinct pieces and their frequencies (§4).
 /// Stops early, without error, when no pair is left or the best count is below `min_frequency`.
+/// No merge makes a token longer than `max_token_length` bytes, if given (§4.3.1).
 /// `progress` hears how far the loop got (and may stop it); `learned`, if given, receives the
 /// merges as they are learned.
 pub fn train_from_counts<P: AsRef<[u8]>>(
     pieces: impl IntoIterator<Item = (P, u64)>,
     vocab_size: u32,
     min_frequency: u64,
+    max_token_length: Option<u32>,
     progress: &mut dyn Progress,
     learned: Option<&mut dyn MergeSink>,
 ) -> Result<Vec<Merge>> {
-    train_with_capacity(pieces, 0, vocab_size, min_frequency, progress, learned)
+    train_with_capacity(
+        pieces,
+        0,
+        vocab_size,
+        min_frequency,
+        max_token_length,
+        progress,
+        learned,
+    )
 }
 
 /// `capacity`: the total length of the pieces, if known, to size the arena exactly.
@@ -106,6 +125,7 @@ fn train_with_capacity<P: AsRef<[u8]>>(
     capacity: usize,
     vocab_size: u32,
     min_frequency: u64,
+    max_token_length: Option<u32>,
     progress: &mut dyn Progress,
     mut learned: Option<&mut dyn MergeSink>,
 ) -> Result<Vec<Merge>> {
@@ -119,13 +139,17 @@ fn train_with_capacity<P: AsRef<[u8]>>(
     let (mut arena, mut pairs) =
         Arena::build(pieces, capacity, 256 + wanted, &mut || tick(progress))?;
     let mut queue = PairQueue::new();
-    for id in 0..pairs.len() as u32 {
-        queue.push(id, &pairs);
-    }
     let mut merges = Vec::with_capacity(wanted.min(1 << 20));
     // The length in bytes of every token so far: a token's next neighbour starts that many
     // nodes after it.
     let mut token_len: Vec<u32> = vec![1; 256];
+    queue_pairs(
+        &mut queue,
+        0..pairs.len(),
+        &pairs,
+        &token_len,
+        max_token_length,
+    );
     // How many merges the sink has been given.
     let mut passed_on = 0;
     let mut pass_on = |merges: &[Merge]| {
@@ -191,9 +215,13 @@ fn train_with_capacity<P: AsRef<[u8]>>(
             );
         }
         debug_assert_eq!(pairs.count[top.id as usize], 0);
-        for id in first_new_pair..pairs.len() {
-            queue.push(id as u32, &pairs);
-        }
+        queue_pairs(
+            &mut queue,
+            first_new_pair..pairs.len(),
+            &pairs,
+            &token_len,
+            max_token_length,
+        );
         if merges.len() % PROGRESS_EVERY == 0 || merges.len() == wanted {
             pass_on(&merges[passed_on..]);
             passed_on = merges.len();
@@ -208,16 +236,49 @@ fn train_with_capacity<P: AsRef<[u8]>>(
     Ok(merges)
 }
 
+/// Queue the pairs `ids`, but not one whose token would be longer than `max_token_length`
+/// bytes (§4.3.1): such a pair is never to be selected.
+fn queue_pairs(
+    queue: &mut PairQueue,
+    ids: std::ops::Range<usize>,
+    pairs: &Pairs,
+    token_len: &[u32],
+    max_token_length: Option<u32>,
+) {
+    let Some(limit) = max_token_length else {
+        for id in ids {
+            queue.push(id as u32, pairs);
+        }
+        return;
+    };
+    for id in ids {
+        let (left, right) = unpack(pairs.packed(id as u32));
+        let length = u64::from(token_len[left as usize]) + u64::from(token_len[right as usize]);
+        if length <= u64::from(limit) {
+            queue.push(id as u32, pairs);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::progress::Silent;
 
     fn train(words: &[(&str, u64)], vocab_size: u32) -> Vec<(u32, u32, u64)> {
+        train_limited(words, vocab_size, None)
+    }
+
+    fn train_limited(
+        words: &[(&str, u64)],
+        vocab_size: u32,
+        max_token_length: Option<u32>,
+    ) -> Vec<(u32, u32, u64)> {
         train_from_counts(
             words.iter().map(|(w, f)| (w.as_bytes(), *f)),
             vocab_size,
             1,
+            max_token_length,
             &mut Silent,
             None,
         )
@@ -287,6 +348,7 @@ mod tests {
                 [(text.as_slice(), 1u64)],
                 vocab_size,
                 1,
+                None,
                 &mut Silent,
                 Some(&mut recorder),
             )
@@ -294,6 +356,23 @@ mod tests {
             assert!(merges.len() > PROGRESS_EVERY);
             assert_eq!(recorder.0, merges);
         }
+    }
+
+    #[test]
+    fn a_pair_too_long_is_passed_over_for_the_next_one_within_the_limit() {
+        let (a, b) = (u32::from(b'a'), u32::from(b'b'));
+        // Unlimited: aa, aaaa, then ab. Limited to 3 bytes, aaaa would be 4: after aa, ab and
+        // (aa, a) tie at 1 and ab is the smaller pair; (aa, aa), five times, is never taken.
+        assert_eq!(
+            train(&[("aaaa", 5), ("ab", 1)], 259),
+            [(a, a, 15), (256, 256, 5), (a, b, 1)]
+        );
+        assert_eq!(
+            train_limited(&[("aaaa", 5), ("aaa", 1), ("ab", 1)], 259, Some(3)),
+            [(a, a, 17), (a, b, 1), (256, a, 1)]
+        );
+        // No pair fits in one byte: no merge at all.
+        assert!(train_limited(&[("aaaa", 5)], 300, Some(1)).is_empty());
     }
 
     #[test]
