@@ -27,6 +27,7 @@ from bytebpe.corpus import Corpus
 from bytebpe.counts import PieceCounts
 from bytebpe.files import FormatError
 from bytebpe.implementations import IMPLEMENTATIONS, implementation
+from bytebpe.merge_budget import FewerMergesWarning
 from bytebpe.patterns import DEFAULT_PATTERN, PATTERNS
 from bytebpe.tokenizer import Tokenizer
 from bytebpe.version import __version__
@@ -36,6 +37,7 @@ __all__ = [
     "IMPLEMENTATIONS",
     "PATTERNS",
     "Corpus",
+    "FewerMergesWarning",
     "FormatError",
     "PieceCounts",
     "Tokenizer",

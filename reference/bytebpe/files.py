@@ -5,8 +5,9 @@ A saved tokenizer is a directory of two files:
 * ``tokenizer.tiktoken``: the rank table in tiktoken's format, one line per token in rank order,
   ``base64(token bytes) SPACE rank``. tiktoken's ``load_tiktoken_bpe`` reads it as it is.
 * ``bytebpe.json``: what a rank file cannot hold (spec §5.2 notes it loses them): the split
-  pattern, the special tokens, the vocabulary size, what trained the tokenizer, and the SHA-256 of
-  the rank file, so that two files that do not belong together are caught.
+  pattern, the special tokens, the vocabulary size, what trained the tokenizer and the count of
+  each merge, and the SHA-256 of the rank file, so that two files that do not belong together are
+  caught.
 
 Writes are atomic (bytebpe.atomic), so an interrupted or failed save leaves the previous tokenizer
 intact. Reads are strict and say where a file is damaged (``path:line: what``). The rank file is
@@ -20,6 +21,7 @@ import binascii
 import hashlib
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -146,6 +148,7 @@ def metadata(
     n_vocab: int,
     ranks_sha256: str,
     trained_by: Mapping[str, Any] | None,
+    merge_counts: list[int] | None = None,
 ) -> dict[str, Any]:
     """The content of bytebpe.json (format version 1)."""
     return {
@@ -158,7 +161,21 @@ def metadata(
         "ranks_file": RANKS_FILE,
         "ranks_sha256": ranks_sha256,
         "trained_by": dict(trained_by) if trained_by is not None else None,
+        "merge_counts": merge_counts,
     }
+
+
+def metadata_text(meta: Mapping[str, Any]) -> str:
+    """bytebpe.json's text: indented JSON, but a list of numbers on one line (merge_counts has
+    one entry per merge, a line each would make the file tens of thousands of lines long).
+
+    JSON strings cannot hold a raw newline, so only arrays of bare numbers match.
+    """
+    text = json.dumps(meta, indent=2, ensure_ascii=False)
+    return _NUMBER_ARRAY.sub(lambda found: "[" + ", ".join(found.group(1).replace(",", " ").split()) + "]", text) + "\n"
+
+
+_NUMBER_ARRAY = re.compile(r"\[\n\s*(-?\d+(?:,\n\s*-?\d+)*)\n\s*\]")
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -201,6 +218,12 @@ def parse_metadata(text: str, path: str | os.PathLike) -> dict[str, Any]:
             raise FormatError(path, f"special token {name!r} must have an int id", _line_of(text, name))
     if meta.get("trained_by") is not None and not isinstance(meta["trained_by"], dict):
         raise FormatError(path, "field 'trained_by' must be an object or null", _line_of(text, "trained_by"))
+    counts = meta.get("merge_counts")
+    if counts is not None and not (
+        isinstance(counts, list) and all(isinstance(c, int) and not isinstance(c, bool) and c >= 1 for c in counts)
+    ):
+        problem = "field 'merge_counts' must be a list of integers of at least 1, or null"
+        raise FormatError(path, problem, _line_of(text, "merge_counts"))
     if Path(meta["ranks_file"]).name != meta["ranks_file"]:
         problem = "field 'ranks_file' must name a file in the same directory"
         raise FormatError(path, problem, _line_of(text, "ranks_file"))
@@ -225,6 +248,8 @@ class SavedTokenizer(NamedTuple):
     """The file a problem with the model is reported against: bytebpe.json, or the bare rank file."""
     n_vocab: int | None
     """The n_vocab that bytebpe.json states, to be checked against the model; None for a rank file."""
+    merge_counts: list[int] | None = None
+    """The count of each merge (bytebpe.json's merge_counts), if known."""
 
     def check_n_vocab(self, n_vocab: int) -> None:
         """FormatError if bytebpe.json states another n_vocab than the model's."""
@@ -269,9 +294,14 @@ def _read_directory(path: Path) -> SavedTokenizer:
         problem = f"its checksum is not the one in {METADATA_FILE}: the two files do not belong together"
         raise FormatError(ranks_path, problem)
     ranks = parse_rank_file(data, ranks_path)
+    counts = meta.get("merge_counts")
+    if counts is not None and len(counts) != len(ranks) - 256:
+        problem = f"merge_counts holds {len(counts)} counts, but the rank file {len(ranks) - 256} merged tokens"
+        raise FormatError(meta_path, problem, _line_of(meta_path.read_text(encoding="utf-8"), "merge_counts"))
     # The file holds the regex, never a name (§12.2).
     pattern = SplitPattern.of_regex(meta["pattern"])
-    return SavedTokenizer(ranks, pattern, meta["special_tokens"], meta.get("trained_by"), meta_path, meta["n_vocab"])
+    trained_by = meta.get("trained_by")
+    return SavedTokenizer(ranks, pattern, meta["special_tokens"], trained_by, meta_path, meta["n_vocab"], counts)
 
 
 def write_tokenizer(
@@ -282,11 +312,15 @@ def write_tokenizer(
     special_tokens: Mapping[str, int],
     n_vocab: int,
     trained_by: Mapping[str, Any] | None,
+    merge_counts: list[int] | None = None,
+    extra_files: Mapping[str, bytes] | None = None,
 ) -> Path:
     """Write a tokenizer into directory ``path`` (its rank file and bytebpe.json), atomically.
 
-    A previous save at ``path`` is replaced in one step; a non-empty directory that is not a saved
-    tokenizer is never overwritten (FileExistsError).
+    ``extra_files`` (name -> bytes) go into the same directory in the same step (files other
+    tools read, such as nanochat's). A previous save at ``path`` is replaced
+    in one step; a non-empty directory that is not a saved tokenizer is never overwritten
+    (FileExistsError).
     """
     ranks_data = rank_file_bytes(ranks)
     meta = metadata(
@@ -296,10 +330,12 @@ def write_tokenizer(
         n_vocab=n_vocab,
         ranks_sha256=sha256(ranks_data),
         trained_by=trained_by,
+        merge_counts=merge_counts,
     )
     contents = {
         RANKS_FILE: ranks_data,
-        METADATA_FILE: (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+        METADATA_FILE: metadata_text(meta).encode("utf-8"),
+        **(extra_files or {}),
     }
     atomic.write_directory(
         path, contents, is_ours=lambda p: (p / METADATA_FILE).exists(), what=f"saved tokenizer ({METADATA_FILE})"

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, overload
 from bytebpe import checks, files, reference
 from bytebpe.counts import PieceCounts
 from bytebpe.implementations import implementation as implementation_module
+from bytebpe.merge_budget import merge_budget, warn_if_fewer
 from bytebpe.patterns import DEFAULT_PATTERN, SplitPattern
 from bytebpe.progress import ProgressCallback, reporter
 from bytebpe.special_tokens import SpecialSet, check_disallowed, special_sets
@@ -30,14 +31,6 @@ if TYPE_CHECKING:
     from bytebpe.visualize import TokenView
 
 TokenRef = int | str
-
-
-def _merge_budget(vocab_size: Any, special_tokens: list[str]) -> Any:
-    """The vocab_size to train with: special tokens take their ids out of it (spec §5.4). It is
-    checked here only then, with a message that counts them; else the implementation checks it."""
-    if not special_tokens:
-        return vocab_size
-    return checks.check_vocab_size(vocab_size, len(special_tokens)) - len(special_tokens)
 
 
 class Tokenizer:
@@ -58,12 +51,14 @@ class Tokenizer:
         implementation: str = "fast",
         merges: Sequence[tuple[int, int]] | None = None,
         trained_by: Mapping[str, Any] | None = None,
+        merge_counts: Sequence[int] | None = None,
     ) -> None:
         """The tokenizer of a model on ``implementation``: every other way to build one ends here.
 
         The implementation checks the model as it builds its encoder (spec §5.2, §5.4, §2.2), once
         and in its own language, with the messages of spec §9. The tokenizer keeps copies of the
-        rank table, the special tokens, ``merges`` and ``trained_by``.
+        rank table, the special tokens, ``merges``, ``trained_by`` and ``merge_counts`` (the count
+        of each merge when training selected it, spec §4.6).
         """
         module = implementation_module(implementation)
         split_pattern = SplitPattern.of(pattern)
@@ -78,6 +73,7 @@ class Tokenizer:
         self._special_tokens: dict[str, int] = specials
         self._merges = list(merges) if merges is not None else None
         self._trained_by = dict(trained_by) if trained_by is not None else None
+        self._merge_counts = list(merge_counts) if merge_counts is not None else None
 
     @cached_property
     def _ids(self) -> set[int]:
@@ -94,6 +90,7 @@ class Tokenizer:
         pattern: str = DEFAULT_PATTERN,
         special_tokens: Sequence[str] = (),
         min_frequency: int = 1,
+        max_token_length: int | None = None,
         implementation: str = "fast",
         progress: bool | ProgressCallback = False,
     ) -> Tokenizer:
@@ -101,20 +98,27 @@ class Tokenizer:
 
         ``vocab_size`` counts the 256 byte tokens, the merges and the ``special_tokens``, whose
         ids follow the merges (spec §5.4, §8). ``pattern`` is a name from bytebpe.PATTERNS or a
-        regex. Training stops early, with fewer merges, when no pair is left or the best pair
-        occurs fewer than ``min_frequency`` times. ``progress=True`` shows tqdm bars (terminal or
-        Jupyter); a callable receives ``(stage, done, total)``. Ctrl-C stops training with
-        KeyboardInterrupt within a second.
+        regex. No merge makes a token longer than ``max_token_length`` bytes (None: no limit,
+        spec §4.3.1). Training stops early, with fewer merges and a :class:`FewerMergesWarning`,
+        when no pair is left or the best pair occurs fewer than ``min_frequency`` times.
+        ``progress=True`` shows tqdm bars (terminal or Jupyter); a callable receives ``(stage,
+        done, total)``. Ctrl-C stops training with KeyboardInterrupt within a second.
         """
         specials = checks.check_special_token_list(special_tokens)
-        merges_wanted = _merge_budget(vocab_size, specials)
+        merges_wanted = merge_budget(vocab_size, specials)
         module = implementation_module(implementation)
         split_pattern = SplitPattern.of(pattern)
         with reporter(progress) as callback:
             learned = module.train_with_ranks(
-                texts, merges_wanted, pattern=split_pattern, min_frequency=min_frequency, progress=callback
+                texts,
+                merges_wanted,
+                pattern=split_pattern,
+                min_frequency=min_frequency,
+                max_token_length=max_token_length,
+                progress=callback,
             )
-        return cls._trained(learned, split_pattern, specials, implementation, vocab_size, min_frequency)
+        settings = {"min_frequency": min_frequency, "max_token_length": max_token_length}
+        return cls._trained(learned, split_pattern, specials, implementation, vocab_size, settings)
 
     @classmethod
     def train_from_counts(
@@ -124,6 +128,7 @@ class Tokenizer:
         *,
         special_tokens: Sequence[str] = (),
         min_frequency: int = 1,
+        max_token_length: int | None = None,
         implementation: str = "fast",
         progress: bool | ProgressCallback = False,
     ) -> Tokenizer:
@@ -134,13 +139,18 @@ class Tokenizer:
         ``min_frequency`` applies here, to the summed counts, never to a shard's.
         """
         specials = checks.check_special_token_list(special_tokens)
-        merges_wanted = _merge_budget(vocab_size, specials)
+        merges_wanted = merge_budget(vocab_size, specials)
         module = implementation_module(implementation)
         with reporter(progress) as callback:
             learned = module.train_from_counts_with_ranks(
-                counts, merges_wanted, min_frequency=min_frequency, progress=callback
+                counts,
+                merges_wanted,
+                min_frequency=min_frequency,
+                max_token_length=max_token_length,
+                progress=callback,
             )
-        return cls._trained(learned, counts.split_pattern, specials, implementation, vocab_size, min_frequency)
+        settings = {"min_frequency": min_frequency, "max_token_length": max_token_length}
+        return cls._trained(learned, counts.split_pattern, specials, implementation, vocab_size, settings)
 
     @classmethod
     def _trained(
@@ -150,10 +160,12 @@ class Tokenizer:
         special_tokens: list[str],
         implementation: str,
         vocab_size: int,
-        min_frequency: int,
+        settings: dict[str, Any],
     ) -> Tokenizer:
-        """The tokenizer of what training learned (the merges, and their rank table of §5.1)."""
+        """The tokenizer of what training learned (the merges with their counts, and their rank
+        table of §5.1); a :class:`FewerMergesWarning` if training stopped early."""
         merges, ranks = learned
+        warn_if_fewer(len(merges), vocab_size, len(special_tokens), settings, stacklevel=3)
         trained_by = {
             "library": "bytebpe",
             "version": __version__,
@@ -161,7 +173,7 @@ class Tokenizer:
             "vocab_size": vocab_size,
             "pattern": str(pattern),
             "special_tokens": special_tokens,
-            "min_frequency": min_frequency,
+            **settings,
         }
         return cls(
             ranks,
@@ -170,6 +182,7 @@ class Tokenizer:
             implementation=implementation,
             merges=[(left, right) for left, right, _ in merges],
             trained_by=trained_by,
+            merge_counts=[count for _, _, count in merges],
         )
 
     @classmethod
@@ -220,6 +233,7 @@ class Tokenizer:
                 special_tokens=saved.special_tokens,
                 implementation=implementation,
                 trained_by=saved.trained_by,
+                merge_counts=saved.merge_counts,
             )
         except ValueError as err:
             raise files.FormatError(saved.source, str(err)) from None
@@ -235,6 +249,7 @@ class Tokenizer:
             implementation=implementation,
             merges=self._merges,
             trained_by=self._trained_by,
+            merge_counts=self._merge_counts,
         )
 
     # -- what it is -------------------------------------------------------------------------
@@ -273,6 +288,14 @@ class Tokenizer:
     def trained_by(self) -> dict[str, Any] | None:
         """How this tokenizer was trained (settings, implementation, bytebpe version), if known."""
         return dict(self._trained_by) if self._trained_by is not None else None
+
+    @property
+    def merge_counts(self) -> list[int] | None:
+        """The count of each merge when training selected it (spec §4.6), in merge order: entry i
+        is how often the pair of merge i (token 256 + i) occurred then. None when unknown (a rank
+        table not trained here). The last entries show how rare the last merges were.
+        """
+        return list(self._merge_counts) if self._merge_counts is not None else None
 
     @property
     def merges(self) -> list[tuple[int, int]]:
@@ -474,6 +497,11 @@ class Tokenizer:
         is replaced in one step; an interrupted or failed save leaves it intact. A non-empty
         directory that is not a saved tokenizer is never overwritten (FileExistsError).
         """
+        return self._write(path)
+
+    def _write(self, path: str | os.PathLike, extra_files: Mapping[str, bytes] | None = None) -> Path:
+        """:meth:`save`, with ``extra_files`` (name -> bytes) written into the directory in the same
+        atomic step (files other tools read beside bytebpe's, such as nanochat's)."""
         return files.write_tokenizer(
             path,
             ranks=self._ranks,
@@ -481,6 +509,8 @@ class Tokenizer:
             special_tokens=self._special_tokens,
             n_vocab=self.n_vocab,
             trained_by=self._trained_by,
+            merge_counts=self._merge_counts,
+            extra_files=extra_files,
         )
 
     def to_tiktoken(self, name: str = "bytebpe") -> tiktoken.Encoding:
@@ -533,6 +563,7 @@ class Tokenizer:
             "implementation": self._implementation,
             "merges": self._merges,
             "trained_by": self._trained_by,
+            "merge_counts": self._merge_counts,
         }
         return (_rebuild, (state,))
 
@@ -565,4 +596,5 @@ def _rebuild(state: dict[str, Any]) -> Tokenizer:
         implementation=state["implementation"],
         merges=state["merges"],
         trained_by=state["trained_by"],
+        merge_counts=state.get("merge_counts"),
     )

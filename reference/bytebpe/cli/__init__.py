@@ -31,6 +31,8 @@ import argparse
 import contextlib
 import os
 import sys
+import warnings
+from collections.abc import Iterator
 
 from bytebpe import __version__
 from bytebpe.cli.arguments import HelpFormatter
@@ -77,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as stop:  # argparse's way out, for --help (0) and usage errors (2)
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     try:
-        return args.run(args)
+        with _warnings_as_messages():
+            return args.run(args)
     except KeyboardInterrupt:
         print("bytebpe: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -90,6 +93,20 @@ def main(argv: list[str] | None = None) -> int:
     except (CommandError, *EXPECTED_ERRORS) as error:
         print(f"bytebpe: error: {describe_error(error)}", file=sys.stderr)
         return EXIT_ERROR
+
+
+@contextlib.contextmanager
+def _warnings_as_messages() -> Iterator[None]:
+    """Show the library's warnings (bytebpe.FewerMergesWarning, ...) as one line each on stderr,
+    ``bytebpe: warning: ...``, rather than as Python's file:line report."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        warnings.showwarning = _show_warning
+        yield
+
+
+def _show_warning(message: Warning | str, *_: object, **__: object) -> None:
+    print(f"bytebpe: warning: {' '.join(str(message).split())}", file=sys.stderr, flush=True)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,10 +6,11 @@ import argparse
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
-from bytebpe import IMPLEMENTATIONS, PATTERNS, Corpus, Tokenizer, files
+from bytebpe import IMPLEMENTATIONS, PATTERNS, Corpus, FewerMergesWarning, Tokenizer, files
 from bytebpe.cli.arguments import add_command, pattern, positive_int, ray_address
 from bytebpe.cli.errors import EXIT_OK, CommandError
 from bytebpe.cli.messages import log, plural
@@ -27,8 +28,9 @@ FILES are files, directories (searched recursively) and glob patterns
 In directories and globs, other files and names starting with "." are skipped.
 
 --vocab-size counts the 256 byte tokens, the merges and the special tokens,
-whose ids follow the merges. Training stops early, with fewer merges, when no
-pair is left or the best pair occurs fewer than --min-frequency times.
+whose ids follow the merges. Training stops early, with fewer merges and a
+warning, when no pair is left (within --max-token-length) or the best pair
+occurs fewer than --min-frequency times.
 
 The tokenizer is saved atomically: an interrupted or failed run leaves no
 partial directory, and a previous tokenizer at --out stays whole until the new
@@ -90,6 +92,13 @@ def add_train(commands: Any) -> None:
         default=1,
         metavar="N",
         help="stop merging when the best pair occurs fewer than N times (default: 1)",
+    )
+    model.add_argument(
+        "--max-token-length",
+        type=positive_int,
+        default=None,
+        metavar="BYTES",
+        help="never make a token longer than BYTES bytes: a longer pair is passed over for the best one within it",
     )
     model.add_argument(
         "--implementation",
@@ -165,6 +174,8 @@ def add_train(commands: Any) -> None:
 def run_train(args: argparse.Namespace) -> int:
     """``bytebpe train``: train on a corpus on disk and save the tokenizer."""
     quiet = args.progress is False
+    if quiet:  # nothing on stderr but errors; main's warning filters are restored on return
+        warnings.simplefilter("ignore")
     show_bars = args.progress if args.progress is not None else sys.stderr.isatty()
     out = Path(args.out)
     # Checked now, not after hours of training, with the rule that Tokenizer.save applies.
@@ -182,7 +193,7 @@ def run_train(args: argparse.Namespace) -> int:
     settings = _settings(args)
     # A dry run on no text checks every setting (vocabulary size, pattern, special tokens) with the
     # library's own messages, before anything is logged or read.
-    Tokenizer.train([], args.vocab_size, **settings)
+    _check_settings(args.vocab_size, settings)
     if show_bars:  # says what the bars are about; without them, only the summary at the end is logged
         log(
             f"training a {args.vocab_size}-id tokenizer on {plural(len(corpus.files), 'file')} "
@@ -206,7 +217,7 @@ def _run_train_on_ray(args: argparse.Namespace, out: Path, replacing: bool, *, q
 
     shards = distributed.plan_shards(args.files, txt_split=args.txt_split, shard_bytes=args.shard_size)
     settings = _settings(args)
-    Tokenizer.train([], args.vocab_size, **settings)  # checks the settings before Ray starts, as above
+    _check_settings(args.vocab_size, settings)  # before Ray starts, as above
     files = len({shard.path for shard in shards})
     if show_bars:
         log(
@@ -243,11 +254,8 @@ def _log_result(tokenizer: Tokenizer, args: argparse.Namespace, elapsed: float, 
         f"trained in {_duration(elapsed)}: {merges} merges, n_vocab {tokenizer.n_vocab} "
         f"(256 bytes + {plural(merges, 'merge')} + {plural(len(special_tokens), 'special token')})"
     )
-    if merges < asked:
-        log(
-            f"note: stopped after {merges} of the {asked} merges asked for: no pair was left "
-            f"that occurs at least {args.min_frequency} times; the corpus may be too small"
-        )
+    if merges < asked:  # the FewerMergesWarning has said why
+        log(f"note: stopped after {merges} of the {asked} merges asked for")
     log(f"saved to {out}{' (replacing the tokenizer that was there)' if replacing else ''}")
 
 
@@ -268,6 +276,13 @@ def _check_output_directory(out: Path) -> bool:
     return False
 
 
+def _check_settings(vocab_size: int, settings: dict[str, Any]) -> None:
+    """Train on no text, which checks every setting; that it makes no merges is no news."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FewerMergesWarning)
+        Tokenizer.train([], vocab_size, **settings)
+
+
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
     """The tokenizer settings, as Tokenizer.train and bytebpe.distributed.train take them."""
     special_tokens: list[str] = args.special_tokens
@@ -275,6 +290,7 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
         "pattern": args.pattern,
         "special_tokens": special_tokens,
         "min_frequency": args.min_frequency,
+        "max_token_length": args.max_token_length,
         "implementation": args.implementation,
     }
 
@@ -303,6 +319,7 @@ def _with_corpus_record(tokenizer: Tokenizer, record: dict[str, Any]) -> Tokeniz
         implementation=tokenizer.implementation,
         merges=tokenizer.merges,
         trained_by=trained_by,
+        merge_counts=tokenizer.merge_counts,
     )
 
 

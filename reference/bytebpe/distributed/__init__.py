@@ -27,6 +27,7 @@ import contextlib
 import os
 import resource
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from bytebpe import corpus
 from bytebpe.counts import PieceCounts
 from bytebpe.distributed.shards import DEFAULT_SHARD_BYTES, Shard, plan_shards, read_shard
 from bytebpe.implementations import implementation as implementation_module
+from bytebpe.merge_budget import FewerMergesWarning
 from bytebpe.patterns import DEFAULT_PATTERN
 from bytebpe.progress import ProgressCallback, reporter
 from bytebpe.tokenizer import Tokenizer
@@ -128,6 +130,7 @@ def train(
     pattern: str = DEFAULT_PATTERN,
     special_tokens: Sequence[str] = (),
     min_frequency: int = 1,
+    max_token_length: int | None = None,
     implementation: str = "fast",
     progress: bool | ProgressCallback = False,
     text_field: str = "text",
@@ -147,14 +150,18 @@ def train(
     settings :func:`count`'s. ``min_frequency`` applies to the summed counts, on the driver.
     ``progress=True`` shows a bar of the documents counted, then one of the merges.
     """
-    # A dry run on no text checks the tokenizer settings with the library's own messages.
-    Tokenizer.train_from_counts(
-        PieceCounts(pattern=pattern),
-        vocab_size,
-        special_tokens=special_tokens,
-        min_frequency=min_frequency,
-        implementation=implementation,
-    )
+    # A dry run on no text checks the tokenizer settings with the library's own messages; that
+    # it makes no merges is no news.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FewerMergesWarning)
+        Tokenizer.train_from_counts(
+            PieceCounts(pattern=pattern),
+            vocab_size,
+            special_tokens=special_tokens,
+            min_frequency=min_frequency,
+            max_token_length=max_token_length,
+            implementation=implementation,
+        )
     documents = 0
     with reporter(progress) as callback:
 
@@ -185,6 +192,7 @@ def train(
             vocab_size,
             special_tokens=special_tokens,
             min_frequency=min_frequency,
+            max_token_length=max_token_length,
             implementation=implementation,
             progress=callback or False,
         )
