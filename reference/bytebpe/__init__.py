@@ -5,6 +5,7 @@
 * ``bytebpe.Tokenizer``: train, encode, decode, save, load and export, on either of them.
 * ``bytebpe.Corpus``: documents read lazily from .txt, .jsonl(.gz) and .parquet files.
 * ``bytebpe.PieceCounts``: a corpus's piece counts, which add up across shards (spec §4.1.1).
+* ``bytebpe.nanochat``: a drop-in for nanochat's tokenizer class, its chat format and its files.
 
     >>> import bytebpe
     >>> tok = bytebpe.Tokenizer.train(["hello hello world"], 260, implementation="reference")

@@ -9,6 +9,9 @@ A saved tokenizer is a directory of two files:
   each merge, and the SHA-256 of the rank file, so that two files that do not belong together are
   caught.
 
+Reading also takes nanochat's ``tokenizer.pkl`` (read safely by bytebpe.nanochat.unpickle): a
+directory that holds it but no ``bytebpe.json``, or the file itself.
+
 Writes are atomic (bytebpe.atomic), so an interrupted or failed save leaves the previous tokenizer
 intact. Reads are strict and say where a file is damaged (``path:line: what``). The rank file is
 read here rather than with tiktoken's loader, which caches even local paths by name.
@@ -264,8 +267,14 @@ def read_tokenizer(
 
     A bare rank file holds neither the split pattern nor special tokens: they come from
     ``pattern`` (required) and ``special_tokens``; for a directory they must not be given.
+    nanochat's ``tokenizer.pkl`` holds both (:func:`nanochat_pickle`).
     """
     path = Path(path)
+    pickled = nanochat_pickle(path)
+    if pickled is not None:
+        if pattern is not None or special_tokens is not None:
+            raise TypeError(f"{pickled} holds its pattern and special tokens: do not pass pattern or special_tokens")
+        return _read_nanochat_pickle(pickled)
     if path.is_dir():
         if pattern is not None or special_tokens is not None:
             raise TypeError(
@@ -281,10 +290,38 @@ def read_tokenizer(
     return SavedTokenizer(read_rank_file(path), pattern, special_tokens, None, path, None)
 
 
+def nanochat_pickle(path: Path) -> Path | None:
+    """nanochat's tokenizer.pkl if ``path`` is one (by its first byte, pickle's PROTO opcode, or
+    its suffix) or a directory that holds one and no bytebpe.json; else None."""
+    if path.is_dir():
+        found = path / "tokenizer.pkl"
+        return found if found.is_file() and not (path / METADATA_FILE).exists() else None
+    if not path.is_file():
+        return None
+    if path.suffix in (".pkl", ".pickle"):
+        return path
+    with path.open("rb") as file:
+        return path if file.read(1) == b"\x80" else None
+
+
+def _read_nanochat_pickle(path: Path) -> SavedTokenizer:
+    from bytebpe.nanochat import unpickle
+
+    try:
+        state = unpickle.parse_encoding(path.read_bytes())
+    except ValueError as err:
+        raise FormatError(path, str(err)) from None
+    return SavedTokenizer(state.ranks, SplitPattern.of_regex(state.pattern), state.special_tokens, None, path, None)
+
+
 def _read_directory(path: Path) -> SavedTokenizer:
     meta_path = path / METADATA_FILE
     if not meta_path.exists():
-        raise FormatError(path, f"no {METADATA_FILE} here; for a bare rank file, load the .tiktoken file itself")
+        raise FormatError(
+            path,
+            f"no {METADATA_FILE} here (nor nanochat's tokenizer.pkl); "
+            "for a bare rank file, load the .tiktoken file itself",
+        )
     meta = parse_metadata(meta_path.read_text(encoding="utf-8"), meta_path)
     ranks_path = path / meta["ranks_file"]
     if not ranks_path.exists():

@@ -162,8 +162,7 @@ class Tokenizer:
         vocab_size: int,
         settings: dict[str, Any],
     ) -> Tokenizer:
-        """The tokenizer of what training learned (the merges with their counts, and their rank
-        table of §5.1); a :class:`FewerMergesWarning` if training stopped early."""
+        """The tokenizer of what training learned (merges, counts, §5.1 ranks); warns if it stopped early."""
         merges, ranks = learned
         warn_if_fewer(len(merges), vocab_size, len(special_tokens), settings, stacklevel=3)
         trained_by = {
@@ -224,6 +223,10 @@ class Tokenizer:
         A bare rank file holds neither the split pattern nor special tokens: pass ``pattern`` (a
         name or regex) and, if any, ``special_tokens``. Damaged input raises
         bytebpe.files.FormatError (a ValueError) naming the file and line.
+
+        nanochat's ``tokenizer.pkl`` (or a directory that holds it and no ``bytebpe.json``) loads
+        too, read by an unpickler that admits only tiktoken's Encoding and plain data
+        (bytebpe.nanochat.unpickle): a pickle that would run code is refused with FormatError.
         """
         saved = files.read_tokenizer(path, pattern=pattern, special_tokens=special_tokens)
         try:
@@ -291,10 +294,8 @@ class Tokenizer:
 
     @property
     def merge_counts(self) -> list[int] | None:
-        """The count of each merge when training selected it (spec §4.6), in merge order: entry i
-        is how often the pair of merge i (token 256 + i) occurred then. None when unknown (a rank
-        table not trained here). The last entries show how rare the last merges were.
-        """
+        """The count of each merge when training selected it, in merge order (entry i: token
+        256 + i); None when unknown (not trained by bytebpe). The last show how rare merges got."""
         return list(self._merge_counts) if self._merge_counts is not None else None
 
     @property
@@ -500,8 +501,7 @@ class Tokenizer:
         return self._write(path)
 
     def _write(self, path: str | os.PathLike, extra_files: Mapping[str, bytes] | None = None) -> Path:
-        """:meth:`save`, with ``extra_files`` (name -> bytes) written into the directory in the same
-        atomic step (files other tools read beside bytebpe's, such as nanochat's)."""
+        """:meth:`save`, and ``extra_files`` (name -> bytes) in the same atomic step (nanochat's)."""
         return files.write_tokenizer(
             path,
             ranks=self._ranks,

@@ -14,6 +14,7 @@ from bytebpe import IMPLEMENTATIONS, PATTERNS, Corpus, FewerMergesWarning, Token
 from bytebpe.cli.arguments import add_command, pattern, positive_int, ray_address
 from bytebpe.cli.errors import EXIT_OK, CommandError
 from bytebpe.cli.messages import log, plural
+from bytebpe.cli.nanochat import add_nanochat_option, train_like_tok_train
 from bytebpe.patterns import DEFAULT_PATTERN
 
 _DESCRIPTION = f"""\
@@ -146,6 +147,7 @@ def add_train(commands: Any) -> None:
         metavar="ADDRESS",
         help="count in Ray tasks: on the cluster at ADDRESS (auto, HOST:PORT, ray://HOST:PORT), else see below",
     )
+    add_nanochat_option(train.add_argument_group("training for nanochat"))
     cluster.add_argument(
         "--shard-size",
         type=positive_int,
@@ -180,6 +182,12 @@ def run_train(args: argparse.Namespace) -> int:
     out = Path(args.out)
     # Checked now, not after hours of training, with the rule that Tokenizer.save applies.
     replacing = _check_output_directory(out)
+    if args.nanochat:
+        start = time.monotonic()
+        tokenizer = train_like_tok_train(args, progress=show_bars)
+        if not quiet:
+            _log_result(tokenizer, args, time.monotonic() - start, out, replacing)
+        return EXIT_OK
     if args.ray is not None:
         return _run_train_on_ray(args, out, replacing, quiet=quiet, show_bars=show_bars)
     corpus = Corpus(
