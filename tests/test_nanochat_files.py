@@ -320,3 +320,9 @@ def test_the_command_line_trains_for_nanochat_in_one_command(tmp_path, monkeypat
     assert len(record["merge_counts"]) == len(theirs.enc._mergeable_ranks) - 256
     assert main([*args, "--special-tokens", "<|x|>"]) == 1
     assert "leave out --special-tokens" in capsys.readouterr().err
+
+
+def test_running_out_of_pairs_warns_at_the_caller():
+    with pytest.warns(bytebpe.FewerMergesWarning, match="made 1 of the 35 merges") as caught:
+        NanochatTokenizer.train_from_iterator(["ab"], 300)
+    assert [warning.filename for warning in caught] == [__file__]

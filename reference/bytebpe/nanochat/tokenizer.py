@@ -14,10 +14,12 @@ this class raises an exception that names the problem (docs/nanochat.md lists th
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, overload
 
+from bytebpe.merge_budget import FewerMergesWarning
 from bytebpe.nanochat import conversation as chat
 from bytebpe.nanochat import pretrained, saving
 from bytebpe.nanochat.conventions import BOS_TOKEN, PRETRAINED_BOS_TOKEN, SPECIAL_TOKENS, SPLIT_PATTERN
@@ -65,15 +67,19 @@ class NanochatTokenizer:
         The merges are rustbpe's for the same texts, so the ids are nanochat's. The keyword
         arguments are bytebpe's own (:meth:`bytebpe.Tokenizer.train`).
         """
-        enc = Tokenizer.train(
-            text_iterator,
-            vocab_size,
-            pattern=SPLIT_PATTERN,
-            special_tokens=SPECIAL_TOKENS,
-            max_token_length=max_token_length,
-            implementation=implementation,
-            progress=progress,
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", FewerMergesWarning)
+            enc = Tokenizer.train(
+                text_iterator,
+                vocab_size,
+                pattern=SPLIT_PATTERN,
+                special_tokens=SPECIAL_TOKENS,
+                max_token_length=max_token_length,
+                implementation=implementation,
+                progress=progress,
+            )
+        for warning in caught:  # said again, pointing at the caller rather than at this method
+            warnings.warn(warning.message, warning.category, stacklevel=2)
         return cls(enc, BOS_TOKEN)
 
     @classmethod
