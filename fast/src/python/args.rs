@@ -95,13 +95,35 @@ pub fn threads(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<usize>> {
     }
 }
 
-/// `max_token_length` (spec §4.3.1): None for no limit, else an int of at least 1.
-pub fn max_token_length(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<u32>> {
-    match obj {
-        Some(obj) if !obj.is_none() => Ok(Some(
-            int(obj, "max_token_length", 1, u64::from(u32::MAX))? as u32,
-        )),
-        _ => Ok(None),
+/// What the merge loop is told, as every training function takes it from Python: `vocab_size`
+/// (§4.5), `min_frequency` (§4.5) and `max_token_length` (§4.3.1: None for no limit, else an
+/// int of at least 1), checked in that order.
+#[derive(Clone, Copy)]
+pub struct MergeSettings {
+    pub vocab_size: u32,
+    pub min_frequency: u64,
+    pub max_token_length: Option<u32>,
+}
+
+impl MergeSettings {
+    pub fn from_args(
+        vocab_size: &Bound<'_, PyAny>,
+        min_frequency: &Bound<'_, PyAny>,
+        max_token_length: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let vocab_size = int(vocab_size, "vocab_size", 256, u64::from(u32::MAX))? as u32;
+        let min_frequency = int(min_frequency, "min_frequency", 0, u64::MAX)?;
+        let max_token_length = match max_token_length {
+            Some(obj) if !obj.is_none() => {
+                Some(int(obj, "max_token_length", 1, u64::from(u32::MAX))? as u32)
+            }
+            _ => None,
+        };
+        Ok(Self {
+            vocab_size,
+            min_frequency,
+            max_token_length,
+        })
     }
 }
 

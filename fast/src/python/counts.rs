@@ -200,17 +200,15 @@ pub fn train_from_counts(
             args::type_name(counts)
         ))
     })?;
-    let vocab_size = args::int(vocab_size, "vocab_size", 256, u64::from(u32::MAX))? as u32;
-    let min_frequency = args::int(min_frequency, "min_frequency", 0, u64::MAX)?;
-    let max_token_length = args::max_token_length(max_token_length)?;
+    let settings = args::MergeSettings::from_args(vocab_size, min_frequency, max_token_length)?;
     let observer = PythonProgress::new(progress.filter(|p| !p.is_none(py)));
     let table = &counts.get().table;
     train_and_convert(py, observer, |progress, learned| {
         train_from_piece_counts_ref(
             table,
-            vocab_size,
-            min_frequency,
-            max_token_length,
+            settings.vocab_size,
+            settings.min_frequency,
+            settings.max_token_length,
             progress,
             Some(learned),
         )

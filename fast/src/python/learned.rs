@@ -13,14 +13,35 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 
+use super::args::MergeSettings;
 use super::progress::PythonProgress;
+use crate::count::PieceCounts;
 use crate::error::Result;
 use crate::progress::Progress;
-use crate::train::{Merge, MergeSink};
+use crate::train::{train_from_piece_counts, Merge, MergeSink};
 
 /// The merges as a list of `(left, right, count)` and the rank table `{token bytes: id}` of
 /// spec §5.1, for the 256 bytes and every merge.
 pub type Learned = (Py<PyList>, Py<PyDict>);
+
+/// The merge loop on `counts` (spec §4.2-§4.6) with `settings`, through [`train_and_convert`].
+pub fn train_counts(
+    py: Python<'_>,
+    observer: PythonProgress,
+    counts: PieceCounts,
+    settings: MergeSettings,
+) -> PyResult<Learned> {
+    train_and_convert(py, observer, |progress, learned| {
+        train_from_piece_counts(
+            counts,
+            settings.vocab_size,
+            settings.min_frequency,
+            settings.max_token_length,
+            progress,
+            Some(learned),
+        )
+    })
+}
 
 /// Run `merge_loop` on this thread with the GIL released, while another thread builds the
 /// [`Learned`] objects of the merges it hands to its sink. The loop reports progress to

@@ -9,13 +9,12 @@ use pyo3::pybacked::PyBackedStr;
 use pyo3::types::PyIterator;
 
 use super::args;
-use super::learned::{train_and_convert, Learned};
+use super::learned::{train_counts, Learned};
 use super::progress::PythonProgress;
 use crate::batches::{BatchSizes, FIRST_BATCH_BYTES};
 use crate::count::{PieceCounter, PieceCounts};
 use crate::pattern::Splitter;
 use crate::progress::Stage;
-use crate::train::train_from_piece_counts;
 
 /// The most texts one batch holds, however short they are (its bytes: batches.rs).
 const BATCH_TEXTS: usize = 1 << 16;
@@ -34,22 +33,11 @@ pub fn train(
     max_token_length: Option<&Bound<'_, PyAny>>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Learned> {
-    let vocab_size = args::int(vocab_size, "vocab_size", 256, u64::from(u32::MAX))? as u32;
-    let min_frequency = args::int(min_frequency, "min_frequency", 0, u64::MAX)?;
-    let max_token_length = args::max_token_length(max_token_length)?;
+    let settings = args::MergeSettings::from_args(vocab_size, min_frequency, max_token_length)?;
     let splitter = Splitter::cached(&args::pattern(pattern)?).map_err(args::to_py_err)?;
     let mut observer = PythonProgress::new(progress.filter(|p| !p.is_none(py)));
     let counts = count_texts(py, texts, &splitter, &mut observer)?;
-    train_and_convert(py, observer, |progress, learned| {
-        train_from_piece_counts(
-            counts,
-            vocab_size,
-            min_frequency,
-            max_token_length,
-            progress,
-            Some(learned),
-        )
-    })
+    train_counts(py, observer, counts, settings)
 }
 
 /// The piece counts of an iterable of texts, pulled in bounded batches (spec §4.1).

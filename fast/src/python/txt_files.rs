@@ -8,12 +8,11 @@ use pyo3::prelude::*;
 
 use super::args;
 use super::counts::PyCounts;
-use super::learned::{train_and_convert, Learned};
+use super::learned::{train_counts, Learned};
 use super::progress::PythonProgress;
 use crate::count::{PieceCounter, PieceCounts};
 use crate::pattern::Splitter;
 use crate::progress::Stage;
-use crate::train::train_from_piece_counts;
 use crate::txt::{count_txt_files, TxtOptions, TxtSplit};
 
 /// The piece counts of the documents of `files` (spec §4.1.1), read as `bytebpe.corpus` reads
@@ -69,23 +68,12 @@ pub fn train_txt(
     max_token_length: Option<&Bound<'_, PyAny>>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Learned> {
-    let vocab_size = args::int(vocab_size, "vocab_size", 256, u64::from(u32::MAX))? as u32;
-    let min_frequency = args::int(min_frequency, "min_frequency", 0, u64::MAX)?;
-    let max_token_length = args::max_token_length(max_token_length)?;
+    let settings = args::MergeSettings::from_args(vocab_size, min_frequency, max_token_length)?;
     let options = options(txt_split, doc_cap, max_chars, errors)?;
     let splitter = Splitter::cached(&args::pattern(pattern)?).map_err(args::to_py_err)?;
     let mut observer = PythonProgress::new(progress.filter(|p| !p.is_none(py)));
     let counts = count_files(py, &files, &options, &splitter, &mut observer)?;
-    train_and_convert(py, observer, |progress, learned| {
-        train_from_piece_counts(
-            counts,
-            vocab_size,
-            min_frequency,
-            max_token_length,
-            progress,
-            Some(learned),
-        )
-    })
+    train_counts(py, observer, counts, settings)
 }
 
 fn options(
