@@ -326,3 +326,19 @@ def test_running_out_of_pairs_warns_at_the_caller():
     with pytest.warns(bytebpe.FewerMergesWarning, match="made 1 of the 35 merges") as caught:
         NanochatTokenizer.train_from_iterator(["ab"], 300)
     assert [warning.filename for warning in caught] == [__file__]
+
+
+def test_the_command_line_reads_a_directory_that_nanochat_wrote(tmp_path, capsysbinary, monkeypatch):
+    theirs = Oracle.train(CORPUS, 300)
+    theirs.save(tmp_path / "nano")
+    text = "hello <|bos|> nanochat 42"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode()), encoding="utf-8"))
+    assert main(["encode", "-t", str(tmp_path / "nano"), "--special-as-text"]) == 0
+    out, _ = capsysbinary.readouterr()
+    assert [int(i) for i in out.split()] == theirs.encode(text)
+    (tmp_path / "nano" / "tokenizer.pkl").write_bytes(pickle.dumps(Hostile("true")))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"x"), encoding="utf-8"))
+    assert main(["encode", "-t", str(tmp_path / "nano")]) == 1
+    _, err = capsysbinary.readouterr()
+    lines = err.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("bytebpe: error: ") and "refused" in lines[0]
