@@ -342,3 +342,32 @@ def test_the_command_line_reads_a_directory_that_nanochat_wrote(tmp_path, capsys
     _, err = capsysbinary.readouterr()
     lines = err.decode().splitlines()
     assert len(lines) == 1 and lines[0].startswith("bytebpe: error: ") and "refused" in lines[0]
+
+
+@pytest.mark.parametrize("max_chars", [10**10, 700])
+def test_tok_train_reports_characters_read_of_a_known_total(tmp_path, monkeypatch, max_chars):
+    from bytebpe.nanochat.training import text_size, training_shards
+
+    without(monkeypatch, "torch")
+    write_shards(tmp_path / "base_data", SHARDS)
+    events = []
+    with pytest.warns(TokenBytesWarning):
+        tok_train(tmp_path / "base_data", tmp_path / "tok", vocab_size=300, max_chars=max_chars,
+                  progress=lambda *event: events.append(event))  # fmt: skip
+    reading = [(done, total) for stage, done, total in events if stage == "reading"]
+    assert reading and "counting" not in {stage for stage, _, _ in events}
+    expected_total = min(max_chars, text_size(training_shards(tmp_path / "base_data")))
+    assert {total for _, total in reading} == {expected_total}
+    assert [done for done, _ in reading] == sorted(done for done, _ in reading)
+    assert reading[-1] == (expected_total, expected_total)  # done reading: the bar is full
+    assert all(done <= expected_total for done, _ in reading)
+    assert events[-1][0] == "merging"
+
+
+def test_the_command_line_shows_reading_progress_for_nanochat(tmp_path, monkeypatch, capsys):
+    without(monkeypatch, "torch")
+    write_shards(tmp_path / "base_data", SHARDS)
+    args = ["train", str(tmp_path / "base_data"), "--nanochat", "--vocab-size", "300", "--out", str(tmp_path / "t")]
+    assert main([*args, "--progress"]) == 0
+    err = capsys.readouterr().err
+    assert "reading" in err and "chars" in err and "merging" in err and "Traceback" not in err

@@ -14,7 +14,7 @@ from typing import Any
 ProgressCallback = Callable[[str, int, int], object]
 """What training calls with ``(stage, done, total)``."""
 
-STAGE_UNITS = {"counting": "texts", "merging": "merges"}
+STAGE_UNITS = {"counting": "texts", "reading": "chars", "merging": "merges"}
 
 
 class ProgressBars:

@@ -14,17 +14,22 @@ What tok_train.py does, step by step, and :func:`tok_train` with it:
 
 The defaults are tok_train.py's, and the directories nanochat's: ``$NANOCHAT_BASE_DIR`` (else
 ``~/.cache/nanochat``), then ``base_data`` and ``tokenizer`` in it.
+
+Progress is reported as the stage "reading", in characters read of a total known before reading
+starts, so that a bar can show an ETA: ``max_chars``, or the size of the shards' text columns
+(parquet's metadata, bytes before ``doc_cap``) where that is smaller. Then comes "merging".
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from bytebpe.corpus import Corpus, check_options
 from bytebpe.nanochat.tokenizer import NanochatTokenizer
-from bytebpe.progress import ProgressCallback
+from bytebpe.progress import ProgressCallback, reporter
 
 __all__ = ["base_dir", "tok_train", "tok_train_documents", "training_shards"]
 
@@ -91,9 +96,56 @@ def tok_train(
     """
     data = Path(data_dir) if data_dir is not None else base_dir() / "base_data"
     out = Path(tokenizer_dir) if tokenizer_dir is not None else base_dir() / "tokenizer"
-    documents = tok_train_documents(training_shards(data), max_chars=max_chars, doc_cap=doc_cap)
-    tokenizer = NanochatTokenizer.train_from_iterator(
-        documents, vocab_size, max_token_length=max_token_length, implementation=implementation, progress=progress
-    )
+    shards = training_shards(data)
+    documents = tok_train_documents(shards, max_chars=max_chars, doc_cap=doc_cap)
+    with reporter(progress) as callback:
+        if callback is not None:
+            total = min(max_chars, text_size(shards)) if max_chars is not None else text_size(shards)
+            documents = _reading(documents, callback, total)
+            callback = _without_counting(callback)
+        tokenizer = NanochatTokenizer.train_from_iterator(
+            documents, vocab_size, max_token_length=max_token_length, implementation=implementation,
+            progress=callback or False,
+        )  # fmt: skip
     tokenizer.save(out)
     return tokenizer
+
+
+def text_size(shards: Iterable[str | os.PathLike]) -> int:
+    """The bytes of the ``text`` column of parquet ``shards``, uncompressed, from their metadata."""
+    import pyarrow.parquet as pq
+
+    size = 0
+    for shard in shards:
+        metadata = pq.ParquetFile(shard).metadata
+        column = metadata.schema.names.index("text") if "text" in metadata.schema.names else None
+        for group in range(metadata.num_row_groups):
+            if column is not None:
+                size += metadata.row_group(group).column(column).total_uncompressed_size
+    return size
+
+
+def _reading(documents: Iterable[str], callback: ProgressCallback, total: int) -> Iterator[str]:
+    """``documents``, reporting ("reading", characters so far, ``total``) about ten times a second.
+
+    ``total`` is an estimate when it comes from the shards' size, and ``max_chars`` is passed by
+    the document that crosses it: the count stops at ``total``, and reaches it when reading ends.
+    """
+    read, last = 0, 0.0
+    for document in documents:
+        read += len(document)
+        now = time.monotonic()
+        if now - last >= 0.1:
+            callback("reading", min(read, total), total)
+            last = now
+        yield document
+    callback("reading", total, total)
+
+
+def _without_counting(callback: ProgressCallback) -> ProgressCallback:
+    """``callback``, less the core's "counting" reports, which "reading" replaces."""
+
+    def report(stage: str, done: int, total: int) -> object:
+        return None if stage == "counting" else callback(stage, done, total)
+
+    return report
