@@ -1,9 +1,10 @@
-"""How many merges training is asked for, and the warning when it makes fewer.
+"""How many merges training is asked for, and what it made of them.
 
 ``vocab_size`` counts the 256 byte tokens, the merges and the special tokens (spec §5.4), so the
 special tokens take their ids out of the merge budget. Training stops early when the corpus runs
 out of pairs (§4.5); that is no error, but the user asked for another vocabulary size, and a
-:class:`FewerMergesWarning` says what stopped it.
+:class:`FewerMergesWarning` says what stopped it. :func:`trained_model` turns what training
+learned into a Tokenizer's arguments, with the record of how it was trained.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
-from bytebpe import checks
+from bytebpe import checks, reference
+from bytebpe.patterns import SplitPattern
+from bytebpe.version import __version__
 
-__all__ = ["FewerMergesWarning", "merge_budget", "warn_if_fewer"]
+__all__ = ["FewerMergesWarning", "merge_budget", "trained_model", "warn_if_fewer"]
 
 
 class FewerMergesWarning(UserWarning):
@@ -53,3 +56,36 @@ def warn_if_fewer(
         "a larger corpus gives more merges"
     )
     warnings.warn(message, FewerMergesWarning, stacklevel=stacklevel + 1)
+
+
+def trained_model(
+    learned: tuple[list[tuple[int, int, int]], dict[bytes, int]],
+    pattern: SplitPattern,
+    special_tokens: list[str],
+    implementation: str,
+    vocab_size: int,
+    settings: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The Tokenizer's arguments for what training learned (the merges with their counts, and their
+    rank table of §5.1), and a FewerMergesWarning, pointing at the trainer's caller, if it stopped
+    early. ``settings`` are the training options, kept in ``trained_by``."""
+    merges, ranks = learned
+    warn_if_fewer(len(merges), vocab_size, len(special_tokens), settings, stacklevel=3)
+    trained_by = {
+        "library": "bytebpe",
+        "version": __version__,
+        "implementation": implementation,
+        "vocab_size": vocab_size,
+        "pattern": str(pattern),
+        "special_tokens": special_tokens,
+        **settings,
+    }
+    return {
+        "mergeable_ranks": ranks,
+        "pattern": pattern,
+        "special_tokens": reference.special_token_ids(special_tokens, len(merges)),
+        "implementation": implementation,
+        "merges": [(left, right) for left, right, _ in merges],
+        "trained_by": trained_by,
+        "merge_counts": [count for _, _, count in merges],
+    }

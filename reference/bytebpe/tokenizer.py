@@ -15,14 +15,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
-from bytebpe import checks, files, reference
+from bytebpe import checks, files
 from bytebpe.counts import PieceCounts
 from bytebpe.implementations import implementation as implementation_module
-from bytebpe.merge_budget import merge_budget, warn_if_fewer
+from bytebpe.merge_budget import merge_budget, trained_model
 from bytebpe.patterns import DEFAULT_PATTERN, SplitPattern
 from bytebpe.progress import ProgressCallback, reporter
 from bytebpe.special_tokens import SpecialSet, check_disallowed, special_sets
-from bytebpe.version import __version__
 
 if TYPE_CHECKING:
     import tiktoken
@@ -118,7 +117,7 @@ class Tokenizer:
                 progress=callback,
             )
         settings = {"min_frequency": min_frequency, "max_token_length": max_token_length}
-        return cls._trained(learned, split_pattern, specials, implementation, vocab_size, settings)
+        return cls(**trained_model(learned, split_pattern, specials, implementation, vocab_size, settings))
 
     @classmethod
     def train_from_counts(
@@ -150,39 +149,7 @@ class Tokenizer:
                 progress=callback,
             )
         settings = {"min_frequency": min_frequency, "max_token_length": max_token_length}
-        return cls._trained(learned, counts.split_pattern, specials, implementation, vocab_size, settings)
-
-    @classmethod
-    def _trained(
-        cls,
-        learned: tuple[list[tuple[int, int, int]], dict[bytes, int]],
-        pattern: SplitPattern,
-        special_tokens: list[str],
-        implementation: str,
-        vocab_size: int,
-        settings: dict[str, Any],
-    ) -> Tokenizer:
-        """The tokenizer of what training learned (merges, counts, §5.1 ranks); warns if it stopped early."""
-        merges, ranks = learned
-        warn_if_fewer(len(merges), vocab_size, len(special_tokens), settings, stacklevel=3)
-        trained_by = {
-            "library": "bytebpe",
-            "version": __version__,
-            "implementation": implementation,
-            "vocab_size": vocab_size,
-            "pattern": str(pattern),
-            "special_tokens": special_tokens,
-            **settings,
-        }
-        return cls(
-            ranks,
-            pattern,
-            special_tokens=reference.special_token_ids(special_tokens, len(merges)),
-            implementation=implementation,
-            merges=[(left, right) for left, right, _ in merges],
-            trained_by=trained_by,
-            merge_counts=[count for _, _, count in merges],
-        )
+        return cls(**trained_model(learned, counts.split_pattern, specials, implementation, vocab_size, settings))
 
     @classmethod
     def from_ranks(
