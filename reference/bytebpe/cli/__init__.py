@@ -36,6 +36,7 @@ from bytebpe import __version__
 from bytebpe.cli.arguments import HelpFormatter
 from bytebpe.cli.decode import add_decode
 from bytebpe.cli.encode import add_encode
+from bytebpe.cli.eval import add_eval
 from bytebpe.cli.errors import (
     EXIT_BROKEN_PIPE,
     EXIT_ERROR,
@@ -104,4 +105,5 @@ def build_parser() -> argparse.ArgumentParser:
     add_decode(commands)
     add_inspect(commands)
     add_export(commands)
+    add_eval(commands)
     return parser

@@ -1,0 +1,143 @@
+"""``bytebpe eval``: compression of several tokenizers side by side, or of one at many vocabulary sizes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from bytebpe import IMPLEMENTATIONS, PATTERNS, atomic
+from bytebpe.cli.arguments import add_command, pattern, positive_int
+from bytebpe.cli.errors import EXIT_OK, CommandError
+from bytebpe.cli.streams import stdout
+from bytebpe.evaluate.compression import evaluate
+from bytebpe.evaluate.opening import open_tokenizer
+from bytebpe.evaluate.plot import check_plot_path, plot_evaluation, plot_sizes
+from bytebpe.evaluate.sizes import size_curve
+from bytebpe.evaluate.tables import render_markdown, render_text
+
+_DESCRIPTION = """\
+Encode each text with each tokenizer and print, side by side, bytes per token,
+characters per token, tokens per word and the tokens in all, with each
+tokenizer's tokens against the baseline's in percent (negative: fewer tokens).
+Each --text is one row: a file, or a directory whose files (hidden ones left
+out) are one domain. Special-token strings in the texts count as plain text.
+
+A TOKENIZER is a directory written by 'bytebpe train', a nanochat tokenizer
+directory, a Hugging Face tokenizer.json (or its directory), a bare .tiktoken
+file with --pattern, or a tiktoken encoding name (gpt2, cl100k_base, ...) when
+tiktoken has it in its cache; nothing is downloaded.
+
+With --sizes, the one TOKENIZER is truncated to each size (its first merges,
+exactly what training to that size gives) and the curve is reported, with the
+knee: the size past which a larger vocabulary gains least."""
+
+_EPILOG = """\
+examples:
+  bytebpe eval tok cl100k_base gpt2 --text news.txt code/ --markdown eval.md
+  bytebpe eval tok --sizes 4096,8192,16384,32768 --text held-out/ --plot curve.png"""
+
+
+def add_eval(commands: Any) -> None:
+    """The ``eval`` subcommand."""
+    parser = add_command(
+        commands,
+        "eval",
+        "compression of tokenizers side by side, or at many sizes",
+        _DESCRIPTION,
+        _EPILOG,
+        run=run_eval,
+    )
+    parser.add_argument("tokenizers", nargs="+", metavar="TOKENIZER", help="the tokenizers to compare")
+    parser.add_argument(
+        "--text",
+        nargs="+",
+        action="extend",
+        required=True,
+        metavar="FILE_OR_DIR",
+        help="UTF-8 texts, one row each: a file, or a directory as one domain (required)",
+    )
+    parser.add_argument(
+        "--baseline", metavar="TOKENIZER", help="the tokenizer the others are compared with (default: the first)"
+    )
+    parser.add_argument(
+        "--sizes",
+        type=_sizes,
+        metavar="N,N,...",
+        help="truncate the one TOKENIZER to each of these vocabulary sizes and report the curve",
+    )
+    parser.add_argument("--markdown", metavar="PATH", help="also write the tables as markdown to PATH")
+    parser.add_argument("--json", metavar="PATH", help="also write every figure as JSON to PATH ('-' for stdout alone)")
+    parser.add_argument(
+        "--plot", metavar="PATH", help="also draw bytes per token to PATH, a .png or .svg (needs matplotlib)"
+    )
+    parser.add_argument("--force", action="store_true", help="replace files that --markdown, --json or --plot name")
+    parser.add_argument("--threads", type=positive_int, metavar="N", help="encode on N threads (default: all cores)")
+    bare = parser.add_argument_group("opening a bare .tiktoken rank file")
+    bare.add_argument(
+        "--pattern",
+        type=pattern,
+        metavar="NAME|REGEX",
+        help=f"its split pattern: one of {', '.join(PATTERNS)}, or a regex",
+    )
+    parser.add_argument(
+        "--implementation",
+        choices=IMPLEMENTATIONS,
+        default="fast",
+        help="run bytebpe tokenizers on the Rust core (fast, the default) or the pure-Python reference",
+    )
+
+
+def _sizes(text: str) -> list[int]:
+    """Comma-separated vocabulary sizes."""
+    try:
+        sizes = [positive_int(word.strip()) for word in text.split(",") if word.strip()]
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"expected sizes such as 4096,8192,16384, not {text!r}") from None
+    if not sizes:
+        raise argparse.ArgumentTypeError(f"expected sizes such as 4096,8192,16384, not {text!r}")
+    return sizes
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    """``bytebpe eval``: the tables on stdout, and the files asked for."""
+    outputs = [path for path in (args.markdown, args.json, args.plot) if path not in (None, "-")]
+    for path in outputs:
+        if Path(path).exists() and not args.force:
+            raise CommandError(f"{path} exists; pass --force to replace it")
+    if args.plot is not None:
+        check_plot_path(args.plot, overwrite=True)
+    opened = [
+        open_tokenizer(source, pattern=args.pattern, implementation=args.implementation) for source in args.tokenizers
+    ]
+    if args.sizes is not None:
+        if len(opened) != 1:
+            raise CommandError(f"--sizes takes one TOKENIZER, not {len(opened)}")
+        if args.baseline is not None:
+            raise CommandError("--sizes compares every size with the largest; it takes no --baseline")
+        curve = size_curve(opened[0], args.sizes, args.text, num_threads=args.threads)
+        evaluation, figures = curve.evaluation, curve.as_dict()
+        knees = [f"knee on {row}: {curve.knee(row):,}" for row in evaluation.rows if curve.knee(row) is not None]
+        text = render_text(evaluation) + ("\n\n" + "\n".join(knees) if knees else "")
+    else:
+        evaluation = evaluate(
+            opened, args.text, baseline=0 if args.baseline is None else args.baseline, num_threads=args.threads
+        )
+        figures, text = evaluation.as_dict(), render_text(evaluation)
+    out = stdout()
+    if args.json == "-":
+        out.write(json.dumps(figures, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
+    else:
+        out.write(text.encode("utf-8") + b"\n")
+    out.flush()
+    if args.json not in (None, "-"):
+        atomic.write_file(args.json, json.dumps(figures, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
+    if args.markdown is not None:
+        atomic.write_file(args.markdown, render_markdown(evaluation).encode("utf-8"))
+    if args.plot is not None:
+        if args.sizes is not None:
+            plot_sizes(curve, args.plot, overwrite=True)
+        else:
+            plot_evaluation(evaluation, args.plot, overwrite=True)
+    return EXIT_OK
