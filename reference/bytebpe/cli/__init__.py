@@ -36,7 +36,6 @@ from bytebpe import __version__
 from bytebpe.cli.arguments import HelpFormatter
 from bytebpe.cli.decode import add_decode
 from bytebpe.cli.encode import add_encode
-from bytebpe.cli.eval import add_eval
 from bytebpe.cli.errors import (
     EXIT_BROKEN_PIPE,
     EXIT_ERROR,
@@ -46,6 +45,7 @@ from bytebpe.cli.errors import (
     CommandError,
     describe_error,
 )
+from bytebpe.cli.eval import add_eval
 from bytebpe.cli.export import add_export
 from bytebpe.cli.inspect import add_inspect
 from bytebpe.cli.train import add_train
