@@ -137,3 +137,31 @@ def test_eval_usage_errors(run, root):
     assert run("eval", root / "big")[0] == 2  # no --text
     code, _, err = run("eval", root / "big", "--sizes", "a,b", "--text", root / "prose.txt")
     assert code == 2 and "expected sizes such as 4096,8192,16384" in err
+
+
+def test_diff_prints_what_changed_and_what_the_text_uses(run, root, tmp_path):
+    code, out, err = run("diff", root / "small", root / "big", "--text", root / "prose.txt", "--top", "3")
+    assert code == 0, err
+    assert out.startswith(f"A  {root / 'small'}\nB  {root / 'big'}\n\nfirst difference at merge ")
+    assert "only in B (first 3 by id):" in out
+    assert "'<|endoftext|>' only in B" in out
+    assert "B's own tokens in the text:" in out
+    code, out, _ = run("diff", root / "big", root / "big", "--json", "-")
+    assert code == 0 and json.loads(out)["first_difference"] is None
+    assert run("diff", root / "big", root / "small", "--json", tmp_path / "d.json")[0] == 0
+    assert json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))["a"] == str(root / "big")
+    code, _, err = run("diff", root / "big", root / "small", "--json", tmp_path / "d.json")
+    assert code == 1 and "pass --force" in one_error_line(err)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["{root}/big", "nope"], "'nope' is not a file, a directory or a tiktoken"),
+        (["{root}/big", "{root}/small", "--text", "{root}/bad.txt"], "bad.txt:2: not valid UTF-8 text"),
+    ],
+)
+def test_diff_errors_are_one_line(run, root, argv, message):
+    code, out, err = run("diff", *(arg.format(root=root) for arg in argv))
+    assert code == 1 and out == ""
+    assert message in one_error_line(err)

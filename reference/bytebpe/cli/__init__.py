@@ -35,6 +35,7 @@ import sys
 from bytebpe import __version__
 from bytebpe.cli.arguments import HelpFormatter
 from bytebpe.cli.decode import add_decode
+from bytebpe.cli.diff import add_diff
 from bytebpe.cli.encode import add_encode
 from bytebpe.cli.errors import (
     EXIT_BROKEN_PIPE,
@@ -106,4 +107,5 @@ def build_parser() -> argparse.ArgumentParser:
     add_inspect(commands)
     add_export(commands)
     add_eval(commands)
+    add_diff(commands)
     return parser

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bytebpe.evaluate.opening import Opened, open_tokenizer
+from bytebpe.evaluate.opening import Opened, is_named, open_tokenizer
 from bytebpe.evaluate.texts import TextGroup, parts, text_groups
 
 
@@ -132,13 +132,8 @@ def evaluate(
 
 
 def _open_all(tokenizers: Any) -> list[Opened]:
-    items = tokenizers if isinstance(tokenizers, (list, tuple)) and not _is_pair(tokenizers) else [tokenizers]
-    opened = []
-    for item in items:
-        if _is_pair(item):
-            opened.append(open_tokenizer(item[1], name=item[0]))
-        else:
-            opened.append(open_tokenizer(item))
+    items = tokenizers if isinstance(tokenizers, (list, tuple)) and not is_named(tokenizers) else [tokenizers]
+    opened = [open_tokenizer(item) for item in items]
     if not opened:
         raise ValueError("no tokenizers to evaluate: give at least one")
     names = [each.name for each in opened]
@@ -146,10 +141,6 @@ def _open_all(tokenizers: Any) -> list[Opened]:
     if repeated:
         raise ValueError(f"two tokenizers are both named {repeated[0]!r}: give each a name of its own")
     return opened
-
-
-def _is_pair(item: Any) -> bool:
-    return isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str) and not isinstance(item[1], str)
 
 
 def _baseline(baseline: str | int, names: Sequence[str]) -> str:

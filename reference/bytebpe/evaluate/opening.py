@@ -64,10 +64,13 @@ def open_tokenizer(
     """``source`` opened for evaluation (see the module's docstring for what it may be).
 
     ``name`` is what tables and plots call it (default: the path or name given, or the kind of
-    object). ``pattern`` and ``special_tokens`` are for a bare ``.tiktoken`` file.
+    object); a ``(name, source)`` pair names it too. ``pattern`` and ``special_tokens`` are for a
+    bare ``.tiktoken`` file.
     """
     if isinstance(source, Opened):
         return source
+    if is_named(source):
+        name, source = source
     shown = name if name is not None else _default_name(source)
     if isinstance(source, Tokenizer):
         return _bytebpe(shown, source.with_implementation(implementation))
@@ -84,6 +87,13 @@ def open_tokenizer(
     raise TypeError(
         f"cannot evaluate a {kind.__name__}: expected a bytebpe.Tokenizer, a tiktoken.Encoding, a rustbpe "
         "tokenizer, a tokenizers.Tokenizer, a path or a tiktoken encoding name"
+    )
+
+
+def is_named(source: Any) -> bool:
+    """Whether ``source`` is a ``(name, tokenizer)`` pair."""
+    return (
+        isinstance(source, tuple) and len(source) == 2 and isinstance(source[0], str) and not isinstance(source[1], str)
     )
 
 
