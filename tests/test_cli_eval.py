@@ -134,7 +134,6 @@ def test_eval_errors_are_one_line(run, root, argv, message):
 
 
 def test_eval_usage_errors(run, root):
-    assert run("eval", root / "big")[0] == 2  # no --text
     code, _, err = run("eval", root / "big", "--sizes", "a,b", "--text", root / "prose.txt")
     assert code == 2 and "expected sizes such as 4096,8192,16384" in err
 
@@ -165,3 +164,18 @@ def test_diff_errors_are_one_line(run, root, argv, message):
     code, out, err = run("diff", *(arg.format(root=root) for arg in argv))
     assert code == 1 and out == ""
     assert message in one_error_line(err)
+
+
+def test_eval_health_reports_each_tokenizer(run, root, tmp_path):
+    code, out, err = run("eval", root / "big", root / "small", "--health", "--text", root / "code", "--top", "2")
+    assert code == 0, err
+    assert out.count("token health of ") == 2
+    assert "unreachable (spec §6.7): 13\n      192  not UTF-8" in out
+    assert "the texts produce " in out
+    code, out, _ = run("eval", root / "big", "--health", "--json", "-")
+    reports = json.loads(out)["health"]
+    assert reports[0]["never_produced"] is None and len(reports[0]["unreachable"]) == 13
+    code, _, err = run("eval", root / "big", "--health", "--sizes", "300")
+    assert code == 1 and "--health takes no --sizes" in one_error_line(err)
+    code, _, err = run("eval", root / "big")
+    assert code == 1 and "--text FILE_OR_DIR" in one_error_line(err)

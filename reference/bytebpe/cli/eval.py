@@ -12,6 +12,7 @@ from bytebpe.cli.arguments import add_command, pattern, positive_int
 from bytebpe.cli.errors import EXIT_OK, CommandError
 from bytebpe.cli.streams import stdout
 from bytebpe.evaluate.compression import evaluate
+from bytebpe.evaluate.health import TokenHealth, token_health
 from bytebpe.evaluate.opening import open_tokenizer
 from bytebpe.evaluate.plot import check_plot_path, plot_evaluation, plot_sizes
 from bytebpe.evaluate.sizes import size_curve
@@ -29,6 +30,12 @@ directory, a Hugging Face tokenizer.json (or its directory), a bare .tiktoken
 file with --pattern, or a tiktoken encoding name (gpt2, cl100k_base, ...) when
 tiktoken has it in its cache; nothing is downloaded.
 
+With --health, each tokenizer's token health instead, the texts taken as
+held-out text: tokens no text can produce (spec 6.7), tokens whose own text
+encodes to other tokens, tokens the texts never produce, the longest tokens,
+those of one repeated character or of whitespace, and the tokens merged least
+often in training when the model kept the counts.
+
 With --sizes, the one TOKENIZER is truncated to each size (its first merges,
 exactly what training to that size gives) and the curve is reported, with the
 knee: the size past which a larger vocabulary gains least."""
@@ -36,7 +43,8 @@ knee: the size past which a larger vocabulary gains least."""
 _EPILOG = """\
 examples:
   bytebpe eval tok cl100k_base gpt2 --text news.txt code/ --markdown eval.md
-  bytebpe eval tok --sizes 4096,8192,16384,32768 --text held-out/ --plot curve.png"""
+  bytebpe eval tok --sizes 4096,8192,16384,32768 --text held-out/ --plot curve.png
+  bytebpe eval tok --health --text held-out/"""
 
 
 def add_eval(commands: Any) -> None:
@@ -54,9 +62,8 @@ def add_eval(commands: Any) -> None:
         "--text",
         nargs="+",
         action="extend",
-        required=True,
         metavar="FILE_OR_DIR",
-        help="UTF-8 texts, one row each: a file, or a directory as one domain (required)",
+        help="UTF-8 texts, one row each: a file, or a directory as one domain (required but with --health)",
     )
     parser.add_argument(
         "--baseline", metavar="TOKENIZER", help="the tokenizer the others are compared with (default: the first)"
@@ -66,6 +73,19 @@ def add_eval(commands: Any) -> None:
         type=_sizes,
         metavar="N,N,...",
         help="truncate the one TOKENIZER to each of these vocabulary sizes and report the curve",
+    )
+    parser.add_argument(
+        "--health",
+        action="store_true",
+        help="report each tokenizer's token health instead: unreachable tokens, tokens not their own "
+        "encoding, tokens the --text (held-out text) never produces, the longest and the repeated",
+    )
+    parser.add_argument(
+        "--top",
+        type=positive_int,
+        default=20,
+        metavar="N",
+        help="with --health, list N tokens of each kind (default: 20)",
     )
     parser.add_argument("--markdown", metavar="PATH", help="also write the tables as markdown to PATH")
     parser.add_argument("--json", metavar="PATH", help="also write every figure as JSON to PATH ('-' for stdout alone)")
@@ -108,9 +128,18 @@ def run_eval(args: argparse.Namespace) -> int:
             raise CommandError(f"{path} exists; pass --force to replace it")
     if args.plot is not None:
         check_plot_path(args.plot, overwrite=True)
+    if args.health and (args.sizes or args.markdown or args.plot or args.baseline):
+        raise CommandError("--health takes no --sizes, --baseline, --markdown or --plot")
+    if not args.health and not args.text:
+        raise CommandError("give the texts to evaluate on with --text FILE_OR_DIR")
     opened = [
         open_tokenizer(source, pattern=args.pattern, implementation=args.implementation) for source in args.tokenizers
     ]
+    if args.health:
+        reports = [token_health(each, args.text, top=args.top) for each in opened]
+        text = "\n\n".join(render_health(report, top=args.top) for report in reports)
+        _write(args, {"health": [report.as_dict() for report in reports]}, text)
+        return EXIT_OK
     if args.sizes is not None:
         if len(opened) != 1:
             raise CommandError(f"--sizes takes one TOKENIZER, not {len(opened)}")
@@ -125,14 +154,7 @@ def run_eval(args: argparse.Namespace) -> int:
             opened, args.text, baseline=0 if args.baseline is None else args.baseline, num_threads=args.threads
         )
         figures, text = evaluation.as_dict(), render_text(evaluation)
-    out = stdout()
-    if args.json == "-":
-        out.write(json.dumps(figures, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
-    else:
-        out.write(text.encode("utf-8") + b"\n")
-    out.flush()
-    if args.json not in (None, "-"):
-        atomic.write_file(args.json, json.dumps(figures, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
+    _write(args, figures, text)
     if args.markdown is not None:
         atomic.write_file(args.markdown, render_markdown(evaluation).encode("utf-8"))
     if args.plot is not None:
@@ -141,3 +163,49 @@ def run_eval(args: argparse.Namespace) -> int:
         else:
             plot_evaluation(evaluation, args.plot, overwrite=True)
     return EXIT_OK
+
+
+def _write(args: argparse.Namespace, figures: dict[str, Any], text: str) -> None:
+    """The text on stdout, or the JSON there with ``--json -``; the JSON file --json names."""
+    rendered = json.dumps(figures, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
+    out = stdout()
+    out.write(rendered if args.json == "-" else text.encode("utf-8") + b"\n")
+    out.flush()
+    if args.json not in (None, "-"):
+        atomic.write_file(args.json, rendered)
+
+
+def render_health(health: TokenHealth, *, top: int) -> str:
+    """A token health report for people: each kind of token, counted, with up to ``top`` of them."""
+    lines = [f"token health of {health.name} ({health.n_tokens} tokens)"]
+    kinds: list[tuple[str, dict[bytes, Any], Any]] = [
+        ("unreachable (spec §6.7)", health.unreachable, lambda value: f"{value[0]:>9}  {value[1]:<16}"),
+        ("not their own encoding", health.not_own_encoding, lambda value: f"{value[0]:>9}  -> {value[1]}"),
+    ]
+    if health.never_produced is not None:
+        lines.append(f"the texts produce {health.produced} of the {health.n_tokens} tokens")
+        kinds.append(("reachable but never produced by the texts", health.never_produced, _id))
+    kinds += [
+        ("longest", health.longest, _id),
+        ("one repeated character", health.repeated, _id),
+        ("whitespace only", health.whitespace, _id),
+    ]
+    if health.least_merged is not None:
+        kinds.append(
+            ("merged least often in training", health.least_merged, lambda value: f"{value[0]:>9}  x{value[1]:<8}")
+        )
+    for title, tokens, shown in kinds:
+        lines += ["", f"{title}: {len(tokens)}"]
+        lines += [f"{shown(value)}  {_literal(token)}" for token, value in list(tokens.items())[:top]]
+    return "\n".join(lines)
+
+
+def _id(value: int) -> str:
+    return f"{value:>9}"
+
+
+def _literal(token: bytes) -> str:
+    try:
+        return repr(token.decode("utf-8"))
+    except UnicodeDecodeError:
+        return repr(token)

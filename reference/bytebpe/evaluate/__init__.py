@@ -3,6 +3,11 @@ vocabulary diffs and token health.
 
 * :func:`evaluate`: bytes, characters and words per token of each tokenizer on each group of
   texts, against a baseline (``bytebpe eval``).
+* :func:`size_curve`: the same for one tokenizer truncated to many sizes (spec §5.5), with the
+  knee of the curve (``bytebpe eval --sizes``).
+* :func:`vocabulary_diff`: where two vocabularies part and what each has alone (``bytebpe diff``).
+* :func:`token_health`: unreachable tokens (spec §6.7) and the other suspects of glitch-token
+  failures (``bytebpe eval --health``).
 * :func:`open_tokenizer`: a bytebpe, tiktoken, Hugging Face, nanochat or rustbpe tokenizer, by
   path, name or object.
 """
@@ -10,7 +15,27 @@ vocabulary diffs and token health.
 from __future__ import annotations
 
 from bytebpe.evaluate.compression import Evaluation, Score, evaluate
+from bytebpe.evaluate.diff import VocabularyDiff, vocabulary_diff
+from bytebpe.evaluate.health import TokenHealth, token_health
 from bytebpe.evaluate.opening import Opened, open_tokenizer
+from bytebpe.evaluate.plot import plot_evaluation, plot_sizes
+from bytebpe.evaluate.sizes import SizeCurve, size_curve
 from bytebpe.evaluate.texts import TextGroup, text_groups
 
-__all__ = ["Evaluation", "Opened", "Score", "TextGroup", "evaluate", "open_tokenizer", "text_groups"]
+__all__ = [
+    "Evaluation",
+    "Opened",
+    "Score",
+    "SizeCurve",
+    "TextGroup",
+    "TokenHealth",
+    "VocabularyDiff",
+    "evaluate",
+    "open_tokenizer",
+    "plot_evaluation",
+    "plot_sizes",
+    "size_curve",
+    "text_groups",
+    "token_health",
+    "vocabulary_diff",
+]
