@@ -46,7 +46,7 @@ def plot_evaluation(evaluation: Evaluation, path: str | os.PathLike, *, overwrit
         axes.bar(offsets, values, width, label=name)
     axes.set_xticks(range(len(rows)), [Path(row).name or row for row in rows], rotation=20, ha="right")
     axes.set_ylabel("bytes per token (higher is better)")
-    axes.legend(fontsize="small")
+    axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     axes.grid(axis="y", alpha=0.3)
     return _save(figure, target)
 
@@ -67,7 +67,7 @@ def plot_sizes(curve: SizeCurve, path: str | os.PathLike, *, overwrite: bool = F
     axes.set_xticks(curve.sizes, [f"{size:,}" for size in curve.sizes], rotation=20)
     axes.set_xlabel("vocabulary size (a star marks the knee)")
     axes.set_ylabel("bytes per token")
-    axes.legend(fontsize="small")
+    axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     axes.grid(alpha=0.3)
     return _save(figure, target)
 
@@ -75,7 +75,8 @@ def plot_sizes(curve: SizeCurve, path: str | os.PathLike, *, overwrite: bool = F
 def _save(figure: Any, target: Path) -> Path:
     figure.tight_layout()
     image = io.BytesIO()
-    figure.savefig(image, format=target.suffix.lower().lstrip("."))
+    # The legend sits beside the axes, never over the bars; "tight" keeps it in the picture.
+    figure.savefig(image, format=target.suffix.lower().lstrip("."), bbox_inches="tight")
     return atomic.write_file(target, image.getvalue())
 
 
