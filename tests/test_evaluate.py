@@ -285,3 +285,13 @@ def test_plots_are_written_as_png_or_svg_and_never_over_a_file(trained, scripts,
     plot_sizes(curve, tmp_path / "curve.png", overwrite=True)
     with pytest.raises(ValueError, match=r"\.png or \.svg"):
         plot_evaluation(result, tmp_path / "bars.gif")
+
+
+@given(text=st.text(st.sampled_from("ab \n\t\u3000\xa0"), max_size=60), size=st.integers(min_value=1, max_value=8))
+def test_words_are_counted_as_str_split_counts_them(text, size):
+    original = texts_module.PART_CHARS
+    texts_module.PART_CHARS = size
+    try:
+        assert texts_module.count_words(text) == len(text.split())
+    finally:
+        texts_module.PART_CHARS = original

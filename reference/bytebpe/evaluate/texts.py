@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from bytebpe.patterns import PATTERNS
@@ -34,20 +35,33 @@ class TextGroup:
     texts: tuple[str, ...]
     sources: tuple[str, ...]
 
-    @property
+    @cached_property
     def n_bytes(self) -> int:
         """UTF-8 bytes in all its texts."""
         return sum(len(text.encode("utf-8")) for text in self.texts)
 
-    @property
+    @cached_property
     def n_characters(self) -> int:
         """Characters (code points) in all its texts."""
         return sum(len(text) for text in self.texts)
 
-    @property
+    @cached_property
     def n_words(self) -> int:
-        """Words: runs of non-whitespace characters (``str.split``)."""
-        return sum(len(text.split()) for text in self.texts)
+        """Words: runs of non-whitespace characters, as ``str.split`` finds them."""
+        return sum(count_words(text) for text in self.texts)
+
+
+def count_words(text: str) -> int:
+    """``len(text.split())``, without holding every word of a long text at once."""
+    words, start = 0, 0
+    while start < len(text):
+        end = min(start + PART_CHARS, len(text))
+        # Move the end to a whitespace character, so that no word is cut in two.
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        words += len(text[start:end].split())
+        start = end
+    return words
 
 
 def text_groups(texts: object) -> list[TextGroup]:
