@@ -295,3 +295,10 @@ def test_words_are_counted_as_str_split_counts_them(text, size):
         assert texts_module.count_words(text) == len(text.split())
     finally:
         texts_module.PART_CHARS = original
+
+
+def test_the_module_itself_can_be_called(trained):
+    texts = {"one": "hello world", "two": "日本語"}
+    called = bytebpe.evaluate([("a", trained)], texts)
+    assert called.as_dict() == evaluate([("a", trained)], texts).as_dict()
+    assert bytebpe.evaluate.token_health is not None

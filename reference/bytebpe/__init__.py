@@ -5,6 +5,8 @@
 * ``bytebpe.Tokenizer``: train, encode, decode, save, load and export, on either of them.
 * ``bytebpe.Corpus``: documents read lazily from .txt, .jsonl(.gz) and .parquet files.
 * ``bytebpe.PieceCounts``: a corpus's piece counts, which add up across shards (spec §4.1.1).
+* ``bytebpe.evaluate``: tokenizers judged side by side, at every size, diffed, and for health;
+  ``bytebpe.evaluate(tokenizers, texts)`` compares their compression.
 
     >>> import bytebpe
     >>> tok = bytebpe.Tokenizer.train(["hello hello world"], 260, implementation="reference")
@@ -23,6 +25,7 @@ The package is two layers (reference/README.md is the map):
 
 from __future__ import annotations
 
+from bytebpe import evaluate
 from bytebpe.corpus import Corpus
 from bytebpe.counts import PieceCounts
 from bytebpe.files import FormatError
@@ -40,5 +43,6 @@ __all__ = [
     "PieceCounts",
     "Tokenizer",
     "__version__",
+    "evaluate",
     "implementation",
 ]

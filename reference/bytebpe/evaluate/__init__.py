@@ -1,6 +1,9 @@
 """Judging tokenizers: compression side by side, every vocabulary size from one training,
 vocabulary diffs and token health.
 
+The module can be called: ``bytebpe.evaluate(tokenizers, texts)`` is
+``bytebpe.evaluate.evaluate(tokenizers, texts)``.
+
 * :func:`evaluate`: bytes, characters and words per token of each tokenizer on each group of
   texts, against a baseline (``bytebpe eval``).
 * :func:`size_curve`: the same for one tokenizer truncated to many sizes (spec §5.5), with the
@@ -13,6 +16,10 @@ vocabulary diffs and token health.
 """
 
 from __future__ import annotations
+
+import sys
+import types
+from typing import Any
 
 from bytebpe.evaluate.compression import Evaluation, Score, evaluate
 from bytebpe.evaluate.diff import VocabularyDiff, vocabulary_diff
@@ -39,3 +46,13 @@ __all__ = [
     "token_health",
     "vocabulary_diff",
 ]
+
+
+class _CallableModule(types.ModuleType):
+    """This module, which calling runs :func:`evaluate`: the one name people reach for first."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Evaluation:
+        return evaluate(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
