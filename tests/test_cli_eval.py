@@ -179,3 +179,14 @@ def test_eval_health_reports_each_tokenizer(run, root, tmp_path):
     assert code == 1 and "--health takes no --sizes" in one_error_line(err)
     code, _, err = run("eval", root / "big")
     assert code == 1 and "--text FILE_OR_DIR" in one_error_line(err)
+
+
+def test_eval_opens_a_bare_rank_file_with_its_pattern_and_special_tokens(run, root):
+    ranks = root / "big" / "tokenizer.tiktoken"
+    code, out, err = run("eval", ranks, root / "big", "--text", root / "prose.txt", "--json", "-",
+                         "--pattern", "gpt4", "--special-tokens", "<|endoftext|>=399")  # fmt: skip
+    assert code == 0, err
+    results = json.loads(out)["groups"][0]["results"]
+    assert results[str(ranks)]["tokens"] == results[str(root / "big")]["tokens"]
+    code, _, err = run("eval", ranks, "--text", root / "prose.txt")
+    assert code == 1 and "holds no split pattern" in one_error_line(err)

@@ -7,23 +7,28 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bytebpe import IMPLEMENTATIONS, atomic
+from bytebpe import atomic
 from bytebpe.cli.arguments import add_command, non_negative_int
 from bytebpe.cli.errors import EXIT_OK, CommandError
 from bytebpe.cli.messages import plural
+from bytebpe.cli.opening import TOKENIZER_KINDS, add_opening_options, open_all
 from bytebpe.cli.streams import stdout
 from bytebpe.evaluate.diff import VocabularyDiff, vocabulary_diff
-from bytebpe.evaluate.opening import open_tokenizer
 
 _DESCRIPTION = """\
 Compare the vocabularies of two tokenizers A and B: the first merge where they
 part, the tokens only A has, those only B has, the shared tokens with other
 ids, and the special tokens. With --text, also which of each side's own tokens
-its encoding of the texts uses, most used first. A and B are opened as by
-'bytebpe eval' (Hugging Face tokenizers aside).
+its encoding of the texts uses, most used first.
+
+{kinds} Hugging Face tokenizers
+cannot be compared.
 
 Tokens are shown as Python literals: a str when their bytes are valid UTF-8,
 else bytes."""
+
+
+_DESCRIPTION = _DESCRIPTION.format(kinds=TOKENIZER_KINDS)
 
 
 def add_diff(commands: Any) -> None:
@@ -41,20 +46,14 @@ def add_diff(commands: Any) -> None:
         "--json", metavar="PATH", help="write every token as JSON to PATH ('-' for stdout, instead of the text)"
     )
     parser.add_argument("--force", action="store_true", help="replace the file --json names")
-    parser.add_argument(
-        "--implementation",
-        choices=IMPLEMENTATIONS,
-        default="fast",
-        help="run on the Rust core (the default) or the reference",
-    )
+    add_opening_options(parser)
 
 
 def run_diff(args: argparse.Namespace) -> int:
     """``bytebpe diff``: the differences on stdout, or as JSON."""
     if args.json not in (None, "-") and Path(args.json).exists() and not args.force:
         raise CommandError(f"{args.json} exists; pass --force to replace it")
-    a = open_tokenizer(args.a, implementation=args.implementation)
-    b = open_tokenizer(args.b, implementation=args.implementation)
+    a, b = open_all(args, [args.a, args.b])
     diff = vocabulary_diff(a, b, texts=args.text)
     rendered = json.dumps(diff.as_dict(), indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
     if args.json not in (None, "-"):

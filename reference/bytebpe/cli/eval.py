@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bytebpe import IMPLEMENTATIONS, PATTERNS, atomic
-from bytebpe.cli.arguments import add_command, pattern, positive_int
+from bytebpe import atomic
+from bytebpe.cli.arguments import add_command, positive_int
 from bytebpe.cli.errors import EXIT_OK, CommandError
+from bytebpe.cli.opening import TOKENIZER_KINDS, add_opening_options, open_all
 from bytebpe.cli.streams import stdout
 from bytebpe.evaluate.compression import evaluate
 from bytebpe.evaluate.health import TokenHealth, token_health
-from bytebpe.evaluate.opening import open_tokenizer
 from bytebpe.evaluate.plot import check_plot_path, plot_evaluation, plot_sizes
 from bytebpe.evaluate.sizes import size_curve
 from bytebpe.evaluate.tables import render_markdown, render_text
@@ -25,10 +25,7 @@ tokenizer's tokens against the baseline's in percent (negative: fewer tokens).
 Each --text is one row: a file, or a directory whose files (hidden ones left
 out) are one domain. Special-token strings in the texts count as plain text.
 
-A TOKENIZER is a directory written by 'bytebpe train', a nanochat tokenizer
-directory, a Hugging Face tokenizer.json (or its directory), a bare .tiktoken
-file with --pattern, or a tiktoken encoding name (gpt2, cl100k_base, ...) when
-tiktoken has it in its cache; nothing is downloaded.
+{kinds}
 
 With --health, each tokenizer's token health instead, the texts taken as
 held-out text: tokens no text can produce (spec 6.7), tokens whose own text
@@ -39,6 +36,8 @@ often in training when the model kept the counts.
 With --sizes, the one TOKENIZER is truncated to each size (its first merges,
 exactly what training to that size gives) and the curve is reported, with the
 knee: the size past which a larger vocabulary gains least."""
+
+_DESCRIPTION = _DESCRIPTION.format(kinds=TOKENIZER_KINDS)
 
 _EPILOG = """\
 examples:
@@ -94,19 +93,7 @@ def add_eval(commands: Any) -> None:
     )
     parser.add_argument("--force", action="store_true", help="replace files that --markdown, --json or --plot name")
     parser.add_argument("--threads", type=positive_int, metavar="N", help="encode on N threads (default: all cores)")
-    bare = parser.add_argument_group("opening a bare .tiktoken rank file")
-    bare.add_argument(
-        "--pattern",
-        type=pattern,
-        metavar="NAME|REGEX",
-        help=f"its split pattern: one of {', '.join(PATTERNS)}, or a regex",
-    )
-    parser.add_argument(
-        "--implementation",
-        choices=IMPLEMENTATIONS,
-        default="fast",
-        help="run bytebpe tokenizers on the Rust core (fast, the default) or the pure-Python reference",
-    )
+    add_opening_options(parser)
 
 
 def _sizes(text: str) -> list[int]:
@@ -132,9 +119,7 @@ def run_eval(args: argparse.Namespace) -> int:
         raise CommandError("--health takes no --sizes, --baseline, --markdown or --plot")
     if not args.health and not args.text:
         raise CommandError("give the texts to evaluate on with --text FILE_OR_DIR")
-    opened = [
-        open_tokenizer(source, pattern=args.pattern, implementation=args.implementation) for source in args.tokenizers
-    ]
+    opened = open_all(args, args.tokenizers)
     if args.health:
         reports = [token_health(each, args.text, top=args.top) for each in opened]
         text = "\n\n".join(render_health(report, top=args.top) for report in reports)
