@@ -47,7 +47,8 @@ class Opened:
     huggingface: Any = None
 
     def token_counts(self, texts: Sequence[str], *, num_threads: int | None = None) -> list[int]:
-        """The number of tokens of each text, special-token strings taken as plain text, on all cores."""
+        """The number of tokens of each text, on all cores. Special-token strings are plain text to a
+        bytebpe tokenizer (``encode_ordinary``); Hugging Face still matches its added tokens."""
         if self.tokenizer is not None:
             return [len(ids) for ids in self.tokenizer.encode_ordinary_batch(texts, num_threads=num_threads)]
         return [len(encoding.ids) for encoding in self.huggingface.encode_batch(list(texts), add_special_tokens=False)]
