@@ -10,7 +10,7 @@ import pytest
 
 from bytebpe import Tokenizer
 from bytebpe.cli import main
-from bytebpe.evaluate import evaluate
+from bytebpe.evaluation import evaluate
 
 _RNG = random.Random(3)
 _WORDS = ["".join(_RNG.choices("abcdefghijklmnoprstu你好世界", k=_RNG.randint(1, 8))) for _ in range(300)]

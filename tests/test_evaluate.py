@@ -1,4 +1,4 @@
-"""bytebpe.evaluate: the figures equal an independent computation with tiktoken and Hugging Face,
+"""bytebpe.evaluation: the figures equal an independent computation with tiktoken and Hugging Face,
 long texts cut into parts count the same tokens, and every kind of tokenizer opens (or says why not).
 """
 
@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 
 import bytebpe
 from bytebpe import Tokenizer
-from bytebpe.evaluate import evaluate, open_tokenizer
-from bytebpe.evaluate import texts as texts_module
-from bytebpe.evaluate.compression import Evaluation, Score
-from bytebpe.evaluate.plot import plot_evaluation, plot_sizes
-from bytebpe.evaluate.sizes import SizeCurve, size_curve
+from bytebpe.evaluation import evaluate, open_tokenizer
+from bytebpe.evaluation import texts as texts_module
+from bytebpe.evaluation.compression import Evaluation, Score
+from bytebpe.evaluation.plot import plot_evaluation, plot_sizes
+from bytebpe.evaluation.sizes import SizeCurve, size_curve
 
 # Several scripts, so that bytes, characters and words per token all differ from one another.
 SCRIPTS = {
@@ -297,8 +297,8 @@ def test_words_are_counted_as_str_split_counts_them(text, size):
         texts_module.PART_CHARS = original
 
 
-def test_the_module_itself_can_be_called(trained):
+def test_the_package_exports_evaluate_and_its_module(trained):
     texts = {"one": "hello world", "two": "日本語"}
     called = bytebpe.evaluate([("a", trained)], texts)
     assert called.as_dict() == evaluate([("a", trained)], texts).as_dict()
-    assert bytebpe.evaluate.token_health is not None
+    assert bytebpe.evaluation.token_health is not None

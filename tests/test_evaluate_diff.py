@@ -1,4 +1,4 @@
-"""bytebpe.evaluate.diff: where two vocabularies part, what each has alone, and what a text uses."""
+"""bytebpe.evaluation.diff: where two vocabularies part, what each has alone, and what a text uses."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bytebpe import Tokenizer
-from bytebpe.evaluate.diff import vocabulary_diff
+from bytebpe.evaluation.diff import vocabulary_diff
 from strategies import corpora
 
 BYTES = {bytes([b]): b for b in range(256)}

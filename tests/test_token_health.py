@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 import bytebpe
 from bytebpe import Tokenizer
-from bytebpe.evaluate.health import NEVER_IN_A_PIECE, NOT_UTF8, token_health
-from bytebpe.evaluate.reachability import piece_factors, whole_characters
+from bytebpe.evaluation.health import NEVER_IN_A_PIECE, NOT_UTF8, token_health
+from bytebpe.evaluation.reachability import piece_factors, whole_characters
 from strategies import hand_written_ranks, patterns, tiny_texts
 
 BYTES = {bytes([b]): b for b in range(256)}

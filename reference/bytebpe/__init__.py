@@ -5,8 +5,8 @@
 * ``bytebpe.Tokenizer``: train, encode, decode, save, load and export, on either of them.
 * ``bytebpe.Corpus``: documents read lazily from .txt, .jsonl(.gz) and .parquet files.
 * ``bytebpe.PieceCounts``: a corpus's piece counts, which add up across shards (spec §4.1.1).
-* ``bytebpe.evaluate``: tokenizers judged side by side, at every size, diffed, and for health;
-  ``bytebpe.evaluate(tokenizers, texts)`` compares their compression.
+* ``bytebpe.evaluate(tokenizers, texts)``: their compression side by side; ``bytebpe.evaluation``
+  also judges a tokenizer at every size, diffs two, and reports its tokens' health.
 
     >>> import bytebpe
     >>> tok = bytebpe.Tokenizer.train(["hello hello world"], 260, implementation="reference")
@@ -25,9 +25,9 @@ The package is two layers (reference/README.md is the map):
 
 from __future__ import annotations
 
-from bytebpe import evaluate
 from bytebpe.corpus import Corpus
 from bytebpe.counts import PieceCounts
+from bytebpe.evaluation import evaluate
 from bytebpe.files import FormatError
 from bytebpe.implementations import IMPLEMENTATIONS, implementation
 from bytebpe.patterns import DEFAULT_PATTERN, PATTERNS

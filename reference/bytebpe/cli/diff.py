@@ -13,7 +13,7 @@ from bytebpe.cli.errors import EXIT_OK, CommandError
 from bytebpe.cli.messages import plural
 from bytebpe.cli.opening import TOKENIZER_KINDS, add_opening_options, open_all
 from bytebpe.cli.streams import stdout
-from bytebpe.evaluate.diff import VocabularyDiff, vocabulary_diff
+from bytebpe.evaluation.diff import VocabularyDiff, vocabulary_diff
 
 _DESCRIPTION = """\
 Compare the vocabularies of two tokenizers A and B: the first merge where they

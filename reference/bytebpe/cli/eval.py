@@ -12,11 +12,11 @@ from bytebpe.cli.arguments import add_command, positive_int
 from bytebpe.cli.errors import EXIT_OK, CommandError
 from bytebpe.cli.opening import TOKENIZER_KINDS, add_opening_options, open_all
 from bytebpe.cli.streams import stdout
-from bytebpe.evaluate.compression import evaluate
-from bytebpe.evaluate.health import TokenHealth, token_health
-from bytebpe.evaluate.plot import check_plot_path, plot_evaluation, plot_sizes
-from bytebpe.evaluate.sizes import size_curve
-from bytebpe.evaluate.tables import render_markdown, render_text
+from bytebpe.evaluation.compression import evaluate
+from bytebpe.evaluation.health import TokenHealth, token_health
+from bytebpe.evaluation.plot import check_plot_path, plot_evaluation, plot_sizes
+from bytebpe.evaluation.sizes import size_curve
+from bytebpe.evaluation.tables import render_markdown, render_text
 
 _DESCRIPTION = """\
 Encode each text with each tokenizer and print, side by side, bytes per token,

@@ -1,6 +1,6 @@
 """Opening the tokenizers that ``eval`` and ``diff`` compare: the options, and one call per tokenizer.
 
-They open anything ``bytebpe.evaluate.open_tokenizer`` opens, so a TOKENIZER there may also be a
+They open anything ``bytebpe.evaluation.open_tokenizer`` opens, so a TOKENIZER there may also be a
 nanochat directory, a Hugging Face tokenizer.json or a tiktoken encoding name.
 """
 
@@ -10,7 +10,7 @@ import argparse
 
 from bytebpe import IMPLEMENTATIONS, PATTERNS
 from bytebpe.cli.arguments import pattern, special_token
-from bytebpe.evaluate.opening import Opened, open_tokenizer
+from bytebpe.evaluation.opening import Opened, open_tokenizer
 
 TOKENIZER_KINDS = """\
 A tokenizer is a directory written by 'bytebpe train', a nanochat tokenizer

@@ -7,8 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bytebpe.evaluate.opening import Opened, open_tokenizer
-from bytebpe.evaluate.texts import text_groups
+from bytebpe.evaluation.opening import Opened, open_tokenizer
+from bytebpe.evaluation.texts import text_groups
 from bytebpe.tokenizer import Tokenizer
 
 
@@ -82,7 +82,7 @@ def _token(token: bytes | None) -> dict[str, Any] | None:
 
 def vocabulary_diff(a: Any, b: Any, *, texts: Any = None) -> VocabularyDiff:
     """How the vocabularies of ``a`` and ``b`` differ (anything :func:`open_tokenizer` opens to a
-    bytebpe tokenizer). With ``texts`` (as for :func:`bytebpe.evaluate.evaluate`), also which of
+    bytebpe tokenizer). With ``texts`` (as for :func:`bytebpe.evaluation.evaluate`), also which of
     each side's own tokens its encoding of the texts uses, and how often, most used first."""
     left, right = _bytebpe(open_tokenizer(a)), _bytebpe(open_tokenizer(b))
     ranks_a, ranks_b = left.tokenizer.mergeable_ranks, right.tokenizer.mergeable_ranks

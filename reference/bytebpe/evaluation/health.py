@@ -11,9 +11,9 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bytebpe.evaluate.opening import open_tokenizer
-from bytebpe.evaluate.reachability import piece_factors, whole_characters
-from bytebpe.evaluate.texts import text_groups
+from bytebpe.evaluation.opening import open_tokenizer
+from bytebpe.evaluation.reachability import piece_factors, whole_characters
+from bytebpe.evaluation.texts import text_groups
 
 NOT_UTF8 = "not UTF-8"
 """The reason of a token whose bytes no UTF-8 text holds (spec §6.7, rule 1)."""
@@ -80,7 +80,7 @@ def _shown(token: bytes) -> dict[str, Any]:
 
 def token_health(tokenizer: Any, texts: Any = None, *, top: int = 20) -> TokenHealth:
     """The health of ``tokenizer``'s vocabulary (anything :func:`open_tokenizer` opens to a bytebpe
-    tokenizer); with ``texts`` (held-out text, as for :func:`bytebpe.evaluate.evaluate`), also the
+    tokenizer); with ``texts`` (held-out text, as for :func:`bytebpe.evaluation.evaluate`), also the
     tokens it never produces. ``top`` bounds the lists of longest and least-merged tokens."""
     opened = open_tokenizer(tokenizer)
     if opened.tokenizer is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bytebpe.evaluate.compression import Evaluation, Score
+from bytebpe.evaluation.compression import Evaluation, Score
 
 # (title, the figure of a score, its format, whether to show the difference from the baseline)
 _TABLES: list[tuple[str, Callable[[Score], float | None], str, bool]] = [

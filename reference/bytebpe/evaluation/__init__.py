@@ -1,8 +1,7 @@
 """Judging tokenizers: compression side by side, every vocabulary size from one training,
 vocabulary diffs and token health.
 
-The module can be called: ``bytebpe.evaluate(tokenizers, texts)`` is
-``bytebpe.evaluate.evaluate(tokenizers, texts)``.
+``bytebpe.evaluate`` is :func:`evaluate`, the one name people reach for first.
 
 * :func:`evaluate`: bytes, characters and words per token of each tokenizer on each group of
   texts, against a baseline (``bytebpe eval``).
@@ -17,17 +16,13 @@ The module can be called: ``bytebpe.evaluate(tokenizers, texts)`` is
 
 from __future__ import annotations
 
-import sys
-import types
-from typing import Any
-
-from bytebpe.evaluate.compression import Evaluation, Score, evaluate
-from bytebpe.evaluate.diff import VocabularyDiff, vocabulary_diff
-from bytebpe.evaluate.health import TokenHealth, token_health
-from bytebpe.evaluate.opening import Opened, open_tokenizer
-from bytebpe.evaluate.plot import plot_evaluation, plot_sizes
-from bytebpe.evaluate.sizes import SizeCurve, size_curve
-from bytebpe.evaluate.texts import TextGroup, text_groups
+from bytebpe.evaluation.compression import Evaluation, Score, evaluate
+from bytebpe.evaluation.diff import VocabularyDiff, vocabulary_diff
+from bytebpe.evaluation.health import TokenHealth, token_health
+from bytebpe.evaluation.opening import Opened, open_tokenizer
+from bytebpe.evaluation.plot import plot_evaluation, plot_sizes
+from bytebpe.evaluation.sizes import SizeCurve, size_curve
+from bytebpe.evaluation.texts import TextGroup, text_groups
 
 __all__ = [
     "Evaluation",
@@ -46,13 +41,3 @@ __all__ = [
     "token_health",
     "vocabulary_diff",
 ]
-
-
-class _CallableModule(types.ModuleType):
-    """This module, which calling runs :func:`evaluate`: the one name people reach for first."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Evaluation:
-        return evaluate(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

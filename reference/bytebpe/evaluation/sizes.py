@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bytebpe.evaluate.compression import Evaluation, evaluate
-from bytebpe.evaluate.opening import open_tokenizer
+from bytebpe.evaluation.compression import Evaluation, evaluate
+from bytebpe.evaluation.opening import open_tokenizer
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def size_curve(tokenizer: Any, sizes: Iterable[int], texts: Any, *, num_threads:
 
     For a tokenizer trained by bytebpe each truncation is exactly the tokenizer a training to
     that size would give, so one training gives the whole curve. ``texts`` is as for
-    :func:`bytebpe.evaluate.evaluate`. ValueError for a size the tokenizer cannot be truncated to.
+    :func:`bytebpe.evaluation.evaluate`. ValueError for a size the tokenizer cannot be truncated to.
     """
     opened = open_tokenizer(tokenizer)
     if opened.tokenizer is None:

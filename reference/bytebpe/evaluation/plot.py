@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bytebpe import atomic
-from bytebpe.evaluate.compression import Evaluation
+from bytebpe.evaluation.compression import Evaluation
 
 if TYPE_CHECKING:
-    from bytebpe.evaluate.sizes import SizeCurve
+    from bytebpe.evaluation.sizes import SizeCurve
 
 FORMATS = (".png", ".svg")
 

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bytebpe.evaluate.opening import Opened, is_named, open_tokenizer
-from bytebpe.evaluate.texts import TextGroup, parts, text_groups
+from bytebpe.evaluation.opening import Opened, is_named, open_tokenizer
+from bytebpe.evaluation.texts import TextGroup, parts, text_groups
 
 
 @dataclass(frozen=True)
