@@ -6,6 +6,8 @@
 * ``bytebpe.Corpus``: documents read lazily from .txt, .jsonl(.gz) and .parquet files.
 * ``bytebpe.PieceCounts``: a corpus's piece counts, which add up across shards (spec §4.1.1).
 * ``bytebpe.nanochat``: a drop-in for nanochat's tokenizer class, its chat format and its files.
+* ``bytebpe.evaluate(tokenizers, texts)``: their compression side by side; ``bytebpe.evaluation``
+  also judges a tokenizer at every size, diffs two, and reports its tokens' health.
 
     >>> import bytebpe
     >>> tok = bytebpe.Tokenizer.train(["hello hello world"], 260, implementation="reference")
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 from bytebpe.corpus import Corpus
 from bytebpe.counts import PieceCounts
+from bytebpe.evaluation import evaluate
 from bytebpe.files import FormatError
 from bytebpe.implementations import IMPLEMENTATIONS, implementation
 from bytebpe.merge_budget import FewerMergesWarning
@@ -43,5 +46,6 @@ __all__ = [
     "PieceCounts",
     "Tokenizer",
     "__version__",
+    "evaluate",
     "implementation",
 ]

@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from bytebpe import __version__
 from bytebpe.cli.arguments import HelpFormatter
 from bytebpe.cli.decode import add_decode
+from bytebpe.cli.diff import add_diff
 from bytebpe.cli.encode import add_encode
 from bytebpe.cli.errors import (
     EXIT_BROKEN_PIPE,
@@ -47,6 +48,7 @@ from bytebpe.cli.errors import (
     CommandError,
     describe_error,
 )
+from bytebpe.cli.eval import add_eval
 from bytebpe.cli.export import add_export
 from bytebpe.cli.inspect import add_inspect
 from bytebpe.cli.train import add_train
@@ -121,4 +123,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_decode(commands)
     add_inspect(commands)
     add_export(commands)
+    add_eval(commands)
+    add_diff(commands)
     return parser
