@@ -115,3 +115,9 @@ def test_the_command_line_warns_once_and_records_the_settings(tmp_path, capsys):
     assert all(len(token) <= 3 for token in bytebpe.Tokenizer.load(out).mergeable_ranks)
     assert main([*args[:-2], "--max-token-length", "0", "--out", str(tmp_path / "other")]) == 2
     assert "--max-token-length" in capsys.readouterr().err
+
+
+def test_a_truncated_tokenizer_keeps_the_counts_of_the_merges_it_keeps(impl):
+    full = bytebpe.Tokenizer.train(CORPUS, 272, special_tokens=["<|end|>"], implementation=impl.NAME)
+    smaller = bytebpe.Tokenizer.train(CORPUS, 265, special_tokens=["<|end|>"], implementation=impl.NAME)
+    assert full.truncated(265) == smaller and full.truncated(265).merge_counts == smaller.merge_counts

@@ -246,6 +246,7 @@ class Tokenizer:
             implementation=self._implementation,
             merges=self._merges[:keep] if self._merges is not None and len(self._merges) == n_longer else None,
             trained_by=trained_by,
+            merge_counts=self._merge_counts[:keep] if self._merge_counts is not None else None,
         )
 
     # -- what it is -------------------------------------------------------------------------
