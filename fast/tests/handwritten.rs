@@ -3,7 +3,7 @@
 //! and on random text over an alphabet built to reach every branch. Also: cutting a text at the
 //! offsets `safe_cuts` reports changes no piece.
 
-use _fast::pattern::PATTERNS;
+use _fast::pattern::{EngineKind, PATTERNS};
 use _fast::Splitter;
 use rayon::prelude::*;
 
@@ -35,8 +35,9 @@ fn pairs() -> Vec<(Splitter, Splitter, &'static str)> {
         .iter()
         .map(|(name, _)| {
             let fast = Splitter::new(name).unwrap();
-            assert!(fast.is_handwritten(), "{name} has a hand-written splitter");
-            (fast, Splitter::with_regex_engine(name).unwrap(), *name)
+            assert_eq!(fast.engine(), EngineKind::Handwritten, "{name}");
+            let regex = Splitter::with_engine(name, EngineKind::Regex).unwrap();
+            (fast, regex, *name)
         })
         .collect()
 }

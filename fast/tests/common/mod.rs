@@ -1,0 +1,3 @@
+//! What the integration tests and the examples share.
+
+pub mod deployed;
