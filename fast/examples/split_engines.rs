@@ -1,7 +1,8 @@
 //! Single-thread split throughput of each engine that can run each pattern (the hand-written
-//! splitters, the compiled DFA, fancy-regex), pieces checked equal. The engines take turns, one
-//! run each per round, and each reports its best round (on a shared machine the best is the
-//! closest to the unloaded figure, and turns expose all engines to the same load):
+//! splitters, the compiled DFA, fancy-regex), pieces checked equal, and the time to build each.
+//! The engines take turns, one run each per round, and each reports its best round (on a shared
+//! machine the best is the closest to the unloaded figure, and turns expose all engines to the
+//! same load):
 //!   cargo run --release --example split_engines -- CORPUS [ROUNDS] [PATTERN...]
 //! A pattern is a name (the named patterns, and the deployed ones of
 //! fast/tests/common/deployed.rs) or a regex; with none, every named and deployed pattern.
@@ -56,6 +57,7 @@ fn main() {
     let text = std::fs::read_to_string(&path).expect("a UTF-8 corpus");
     let mb = text.len() as f64 / 1e6;
     for (name, regex) in &patterns {
+        let mut build_ms = Vec::new();
         let engines: Vec<(EngineKind, Splitter)> = [
             EngineKind::Handwritten,
             EngineKind::Compiled,
@@ -63,7 +65,12 @@ fn main() {
         ]
         .into_iter()
         .filter(|kind| only.as_deref().is_none_or(|only| only == kind.name()))
-        .filter_map(|kind| Some((kind, Splitter::with_engine(regex, kind).ok()?)))
+        .filter_map(|kind| {
+            let started = Instant::now();
+            let splitter = Splitter::with_engine(regex, kind).ok()?;
+            build_ms.push(started.elapsed().as_secs_f64() * 1e3);
+            Some((kind, splitter))
+        })
         .collect();
         let mut best = vec![f64::MAX; engines.len()];
         let mut digests = vec![None; engines.len()];
@@ -80,7 +87,12 @@ fn main() {
         let mut line = format!("{name:>18}:");
         for (i, (kind, _)) in engines.iter().enumerate() {
             assert_eq!(digests[i], digests[0], "{name}: {} differs", kind.name());
-            line += &format!(" {} {:.0} MB/s", kind.name(), mb / best[i]);
+            line += &format!(
+                " {} {:.0} MB/s (built in {:.0} ms)",
+                kind.name(),
+                mb / best[i],
+                build_ms[i]
+            );
         }
         println!("{line}");
     }
