@@ -8,7 +8,9 @@ mod common;
 
 use _fast::pattern::{EngineKind, PATTERNS};
 use _fast::Splitter;
+use common::alphabet::ALPHABET;
 use common::deployed::DEPLOYED;
+use common::rng::XorShift;
 use rayon::prelude::*;
 
 /// Each named and deployed pattern on the compiled engine and on the regex engine.
@@ -92,118 +94,13 @@ fn every_scalar_value_in_context() {
     });
 }
 
-/// Characters that reach every branch and class boundary of the named and deployed patterns.
-const ALPHABET: &[char] = &[
-    'a',
-    'b',
-    'z',
-    'A',
-    'B',
-    's',
-    'S',
-    'd',
-    'D',
-    'm',
-    't',
-    'T',
-    'l',
-    'L',
-    'v',
-    'V',
-    'e',
-    'E',
-    'r',
-    'R',
-    'k',
-    'K',
-    '\u{17F}',
-    '\u{212A}',
-    '0',
-    '7',
-    '9',
-    ' ',
-    ' ',
-    ' ',
-    '\t',
-    '\n',
-    '\n',
-    '\r',
-    '\u{B}',
-    '\u{C}',
-    '\u{85}',
-    '\u{A0}',
-    '\u{2028}',
-    '\u{3000}',
-    '\'',
-    '\'',
-    '/',
-    '.',
-    ',',
-    ';',
-    '!',
-    '?',
-    '-',
-    '"',
-    '$',
-    '+',
-    '_',
-    '\u{301}',
-    '\u{300}',
-    '\u{2B0}',
-    '\u{5D0}',
-    '\u{4E00}',
-    '\u{3042}',
-    '\u{30A2}',
-    '\u{9FA6}',
-    '\u{1C5}',
-    '\u{3A9}',
-    '\u{3C9}',
-    '\u{2160}',
-    '\u{B2}',
-    '\u{660}',
-    '\u{1F600}',
-    '\u{C5C}',
-    '\u{E000}',
-    '\u{10FFFF}',
-    '\u{200D}',
-    '\u{00BF}',
-];
-
-struct XorShift(u64);
-
-impl XorShift {
-    fn seeded(seed: u64) -> Self {
-        XorShift(0x9E37_79B9_7F4A_7C15 ^ (seed + 1).wrapping_mul(0x2545_F491_4F6C_DD1D))
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
-
-fn random_text(rng: &mut XorShift, alphabet: &[char], max_len: usize) -> String {
-    let len = rng.below(max_len + 1);
-    (0..len).map(|_| *rng.pick(alphabet)).collect()
-}
-
 #[test]
 fn random_text_over_a_tricky_alphabet() {
     let pairs = pairs();
     (0..32u64).into_par_iter().for_each(|seed| {
         let mut rng = XorShift::seeded(seed);
         for _ in 0..3_000 {
-            let text = random_text(&mut rng, ALPHABET, 40);
+            let text = rng.text(ALPHABET, 40);
             for (compiled, general, name) in &pairs {
                 check(compiled, general, name, &text);
             }
@@ -324,7 +221,7 @@ fn random_patterns_on_random_text() {
                         assert_eq!(splitter.engine(), EngineKind::Compiled, "{pattern}");
                         for _ in 0..200 {
                             let alphabet = *rng.pick(TEXT_ALPHABETS);
-                            let text = random_text(&mut rng, alphabet, 24);
+                            let text = rng.text(alphabet, 24);
                             check(&fast, &general, &pattern, &text);
                         }
                     }
@@ -332,7 +229,7 @@ fn random_patterns_on_random_text() {
                         refused += 1;
                         assert_eq!(splitter.engine(), EngineKind::Regex, "{pattern}");
                         assert!(splitter.not_compiled_because().is_some(), "{pattern}");
-                        let text = random_text(&mut rng, TEXT_ALPHABETS[0], 24);
+                        let text = rng.text(TEXT_ALPHABETS[0], 24);
                         check(&splitter, &general, &pattern, &text);
                     }
                 }
