@@ -3,8 +3,12 @@
 //! and on random text over an alphabet built to reach every branch. Also: cutting a text at the
 //! offsets `safe_cuts` reports changes no piece.
 
-use _fast::pattern::PATTERNS;
+mod common;
+
+use _fast::pattern::{EngineKind, PATTERNS};
 use _fast::Splitter;
+use common::alphabet::ALPHABET;
+use common::rng::XorShift;
 use rayon::prelude::*;
 
 const CONTEXTS: &[(&str, &str)] = &[
@@ -35,8 +39,9 @@ fn pairs() -> Vec<(Splitter, Splitter, &'static str)> {
         .iter()
         .map(|(name, _)| {
             let fast = Splitter::new(name).unwrap();
-            assert!(fast.is_handwritten(), "{name} has a hand-written splitter");
-            (fast, Splitter::with_regex_engine(name).unwrap(), *name)
+            assert_eq!(fast.engine(), EngineKind::Handwritten, "{name}");
+            let regex = Splitter::with_engine(name, EngineKind::Regex).unwrap();
+            (fast, regex, *name)
         })
         .collect()
 }
@@ -69,100 +74,15 @@ fn every_scalar_value_in_context() {
         });
 }
 
-/// Characters that reach every branch and class boundary of the named patterns.
-const ALPHABET: &[char] = &[
-    'a',
-    'b',
-    'z',
-    'A',
-    'B',
-    's',
-    'S',
-    'd',
-    'D',
-    'm',
-    't',
-    'T',
-    'l',
-    'L',
-    'v',
-    'V',
-    'e',
-    'E',
-    'r',
-    'R',
-    'k',
-    'K',
-    '\u{17F}',
-    '\u{212A}',
-    '0',
-    '7',
-    '9',
-    ' ',
-    ' ',
-    ' ',
-    '\t',
-    '\n',
-    '\n',
-    '\r',
-    '\u{B}',
-    '\u{C}',
-    '\u{85}',
-    '\u{A0}',
-    '\u{2028}',
-    '\u{3000}',
-    '\'',
-    '\'',
-    '/',
-    '.',
-    ',',
-    ';',
-    '!',
-    '?',
-    '-',
-    '"',
-    '\u{301}',
-    '\u{300}',
-    '\u{2B0}',
-    '\u{5D0}',
-    '\u{4E00}',
-    '\u{1C5}',
-    '\u{3A9}',
-    '\u{3C9}',
-    '\u{2160}',
-    '\u{B2}',
-    '\u{660}',
-    '\u{1F600}',
-    '\u{C5C}',
-    '\u{E000}',
-    '\u{10FFFF}',
-    '\u{200D}',
-];
-
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
 fn random_text(rng: &mut XorShift) -> String {
-    let len = (rng.next() % 40) as usize;
-    (0..len)
-        .map(|_| ALPHABET[(rng.next() % ALPHABET.len() as u64) as usize])
-        .collect()
+    rng.text(ALPHABET, 39)
 }
 
 #[test]
 fn random_text_over_a_tricky_alphabet() {
     let pairs = pairs();
     (0..64u64).into_par_iter().for_each(|seed| {
-        let mut rng =
-            XorShift(0x9E37_79B9_7F4A_7C15 ^ (seed + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
+        let mut rng = XorShift::seeded(seed);
         for _ in 0..15_000 {
             check(&pairs, &random_text(&mut rng));
         }

@@ -2,9 +2,9 @@
 //! built once from the pinned Unicode 16.0.0 sets (so the hand-written splitters follow exactly
 //! the same data as the regex path).
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use super::code_point_table::CodePointTable;
 use crate::unicode::{category_set, white_space, CodepointSet, MAX_SCALAR};
 
 /// `\p{L}`
@@ -18,31 +18,21 @@ pub const UPPERISH: u8 = 8;
 /// `[\p{Ll}\p{Lm}\p{Lo}\p{M}]`, o200k's "lower" class
 pub const LOWERISH: u8 = 16;
 
-const BLOCK_BITS: u32 = 8;
-const BLOCK: usize = 1 << BLOCK_BITS;
-
 pub struct CharClasses {
-    ascii: [u8; 128],
-    /// For each block of 256 code points, the index of its row in `rows`.
-    block_row: Vec<u16>,
-    rows: Vec<[u8; BLOCK]>,
+    table: CodePointTable,
 }
 
 impl CharClasses {
     /// The classes of an ASCII byte.
     #[inline(always)]
     pub fn ascii(&self, byte: u8) -> u8 {
-        self.ascii[usize::from(byte & 0x7F)]
+        self.table.ascii(byte)
     }
 
     /// The classes of the character whose code point is `cp`.
     #[inline(always)]
     pub fn of(&self, cp: u32) -> u8 {
-        if cp < 128 {
-            return self.ascii[cp as usize];
-        }
-        let row = self.block_row[(cp >> BLOCK_BITS) as usize] as usize;
-        self.rows[row][(cp as usize) & (BLOCK - 1)]
+        self.table.get(cp)
     }
 }
 
@@ -74,25 +64,8 @@ fn build() -> CharClasses {
             }
         }
     }
-    let mut ascii = [0u8; 128];
-    ascii.copy_from_slice(&flat[..128]);
-    let mut rows: Vec<[u8; BLOCK]> = Vec::new();
-    let mut seen: HashMap<[u8; BLOCK], u16> = HashMap::new();
-    let mut block_row = Vec::with_capacity(flat.len() / BLOCK);
-    for chunk in flat.chunks(BLOCK) {
-        let mut row = [0u8; BLOCK];
-        row.copy_from_slice(chunk);
-        // Most blocks repeat (unassigned planes, CJK): share identical rows.
-        let index = *seen.entry(row).or_insert_with(|| {
-            rows.push(row);
-            (rows.len() - 1) as u16
-        });
-        block_row.push(index);
-    }
     CharClasses {
-        ascii,
-        block_row,
-        rows,
+        table: CodePointTable::from_flat(&flat),
     }
 }
 

@@ -11,8 +11,9 @@
 
 use std::sync::OnceLock;
 
+use super::ascii_run::ascii_letters_end;
 use super::classes::{classes, CharClasses, LETTER, LOWERISH, NUMBER, SPACE, UPPERISH};
-use super::named;
+use super::{named, utf8};
 use crate::unicode::case_orbits;
 
 /// Which named pattern, with the knobs that tell the GPT-4 family apart.
@@ -109,31 +110,7 @@ impl<'t> Cursor<'t> {
     /// The code point at byte `i` (a char boundary before the end) and the offset after it.
     #[inline(always)]
     fn char_at(&self, i: usize) -> (u32, usize) {
-        let b = self.bytes;
-        let b0 = b[i];
-        if b0 < 0x80 {
-            (u32::from(b0), i + 1)
-        } else if b0 < 0xE0 {
-            (
-                (u32::from(b0 & 0x1F) << 6) | u32::from(b[i + 1] & 0x3F),
-                i + 2,
-            )
-        } else if b0 < 0xF0 {
-            (
-                (u32::from(b0 & 0x0F) << 12)
-                    | (u32::from(b[i + 1] & 0x3F) << 6)
-                    | u32::from(b[i + 2] & 0x3F),
-                i + 3,
-            )
-        } else {
-            (
-                (u32::from(b0 & 0x07) << 18)
-                    | (u32::from(b[i + 1] & 0x3F) << 12)
-                    | (u32::from(b[i + 2] & 0x3F) << 6)
-                    | u32::from(b[i + 3] & 0x3F),
-                i + 4,
-            )
-        }
+        utf8::decode(self.bytes, i)
     }
 
     /// Code point, classes, and the offset after the character at byte `i`.
@@ -177,25 +154,16 @@ impl<'t> Cursor<'t> {
         i
     }
 
-    /// [`Cursor::run`] for `\p{L}`, eight ASCII bytes at a time: most pieces are short ASCII
-    /// words, and a loop over single bytes mispredicts its exit once per word. At the first byte
-    /// that is not an ASCII letter the run ends, unless that byte starts a non-ASCII character
-    /// (which may be a letter): then the general loop takes over.
+    /// [`Cursor::run`] for `\p{L}`, with the ASCII letters eight at a time (ascii_run.rs): most
+    /// pieces are short ASCII words. Where the ASCII run stops at a non-ASCII character (which
+    /// may be a letter), the general loop takes over.
     #[inline]
-    fn run_letters(&self, mut i: usize) -> usize {
-        while let Some(chunk) = self.bytes[i..].first_chunk::<8>() {
-            let others = !ascii_letters(u64::from_le_bytes(*chunk)) & HIGH_BITS;
-            if others == 0 {
-                i += 8;
-                continue;
-            }
-            i += (others.trailing_zeros() / 8) as usize;
-            if self.bytes[i] < 0x80 {
-                return i;
-            }
-            break;
+    fn run_letters(&self, i: usize) -> usize {
+        let end = ascii_letters_end(self.bytes, i);
+        if end < self.len() && self.bytes[end] >= 0x80 {
+            return self.run(end, LETTER);
         }
-        self.run(i, LETTER)
+        end
     }
 
     /// Like [`Cursor::run`], but at most `max` characters.
@@ -246,12 +214,8 @@ impl<'t> Cursor<'t> {
 
     /// The start of the character that ends at byte `i`.
     #[inline]
-    fn prev_start(&self, mut i: usize) -> usize {
-        i -= 1;
-        while self.bytes[i] & 0xC0 == 0x80 {
-            i -= 1;
-        }
-        i
+    fn prev_start(&self, i: usize) -> usize {
+        utf8::prev_start(self.bytes, i)
     }
 
     /// The white-space branches shared by every named pattern, for the run starting at `pos`:
@@ -281,21 +245,6 @@ impl<'t> Cursor<'t> {
         }
         end // \s+ or \s: a single white-space character followed by a non-space
     }
-}
-
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `word` set where that byte is an ASCII letter, `[A-Za-z]` (the
-/// ASCII part of `\p{L}`), and clear elsewhere. Each byte is brought below 0x80 first, so that the
-/// additions below never carry into the next byte.
-#[inline(always)]
-fn ascii_letters(word: u64) -> u64 {
-    const LOW_BITS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    const EACH: u64 = 0x0101_0101_0101_0101;
-    let lower = (word | (0x20 * EACH)) & LOW_BITS; // 'A'..='Z' onto 'a'..='z'
-    let from_a = lower + (0x80 - u64::from(b'a')) * EACH; // high bit: lower >= 'a'
-    let past_z = lower + (0x80 - u64::from(b'z') - 1) * EACH; // high bit: lower > 'z'
-    from_a & !past_z & !word & HIGH_BITS
 }
 
 /// The letters that `'(?i:[sdmt]|ll|ve|re)` and o200k's suffix name, with every code point that
@@ -512,30 +461,4 @@ fn o200k_suffix(t: &Cursor<'_>, end: usize) -> usize {
         }
     }
     end
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ascii_letters_marks_exactly_the_ascii_letters_in_every_lane() {
-        for lane in 0..8 {
-            for byte in 0..=255u8 {
-                // The byte under test in one lane, neighbours that would carry or borrow into it.
-                let mut bytes = [0xFFu8; 8];
-                bytes[lane] = byte;
-                let marks = ascii_letters(u64::from_le_bytes(bytes)).to_le_bytes();
-                for (k, mark) in marks.iter().enumerate() {
-                    let expected = bytes[k].is_ascii_alphabetic();
-                    assert_eq!(*mark == 0x80, expected, "byte {:#x} lane {k}", bytes[k]);
-                    assert!(*mark == 0 || *mark == 0x80);
-                }
-                bytes = [b'a'; 8];
-                bytes[lane] = byte;
-                let marks = ascii_letters(u64::from_le_bytes(bytes)).to_le_bytes();
-                assert_eq!(marks[lane] == 0x80, byte.is_ascii_alphabetic(), "{byte:#x}");
-            }
-        }
-    }
 }

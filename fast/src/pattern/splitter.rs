@@ -5,9 +5,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use fancy_regex::{Regex, RegexBuilder};
 
+use super::compiled::{self, Matcher};
 use super::handwritten::{is_safe_cut, Named};
 use super::{named, render, syntax};
-use crate::error::{Error, Result};
+use crate::error::{show_str, Error, Result};
 
 /// Generous engine limits: the expanded Unicode classes make large programs, and a pattern the
 /// reference accepts must not fail here for size.
@@ -19,55 +20,113 @@ pub struct Splitter {
     engine: Engine,
 }
 
-enum Engine {
+/// Which engine a splitter runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EngineKind {
     /// A named pattern's hand-written splitter (handwritten.rs).
+    Handwritten,
+    /// The pattern compiled into a DFA (compiled/).
+    Compiled,
+    /// The rendered regex, run by fancy-regex.
+    Regex,
+}
+
+impl EngineKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineKind::Handwritten => "handwritten",
+            EngineKind::Compiled => "compiled",
+            EngineKind::Regex => "regex",
+        }
+    }
+}
+
+enum Engine {
     Named(Named),
-    /// Any other pattern: the rendered regex, run by fancy-regex (which hands everything without
-    /// lookarounds or possessive parts to the regex crate's automata).
-    Regex(Regex),
+    /// The DFA, and fancy-regex built on first need: for the rest of a text on which failed
+    /// match attempts have read too much (matcher.rs).
+    Compiled(Box<Matcher>, OnceLock<std::result::Result<Regex, String>>),
+    /// fancy-regex (which hands everything without lookarounds or possessive parts to the regex
+    /// crate's automata), with the reason the pattern could not be compiled.
+    Regex(Regex, String),
 }
 
 impl Splitter {
-    /// Compile `pattern`, a name from the named patterns or a regex of spec §2.2. A named
-    /// pattern (or a regex equal to one) gets its hand-written splitter.
+    /// Compile `pattern`, a name from the named patterns or a regex of spec §2.2: a named
+    /// pattern (or a regex equal to one) gets its hand-written splitter, any other pattern the
+    /// compiled DFA, and a pattern the DFA cannot run exactly the general regex engine.
     pub fn new(pattern: &str) -> Result<Self> {
         let source = named::resolve(pattern);
-        match Named::for_regex(source) {
-            Some(named) => Ok(Splitter {
-                source: source.to_owned(),
-                engine: Engine::Named(named),
-            }),
-            None => Self::with_regex_engine(source),
-        }
-    }
-
-    /// Compile `pattern` for the regex engine, even when a hand-written splitter exists (the
-    /// tests compare the two).
-    pub fn with_regex_engine(pattern: &str) -> Result<Self> {
-        let source = named::resolve(pattern);
-        let tree = syntax::parse(source).map_err(Error::InvalidPattern)?;
-        let regex = RegexBuilder::new(&render(&tree))
-            .delegate_size_limit(DELEGATE_SIZE_LIMIT)
-            .delegate_dfa_size_limit(DELEGATE_SIZE_LIMIT)
-            .backtrack_limit(BACKTRACK_LIMIT)
-            .build()
-            .map_err(|err| Error::InvalidPattern(format!("invalid split pattern: {err}")))?;
+        let engine = match Named::for_regex(source) {
+            Some(named) => Engine::Named(named),
+            None => {
+                let tree = syntax::parse(source).map_err(Error::InvalidPattern)?;
+                match compiled::compile(&tree) {
+                    Ok(matcher) => Engine::Compiled(Box::new(matcher), OnceLock::new()),
+                    Err(reason) => Engine::Regex(regex_for(&tree)?, reason),
+                }
+            }
+        };
         Ok(Splitter {
             source: source.to_owned(),
-            engine: Engine::Regex(regex),
+            engine,
         })
     }
 
-    /// True for a named pattern's hand-written splitter.
-    pub fn is_handwritten(&self) -> bool {
-        matches!(self.engine, Engine::Named(_))
+    /// Compile `pattern` for the engine `kind` (the tests compare the engines with one another);
+    /// `Error::InvalidArgument` if that engine cannot run it.
+    pub fn with_engine(pattern: &str, kind: EngineKind) -> Result<Self> {
+        let source = named::resolve(pattern);
+        let unavailable = |why: String| {
+            Error::InvalidArgument(format!(
+                "the {} engine cannot run {}: {why}",
+                kind.name(),
+                show_str(source)
+            ))
+        };
+        let engine = match kind {
+            EngineKind::Handwritten => Engine::Named(
+                Named::for_regex(source)
+                    .ok_or_else(|| unavailable("not a named pattern".into()))?,
+            ),
+            EngineKind::Compiled => {
+                let tree = syntax::parse(source).map_err(Error::InvalidPattern)?;
+                let matcher = compiled::compile(&tree).map_err(unavailable)?;
+                Engine::Compiled(Box::new(matcher), OnceLock::new())
+            }
+            EngineKind::Regex => {
+                let tree = syntax::parse(source).map_err(Error::InvalidPattern)?;
+                Engine::Regex(regex_for(&tree)?, String::new())
+            }
+        };
+        Ok(Splitter {
+            source: source.to_owned(),
+            engine,
+        })
+    }
+
+    /// The engine this splitter runs.
+    pub fn engine(&self) -> EngineKind {
+        match self.engine {
+            Engine::Named(_) => EngineKind::Handwritten,
+            Engine::Compiled(..) => EngineKind::Compiled,
+            Engine::Regex(..) => EngineKind::Regex,
+        }
+    }
+
+    /// Why the pattern could not be compiled into a DFA, for a splitter on the regex engine.
+    pub fn not_compiled_because(&self) -> Option<&str> {
+        match &self.engine {
+            Engine::Regex(_, reason) if !reason.is_empty() => Some(reason),
+            _ => None,
+        }
     }
 
     /// Byte offsets at which `text` can be cut so that splitting the parts on their own gives the
     /// pieces of the whole, about `chunk` bytes apart; empty when this pattern has no such
     /// boundaries (a custom pattern may look anywhere).
     pub fn safe_cuts(&self, text: &str, chunk: usize) -> Vec<usize> {
-        if !self.is_handwritten() {
+        if self.engine() != EngineKind::Handwritten {
             return Vec::new();
         }
         let bytes = text.as_bytes();
@@ -127,9 +186,23 @@ impl Splitter {
         text: &'t str,
         on_piece: impl FnMut(&'t str) -> Result<()>,
     ) -> Result<()> {
+        let mut on_piece = on_piece;
         match &self.engine {
             Engine::Named(named) => named.for_each_piece(text, on_piece),
-            Engine::Regex(regex) => regex_pieces(regex, text, on_piece),
+            Engine::Regex(regex, _) => regex_pieces(regex, text, 0, on_piece),
+            Engine::Compiled(matcher, regex) => match matcher.pieces(text, &mut on_piece)? {
+                None => Ok(()),
+                Some(from) => {
+                    let regex = regex
+                        .get_or_init(|| {
+                            syntax::parse(&self.source)
+                                .and_then(|tree| regex_for(&tree).map_err(|err| err.to_string()))
+                        })
+                        .as_ref()
+                        .map_err(|err| Error::Matching(err.clone()))?;
+                    regex_pieces(regex, text, from, on_piece)
+                }
+            },
         }
     }
 
@@ -141,13 +214,23 @@ impl Splitter {
     }
 }
 
-/// The loop of spec §2.4 over the regex engine's matches.
+/// fancy-regex's program for a parsed pattern.
+fn regex_for(tree: &syntax::Node) -> Result<Regex> {
+    RegexBuilder::new(&render(tree))
+        .delegate_size_limit(DELEGATE_SIZE_LIMIT)
+        .delegate_dfa_size_limit(DELEGATE_SIZE_LIMIT)
+        .backtrack_limit(BACKTRACK_LIMIT)
+        .build()
+        .map_err(|err| Error::InvalidPattern(format!("invalid split pattern: {err}")))
+}
+
+/// The loop of spec §2.4 over the regex engine's matches, from byte `pos` of `text`.
 fn regex_pieces<'t>(
     regex: &Regex,
     text: &'t str,
+    mut pos: usize,
     mut on_piece: impl FnMut(&'t str) -> Result<()>,
 ) -> Result<()> {
-    let mut pos = 0;
     while pos <= text.len() {
         let found = regex
             .find_from_pos(text, pos)
