@@ -282,11 +282,12 @@ def write_tokenizer(
     special_tokens: Mapping[str, int],
     n_vocab: int,
     trained_by: Mapping[str, Any] | None,
+    overwrite: bool = False,
 ) -> Path:
     """Write a tokenizer into directory ``path`` (its rank file and bytebpe.json), atomically.
 
-    A previous save at ``path`` is replaced in one step; a non-empty directory that is not a saved
-    tokenizer is never overwritten (FileExistsError).
+    A previous save at ``path`` is replaced in one step, and only with ``overwrite``; a non-empty
+    directory that is not a saved tokenizer is never overwritten (FileExistsError).
     """
     ranks_data = rank_file_bytes(ranks)
     meta = metadata(
@@ -302,6 +303,10 @@ def write_tokenizer(
         METADATA_FILE: (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
     }
     atomic.write_directory(
-        path, contents, is_ours=lambda p: (p / METADATA_FILE).exists(), what=f"saved tokenizer ({METADATA_FILE})"
+        path,
+        contents,
+        is_ours=lambda p: (p / METADATA_FILE).exists(),
+        what=f"saved tokenizer ({METADATA_FILE})",
+        overwrite=overwrite,
     )
     return Path(path)

@@ -102,8 +102,9 @@ class Tokenizer:
         ``vocab_size`` counts the 256 byte tokens, the merges and the ``special_tokens``, whose
         ids follow the merges (spec §5.4, §8). ``pattern`` is a name from bytebpe.PATTERNS or a
         regex. Training stops early, with fewer merges, when no pair is left or the best pair
-        occurs fewer than ``min_frequency`` times. ``progress=True`` shows tqdm bars (terminal or
-        Jupyter); a callable receives ``(stage, done, total)``. Ctrl-C stops training with
+        occurs fewer than ``min_frequency`` times. ``progress=True`` draws bars on stderr (a
+        terminal, Jupyter, or log lines elsewhere); a callable receives ``(stage, done, total)``
+        for the stages of :mod:`bytebpe.progress`. Ctrl-C stops training with
         KeyboardInterrupt within a second.
         """
         specials = checks.check_special_token_list(special_tokens)
@@ -466,13 +467,14 @@ class Tokenizer:
 
     # -- files and other libraries ----------------------------------------------------------
 
-    def save(self, path: str | os.PathLike) -> Path:
+    def save(self, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
         """Write the tokenizer to directory ``path`` (spec §12), atomically.
 
         The directory holds ``tokenizer.tiktoken`` (tiktoken's rank file) and ``bytebpe.json``
         (pattern, special tokens, vocabulary size, what trained it). A previous save at ``path``
-        is replaced in one step; an interrupted or failed save leaves it intact. A non-empty
-        directory that is not a saved tokenizer is never overwritten (FileExistsError).
+        is replaced in one step with ``overwrite=True`` (else FileExistsError); an interrupted or
+        failed save leaves it intact. A non-empty directory that is not a saved tokenizer is never
+        overwritten (FileExistsError).
         """
         return files.write_tokenizer(
             path,
@@ -481,6 +483,7 @@ class Tokenizer:
             special_tokens=self._special_tokens,
             n_vocab=self.n_vocab,
             trained_by=self._trained_by,
+            overwrite=overwrite,
         )
 
     def to_tiktoken(self, name: str = "bytebpe") -> tiktoken.Encoding:
@@ -502,12 +505,20 @@ class Tokenizer:
 
         return huggingface.to_huggingface(self._ranks, self._pattern, self._special_tokens)
 
-    def save_huggingface(self, directory: str | os.PathLike, *, model_max_length: int | None = None) -> Path:
-        """Write tokenizer.json and tokenizer_config.json for ``tokenizers`` and ``transformers``."""
+    def save_huggingface(
+        self, directory: str | os.PathLike, *, model_max_length: int | None = None, overwrite: bool = False
+    ) -> Path:
+        """Write tokenizer.json and tokenizer_config.json for ``tokenizers`` and ``transformers``;
+        an earlier export in ``directory`` is replaced only with ``overwrite=True``."""
         from bytebpe import huggingface
 
         return huggingface.save_huggingface(
-            directory, self._ranks, self._pattern, self._special_tokens, model_max_length=model_max_length
+            directory,
+            self._ranks,
+            self._pattern,
+            self._special_tokens,
+            model_max_length=model_max_length,
+            overwrite=overwrite,
         )
 
     # -- looking at it ----------------------------------------------------------------------

@@ -29,16 +29,16 @@ bytes instead. An id that the tokenizer does not have is an error."""
 
 _EPILOG = """\
 examples:
-  echo '9906 1917 0' | bytebpe decode -t tok
-  echo '[9906, 1917, 0]' | bytebpe decode -t tok
-  bytebpe decode -t tok --lines < ids.txt > lines.txt
-  bytebpe encode -t tok < in.txt | bytebpe decode -t tok | cmp - in.txt"""
+  echo '300 301 0' | bytebpe decode tok
+  echo '[300, 301, 0]' | bytebpe decode tok
+  bytebpe decode tok --lines < ids.txt > lines.txt
+  bytebpe encode tok < in.txt | bytebpe decode tok | cmp - in.txt"""
 
 
 def add_decode(commands: Any) -> None:
     """The ``decode`` subcommand."""
     decode = add_command(commands, "decode", "token ids on stdin to text", _DESCRIPTION, _EPILOG, run=run_decode)
-    add_loading_options(decode, positional=False)
+    add_loading_options(decode)
     decode.add_argument("--lines", action="store_true", help="decode each line of stdin on its own")
     written = decode.add_mutually_exclusive_group()
     written.add_argument(
