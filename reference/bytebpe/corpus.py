@@ -48,6 +48,7 @@ import json
 import os
 import re
 import stat
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, fields
@@ -394,7 +395,9 @@ class Reading(Iterator[str]):
         with open(path, "rb") as raw:
             if kind == "jsonl.gz":
                 with gzip.GzipFile(fileobj=raw) as file:
-                    yield from _jsonl_documents(self._counted(file, raw, start), path, text_field, errors)
+                    yield from _gzip_errors_named(
+                        _jsonl_documents(self._counted(file, raw, start), path, text_field, errors), path
+                    )
                 return
             lines = self._counted(raw, None, start)
             if kind == "text":
@@ -413,6 +416,14 @@ class Reading(Iterator[str]):
             yield line
 
 
+def _gzip_errors_named(documents: Iterator[str], path: Path) -> Iterator[str]:
+    # gzip's own errors ("Not a gzipped file (b'ga')") do not say which file.
+    try:
+        yield from documents
+    except (gzip.BadGzipFile, EOFError, zlib.error) as error:
+        raise ValueError(f"{_name(path)}: not a valid gzip file ({error})") from None
+
+
 def _name(path: Path) -> str:
     return "stdin" if str(path) == STDIN_FILE else str(path)
 
@@ -427,6 +438,8 @@ def _jsonl_documents(lines: Iterable[bytes], path: Path, text_field: str, errors
         except json.JSONDecodeError as error:
             # json's own format ("Expecting value: line 1 column 5"), with the file's line number.
             raise ValueError(f"{where}:{number}: not valid JSON: {error.msg}: column {error.colno}") from None
+        except RecursionError:
+            raise ValueError(f"{where}:{number}: JSON nested too deeply to read") from None
         if not isinstance(record, dict):
             raise ValueError(f"{where}:{number}: expected a JSON object, got {_json_type_name(record)}")
         if text_field not in record:
@@ -451,6 +464,16 @@ def _json_type_name(value: object) -> str:
 def _parquet_documents(path: Path, text_field: str) -> Iterator[tuple[float, str]]:
     """(share of the file's rows read, text) for each text of the column ``text_field``."""
     pq = _import_parquet()
+    import pyarrow  # imported by _import_parquet already
+
+    try:
+        yield from _parquet_rows(pq, path, text_field)
+    except pyarrow.ArrowException as error:
+        # pyarrow's errors ("Parquet file size is 7 bytes ...") do not say which file.
+        raise ValueError(f"{path}: not a readable Parquet file ({error})") from None
+
+
+def _parquet_rows(pq: ModuleType, path: Path, text_field: str) -> Iterator[tuple[float, str]]:
     with pq.ParquetFile(path) as parquet:
         schema = parquet.schema_arrow
         if text_field not in schema.names:

@@ -17,6 +17,8 @@ _NAME_LIKE = re.compile(r"[A-Za-z0-9_]+")
 TOKEN_ID = re.compile(r"[0-9]+")
 # The largest number an option takes: what the core's 64-bit counters hold.
 MAX_NUMBER = 2**63 - 1
+# Python decodes the bytes of a command line that are not UTF-8 as lone surrogates.
+_NOT_UTF8 = re.compile("[\ud800-\udfff]")
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -91,8 +93,17 @@ def non_negative_int(text: str) -> int:
     return value
 
 
+def utf8_text(text: str) -> str:
+    """A word of the command line that must be text: its bytes are UTF-8."""
+    if _NOT_UTF8.search(text):
+        shown = text.encode("utf-8", "surrogateescape")
+        raise argparse.ArgumentTypeError(f"{shown!r} is not UTF-8 text")
+    return text
+
+
 def pattern(text: str) -> str:
     """A pattern name, or a regex."""
+    utf8_text(text)
     # A bare word is surely a misspelt name: as a regex it would match only itself, and the text
     # between its matches would never be trained on or encoded.
     if text not in PATTERNS and _NAME_LIKE.fullmatch(text):
@@ -104,6 +115,7 @@ def pattern(text: str) -> str:
 
 def token(text: str) -> list[str]:
     """One special-token string (for --special-token, which may be repeated)."""
+    utf8_text(text)
     if not text:
         raise argparse.ArgumentTypeError("a special token must not be empty")
     return [text]
@@ -111,7 +123,7 @@ def token(text: str) -> list[str]:
 
 def token_list(text: str) -> list[str]:
     """Special-token strings separated by commas (for --special-tokens)."""
-    tokens = text.split(",")
+    tokens = utf8_text(text).split(",")
     if not all(tokens):
         raise argparse.ArgumentTypeError(
             f"expected tokens separated by commas, such as '<|bos|>,<|eos|>', not {text!r}; "
@@ -122,7 +134,7 @@ def token_list(text: str) -> list[str]:
 
 def token_id(text: str) -> list[tuple[str, int]]:
     """TOKEN=ID, such as '<|endoftext|>=100257' (for --special-token, which may be repeated)."""
-    name, equals, number = text.rpartition("=")
+    name, equals, number = utf8_text(text).rpartition("=")
     if not equals or not name or not TOKEN_ID.fullmatch(number):
         raise argparse.ArgumentTypeError(f"expected TOKEN=ID, such as '<|endoftext|>=100257', not {text!r}")
     return [(name, int(number))]

@@ -75,6 +75,8 @@ def _parse_ids(text: str, where: str) -> list[int]:
             value = json.loads(stripped)
         except json.JSONDecodeError as error:
             raise CommandError(f"{where}: not a valid JSON list: {error.msg} (column {error.colno})") from None
+        except RecursionError:
+            raise CommandError(f"{where}: a JSON list nested too deeply to read") from None
         if not isinstance(value, list) or not all(type(item) is int for item in value):
             raise CommandError(f"{where}: expected a JSON list of integers (token ids)")
         return value

@@ -51,8 +51,9 @@ _OPTIONS = (
     ("overwrite", "--force"),
 )
 _ASSIGNMENT = re.compile(r"\b(" + "|".join(name for name, _ in _OPTIONS) + r")=(?:'([^']*)'|\"([^\"]*)\"|(\w+))")
-# Bare names only where they cannot be an English word: those with an underscore.
-_NAME = re.compile(r"\b(" + "|".join(name for name, _ in _OPTIONS if "_" in name) + r")\b")
+# Bare names only where they cannot be an English word: those with an underscore; and not in
+# quotes, where they are the fields of a file ("field 'special_tokens' must be a dict").
+_NAME = re.compile(r"(?<!['\"])\b(" + "|".join(name for name, _ in _OPTIONS if "_" in name) + r")\b(?!['\"])")
 _FLAG = dict(_OPTIONS)
 
 

@@ -69,4 +69,11 @@ def load_tokenizer(args: argparse.Namespace) -> Tokenizer:
             f"{path} is a bare rank file, which holds no split pattern: pass --pattern (a name such as cl100k, "
             "or a regex), and --special-token TOKEN=ID for each special token it has"
         )
-    return Tokenizer.load(path, implementation=args.implementation, pattern=args.pattern, special_tokens=special_tokens)
+    try:
+        return Tokenizer.load(
+            path, implementation=args.implementation, pattern=args.pattern, special_tokens=special_tokens
+        )
+    except RecursionError:
+        raise CommandError(f"{path}: its JSON is nested too deeply to read") from None
+    except UnicodeDecodeError as error:
+        raise CommandError(f"{path}: a file in it is not UTF-8 ({error.reason} at byte {error.start})") from None

@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from bytebpe import IMPLEMENTATIONS, PATTERNS, Corpus, Tokenizer, files
-from bytebpe.cli.arguments import add_command, add_special_token_options, pattern, positive_int, ray_address
+from bytebpe.cli.arguments import (
+    add_command,
+    add_special_token_options,
+    pattern,
+    positive_int,
+    ray_address,
+    utf8_text,
+)
 from bytebpe.cli.errors import EXIT_OK, CommandError
 from bytebpe.cli.messages import log, plural
 from bytebpe.cli.train_report import log_result, log_skipped
@@ -169,6 +176,7 @@ def _add_corpus_options(corpus: Any) -> None:
     )
     corpus.add_argument(
         "--text-field",
+        type=utf8_text,
         default="text",
         metavar="F",
         help="the JSON field or Parquet column that holds the text (default: text)",
