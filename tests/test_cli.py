@@ -131,7 +131,9 @@ def test_train_reads_another_text_field_and_replaces_a_previous_save(cli, tmp_pa
     code, _, err = cli("train", data, "--text-field", "body", "--vocab-size", 300, "--out", tmp_path / "t")
     assert code == 0 and "replacing" not in err
     code, _, err = cli("train", data, "--text-field", "body", "--vocab-size", 300, "--out", tmp_path / "t")
-    assert code == 1 and "already holds a saved tokenizer; pass --force to replace it" in one_error_line(err)
+    assert code == 1 and "already holds a saved tokenizer (bytebpe.json); pass --force to replace it" in one_error_line(
+        err
+    )
     code, _, err = cli("train", data, "--text-field", "body", "--vocab-size", 300, "--out", tmp_path / "t", "--force")
     assert code == 0 and "replacing the tokenizer that was there" in err
     assert bytebpe.Tokenizer.load(tmp_path / "t").trained_by["corpus"]["text_field"] == "body"
@@ -371,7 +373,7 @@ ERRORS = {
     "out is an unrelated directory": (
         lambda c, s, t: ["train", c["txt"], "--vocab-size", 300, "--out", unrelated_directory(t)],
         b"",
-        "does not hold a saved tokenizer",
+        "holds no saved tokenizer",
     ),
     "out is a file": (
         lambda c, s, t: ["train", c["txt"], "--vocab-size", 300, "--out", c["txt"]],

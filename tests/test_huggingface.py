@@ -559,7 +559,7 @@ def test_a_failure_on_the_second_file_or_the_swap_leaves_the_previous_export(tmp
         save_huggingface(target, OTHER_RANKS, "gpt4", overwrite=True)
     monkeypatch.undo()
     assert snapshot(target) == before and os.listdir(tmp_path) == ["tok"]
-    save_huggingface(target, OTHER_RANKS, "gpt4")
+    save_huggingface(target, OTHER_RANKS, "gpt4", overwrite=True)
     assert snapshot(target) != before and os.listdir(tmp_path) == ["tok"]
 
 

@@ -39,14 +39,8 @@ def write_directory(
     so that the directory it names is replaced, not the link. Returns the directory's real path.
     """
     target = Path(target).resolve()
-    if target.exists() and not target.is_dir():
-        raise FileExistsError(f"{target} exists and is not a directory")
+    check_directory_target(target, is_ours=is_ours, what=what, overwrite=overwrite)
     existing = target.is_dir()
-    if existing and any(target.iterdir()):
-        if not is_ours(target):
-            raise FileExistsError(f"{target} is not empty and holds no {what}; refusing to replace it")
-        if not overwrite:
-            raise FileExistsError(f"{target} already holds a {what}; pass overwrite=True to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = _sibling(target, "tmp")
     os.mkdir(staging)  # the usual permissions (umask), unlike tempfile.mkdtemp's 0o700
@@ -69,6 +63,26 @@ def write_directory(
         if os.path.lexists(staging):
             shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def check_directory_target(
+    target: str | os.PathLike[str], *, is_ours: Callable[[Path], bool], what: str, overwrite: bool = False
+) -> bool:
+    """Raise FileExistsError if :func:`write_directory` would refuse ``target`` (the rule in its
+    docstring); return whether it would replace a previous save. The command line asks before
+    hours of training, not after."""
+    target = Path(target)
+    if target.exists() and not target.is_dir():
+        raise FileExistsError(f"{target} exists and is not a directory")
+    if not (target.is_dir() and any(target.iterdir())):
+        return False
+    if not is_ours(target):
+        raise FileExistsError(
+            f"{target} is not empty and holds no {what}; refusing to replace it, even with overwrite=True"
+        )
+    if not overwrite:
+        raise FileExistsError(f"{target} already holds a {what}; pass overwrite=True to replace it")
+    return True
 
 
 def write_file(path: str | os.PathLike[str], data: bytes, *, overwrite: bool = False) -> Path:

@@ -302,11 +302,18 @@ def write_tokenizer(
         RANKS_FILE: ranks_data,
         METADATA_FILE: (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
     }
-    atomic.write_directory(
-        path,
-        contents,
-        is_ours=lambda p: (p / METADATA_FILE).exists(),
-        what=f"saved tokenizer ({METADATA_FILE})",
-        overwrite=overwrite,
-    )
+    atomic.write_directory(path, contents, **_SAVE_TARGET, overwrite=overwrite)
     return Path(path)
+
+
+# What write_tokenizer may replace: a directory holding a previous save.
+_SAVE_TARGET: dict[str, Any] = {
+    "is_ours": lambda p: (p / METADATA_FILE).exists(),
+    "what": f"saved tokenizer ({METADATA_FILE})",
+}
+
+
+def check_save_target(path: str | os.PathLike[str], *, overwrite: bool = False) -> bool:
+    """Raise FileExistsError now if :func:`write_tokenizer` would refuse ``path``; return whether
+    it would replace a previous save."""
+    return atomic.check_directory_target(path, **_SAVE_TARGET, overwrite=overwrite)

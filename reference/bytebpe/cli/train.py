@@ -314,16 +314,11 @@ def _stdin_is_terminal() -> bool:
 
 def _check_output_directory(out: Path, *, force: bool) -> bool:
     """Fail now if ``out`` cannot take a saved tokenizer; return whether one is there to replace."""
-    if out.exists() and not out.is_dir():
-        raise FileExistsError(f"--out {out} exists and is not a directory")
-    if out.is_dir() and any(out.iterdir()):
-        if not (out / files.METADATA_FILE).exists():
-            raise FileExistsError(
-                f"--out {out} is a non-empty directory that does not hold a saved tokenizer; "
-                "refusing to replace it, even with --force: choose a new or empty directory"
-            )
-        if not force:
-            raise FileExistsError(f"--out {out} already holds a saved tokenizer; pass --force to replace it")
+    try:
+        replacing = files.check_save_target(out, overwrite=force)
+    except FileExistsError as error:
+        raise FileExistsError(f"--out {error}") from None  # the library's message starts with the path
+    if replacing:
         return True
     existing = next(parent for parent in (out.absolute(), *out.absolute().parents) if parent.exists())
     if not os.access(existing, os.W_OK):
