@@ -5,6 +5,8 @@
 * ``bytebpe.Tokenizer``: train, encode, decode, save, load and export, on either of them.
 * ``bytebpe.Corpus``: documents read lazily from .txt, .jsonl(.gz) and .parquet files.
 * ``bytebpe.PieceCounts``: a corpus's piece counts, which add up across shards (spec §4.1.1).
+* ``bytebpe.evaluate(tokenizers, texts)``: their compression side by side; ``bytebpe.evaluation``
+  also judges a tokenizer at every size, diffs two, and reports its tokens' health.
 
     >>> import bytebpe
     >>> tok = bytebpe.Tokenizer.train(["hello hello world"], 260, implementation="reference")
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 from bytebpe.corpus import Corpus
 from bytebpe.counts import PieceCounts
+from bytebpe.evaluation import evaluate
 from bytebpe.files import FormatError
 from bytebpe.implementations import IMPLEMENTATIONS, implementation
 from bytebpe.patterns import DEFAULT_PATTERN, PATTERNS
@@ -40,5 +43,6 @@ __all__ = [
     "PieceCounts",
     "Tokenizer",
     "__version__",
+    "evaluate",
     "implementation",
 ]

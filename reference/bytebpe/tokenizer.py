@@ -21,6 +21,7 @@ from bytebpe.implementations import implementation as implementation_module
 from bytebpe.patterns import DEFAULT_PATTERN, SplitPattern
 from bytebpe.progress import ProgressCallback, reporter
 from bytebpe.special_tokens import SpecialSet, check_disallowed, special_sets
+from bytebpe.truncation import truncate
 from bytebpe.version import __version__
 
 if TYPE_CHECKING:
@@ -236,6 +237,31 @@ class Tokenizer:
             implementation=implementation,
             merges=self._merges,
             trained_by=self._trained_by,
+        )
+
+    def truncated(self, vocab_size: int) -> Tokenizer:
+        """The tokenizer of ``vocab_size`` ids that a training to that size would have given (spec §5.5).
+
+        It keeps the 256 byte tokens and the ``vocab_size - 256 - len(special_tokens)`` longer
+        tokens of lowest rank, each with its id; the special tokens, in the order of their ids,
+        take the ids right after the tokens kept. For a tokenizer trained by bytebpe this is
+        exactly training to ``vocab_size`` with the same corpus and settings (``min_frequency``
+        and special tokens included), so one training gives every smaller vocabulary. ValueError
+        if ``vocab_size`` leaves no room for the special tokens or is larger than this tokenizer.
+        """
+        ranks, specials, keep = truncate(self._ranks, self._special_tokens, vocab_size)
+        # Merge i made the i-th longer token only when every longer token has a merge (§5.3).
+        n_longer = len(self._ranks) - 256
+        trained_by = None
+        if self._trained_by is not None:
+            trained_by = {**self._trained_by, "vocab_size": 256 + keep + len(specials), "truncated_from": self.n_vocab}
+        return type(self)(
+            ranks,
+            self._pattern,
+            special_tokens=specials,
+            implementation=self._implementation,
+            merges=self._merges[:keep] if self._merges is not None and len(self._merges) == n_longer else None,
+            trained_by=trained_by,
         )
 
     # -- what it is -------------------------------------------------------------------------

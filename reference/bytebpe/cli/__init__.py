@@ -41,6 +41,7 @@ import sys
 from bytebpe import __version__
 from bytebpe.cli.arguments import ArgumentParser, HelpFormatter
 from bytebpe.cli.decode import add_decode
+from bytebpe.cli.diff import add_diff
 from bytebpe.cli.encode import add_encode
 from bytebpe.cli.errors import (
     EXIT_BROKEN_PIPE,
@@ -52,6 +53,7 @@ from bytebpe.cli.errors import (
     UsageError,
     describe_error,
 )
+from bytebpe.cli.eval import add_eval
 from bytebpe.cli.export import add_export
 from bytebpe.cli.inspect import add_inspect
 from bytebpe.cli.train import add_train
@@ -112,4 +114,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_decode(commands)
     add_inspect(commands)
     add_export(commands)
+    add_eval(commands)
+    add_diff(commands)
     return parser

@@ -1,0 +1,53 @@
+"""Opening the tokenizers that ``eval`` and ``diff`` compare: the options, and one call per tokenizer.
+
+They open anything ``bytebpe.evaluation.open_tokenizer`` opens, so a TOKENIZER there may also be a
+nanochat directory, a Hugging Face tokenizer.json or a tiktoken encoding name.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from bytebpe import IMPLEMENTATIONS, PATTERNS
+from bytebpe.cli.arguments import pattern, special_token
+from bytebpe.evaluation.opening import Opened, open_tokenizer
+
+TOKENIZER_KINDS = """\
+A tokenizer is a directory written by 'bytebpe train', a nanochat tokenizer
+directory, a Hugging Face tokenizer.json (or its directory), a bare .tiktoken
+file with --pattern, or a tiktoken encoding name (gpt2, cl100k_base, ...) when
+tiktoken has it in its cache; nothing is downloaded."""
+
+
+def add_opening_options(parser: argparse.ArgumentParser) -> None:
+    """--pattern and --special-tokens for bare .tiktoken files, and --implementation."""
+    bare = parser.add_argument_group("opening a bare .tiktoken rank file")
+    bare.add_argument(
+        "--pattern",
+        type=pattern,
+        metavar="NAME|REGEX",
+        help=f"its split pattern: one of {', '.join(PATTERNS)}, or a regex",
+    )
+    bare.add_argument(
+        "--special-tokens",
+        nargs="+",
+        action="extend",
+        type=special_token,
+        metavar="TOKEN=ID",
+        help="its special tokens and their ids, e.g. '<|endoftext|>=100257'",
+    )
+    parser.add_argument(
+        "--implementation",
+        choices=IMPLEMENTATIONS,
+        default="fast",
+        help="run bytebpe tokenizers on the Rust core (fast, the default) or the pure-Python reference",
+    )
+
+
+def open_all(args: argparse.Namespace, sources: list[str]) -> list[Opened]:
+    """Each of ``sources`` opened with the options of :func:`add_opening_options`."""
+    specials = dict(args.special_tokens) if args.special_tokens else None
+    return [
+        open_tokenizer(source, pattern=args.pattern, special_tokens=specials, implementation=args.implementation)
+        for source in sources
+    ]
