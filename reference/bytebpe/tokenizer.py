@@ -498,9 +498,8 @@ class Tokenizer:
 
         The directory holds ``tokenizer.tiktoken`` (tiktoken's rank file) and ``bytebpe.json``
         (pattern, special tokens, vocabulary size, what trained it). A previous save at ``path``
-        is replaced in one step with ``overwrite=True`` (else FileExistsError); an interrupted or
-        failed save leaves it intact. A non-empty directory that is not a saved tokenizer is never
-        overwritten (FileExistsError).
+        is replaced in one step with ``overwrite=True`` (else FileExistsError), and an interrupted
+        or failed save leaves it intact; any other non-empty directory never is (FileExistsError).
         """
         return files.write_tokenizer(
             path,
@@ -538,14 +537,8 @@ class Tokenizer:
         an earlier export in ``directory`` is replaced only with ``overwrite=True``."""
         from bytebpe import huggingface
 
-        return huggingface.save_huggingface(
-            directory,
-            self._ranks,
-            self._pattern,
-            self._special_tokens,
-            model_max_length=model_max_length,
-            overwrite=overwrite,
-        )
+        options = {"model_max_length": model_max_length, "overwrite": overwrite}
+        return huggingface.save_huggingface(directory, self._ranks, self._pattern, self._special_tokens, **options)
 
     # -- looking at it ----------------------------------------------------------------------
 

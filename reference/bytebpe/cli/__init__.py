@@ -97,10 +97,12 @@ def main(argv: list[str] | None = None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
     except (CommandError, *EXPECTED_ERRORS) as error:
+        options = {flag for action in args.parser._actions for flag in action.option_strings}
         if isinstance(error, UsageError):
-            print(f"bytebpe: error: {describe_error(error)} (see: bytebpe {args.command} --help)", file=sys.stderr)
+            message = describe_error(error, options)
+            print(f"bytebpe: error: {message} (see: bytebpe {args.command} --help)", file=sys.stderr)
             return EXIT_USAGE
-        print(f"bytebpe: error: {describe_error(error)}", file=sys.stderr)
+        print(f"bytebpe: error: {describe_error(error, options)}", file=sys.stderr)
         return EXIT_ERROR
 
 

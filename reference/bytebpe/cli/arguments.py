@@ -59,7 +59,8 @@ def add_command(
     parser = commands.add_parser(
         name, help=summary, description=description, epilog=epilog, formatter_class=HelpFormatter
     )
-    parser.set_defaults(run=run)
+    # The parser itself, so that errors are told in the options this command has (cli.errors).
+    parser.set_defaults(run=run, parser=parser)
     return parser
 
 

@@ -4,6 +4,7 @@ the command line's words."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # What a shell reports for a process that SIGPIPE ended; `bytebpe encode ... | head` gets it.
@@ -57,21 +58,30 @@ _NAME = re.compile(r"(?<!['\"])\b(" + "|".join(name for name, _ in _OPTIONS if "
 _FLAG = dict(_OPTIONS)
 
 
-def in_cli_words(message: str) -> str:
+def in_cli_words(message: str, options: Collection[str] | None = None) -> str:
     """``message`` with the library's argument names as the command line's options:
     "pass errors='replace'" becomes "pass --errors replace", "vocab_size" "--vocab-size",
-    "overwrite=True" "--force"."""
+    "overwrite=True" "--force". With ``options`` (the flags of the command that ran), a name
+    whose option the command lacks stays as it is: there it means something else."""
+
+    def known(name: str) -> bool:
+        return options is None or _FLAG[name] in options
 
     def assignment(match: re.Match[str]) -> str:
+        if not known(match.group(1)):
+            return match.group(0)
         flag = _FLAG[match.group(1)]
         value = next(group for group in match.groups()[1:] if group is not None)
         return flag if flag == "--force" else f"{flag} {value}"
 
-    return _NAME.sub(lambda match: _FLAG[match.group(1)], _ASSIGNMENT.sub(assignment, message))
+    def name(match: re.Match[str]) -> str:
+        return _FLAG[match.group(1)] if known(match.group(1)) else match.group(0)
+
+    return _NAME.sub(name, _ASSIGNMENT.sub(assignment, message))
 
 
-def describe_error(error: BaseException) -> str:
-    """The message of ``error`` as one line, in the command line's words."""
+def describe_error(error: BaseException, options: Collection[str] | None = None) -> str:
+    """The message of ``error`` as one line, in the command line's words (see :func:`in_cli_words`)."""
     if isinstance(error, KeyError) and len(error.args) == 1 and isinstance(error.args[0], str):
         message = error.args[0]  # str(KeyError) would be the repr of its argument, quotes and all
     elif isinstance(error, OSError) and error.strerror and error.filename is not None:
@@ -83,5 +93,5 @@ def describe_error(error: BaseException) -> str:
     else:
         message = str(error) or type(error).__name__
     if not isinstance(error, CommandError):
-        message = in_cli_words(message)
+        message = in_cli_words(message, options)
     return " ".join(message.split("\n"))
