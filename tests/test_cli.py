@@ -8,7 +8,6 @@ bytes; a few run ``python -m bytebpe`` for real to check what a shell sees.
 from __future__ import annotations
 
 import importlib.util
-import io
 import json
 import random
 import signal
@@ -61,19 +60,6 @@ def saved(corpus, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def tok(saved) -> bytebpe.Tokenizer:
     return bytebpe.Tokenizer.load(saved)
-
-
-@pytest.fixture
-def cli(capsysbinary, monkeypatch):
-    """Run main(argv) with ``stdin`` (bytes) on stdin; return (exit status, stdout bytes, stderr text)."""
-
-    def run(*argv: object, stdin: bytes = b"") -> tuple[int, bytes, str]:
-        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
-        code = main([str(arg) for arg in argv])
-        out, err = capsysbinary.readouterr()
-        return code, out, err.decode("utf-8")
-
-    return run
 
 
 def one_error_line(err: str) -> str:

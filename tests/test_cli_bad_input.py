@@ -9,7 +9,6 @@ escapes); a sample of it runs as ``python -m bytebpe`` too, to see what a shell 
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import os
 import subprocess
@@ -201,17 +200,6 @@ CASES: dict[str, tuple[Callable[[Path, Path], list[object]], bytes, int, str]] =
         "x.txt",
     ),
 }
-
-
-@pytest.fixture
-def cli(capsysbinary, monkeypatch):
-    def run(*argv: object, stdin: bytes = b"") -> tuple[int, bytes, str]:
-        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
-        code = main([str(arg) for arg in argv])
-        out, err = capsysbinary.readouterr()
-        return code, out, err.decode("utf-8", "replace")
-
-    return run
 
 
 def error_line(err: str) -> str:

@@ -4,7 +4,6 @@ and messages in the command line's words (--errors replace, not errors='replace'
 
 from __future__ import annotations
 
-import io
 import json
 import sysconfig
 from pathlib import Path
@@ -16,17 +15,6 @@ from bytebpe.cli import main
 from bytebpe.cli.errors import in_cli_words
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
-
-
-@pytest.fixture
-def cli(capsysbinary, monkeypatch):
-    def run(*argv: object, stdin: bytes = b"") -> tuple[int, bytes, str]:
-        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
-        code = main([str(arg) for arg in argv])
-        out, err = capsysbinary.readouterr()
-        return code, out, err.decode()
-
-    return run
 
 
 @pytest.fixture

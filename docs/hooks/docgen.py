@@ -426,11 +426,12 @@ def bench_headline(result: tuple[dict, Path]) -> str:
     others = [
         f"{names.get(tool, tool)} {main[tool]['seconds']:.2f} s" for tool in ("rustbpe", "hf", "bpeasy") if tool in main
     ]
+    runs = data["settings"]["runs"]
+    timing = "one run" if runs == 1 else f"median of {runs} runs"
     return (
         f"Training a {data['settings']['vocab_size']:,}-token vocabulary on {corpus['name']} "
         f"({corpus['bytes'] / 1e6:.0f} MB) with {data['settings']['cores']} cores: bytebpe fast "
-        f"{main['fast']['seconds']:.2f} s; " + ", ".join(others) + f" (median of {data['settings']['runs']} runs, "
-        f"measured {data['date'][:10]})."
+        f"{main['fast']['seconds']:.2f} s; " + ", ".join(others) + f" ({timing}, measured {data['date'][:10]})."
     )
 
 
