@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 PYTEST_WORKERS ?= auto
 CORPUS ?=
 
-.PHONY: all setup build demo test test-thorough lint rust-test py-test docs docs-check vectors unicode bench bench-distributed bench-worst bench-reader clean
+.PHONY: all setup build demo test test-thorough lint rust-test py-test docs docs-check vectors unicode bench bench-distributed bench-worst bench-reader wheel-check clean
 
 all: test
 
@@ -66,6 +66,18 @@ test-thorough: build
 	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 # Regenerate what is generated: the conformance vectors and the Unicode tables.
+# The wheel alone, as a new user gets it: built, installed in a fresh venv (pip fetches its one
+# dependency, regex, so this needs the internet and is not part of `make test`), then `bytebpe
+# train` on a directory of .py files on a terminal (script(1) gives it one) and an encode.
+wheel-check: setup
+	rm -rf $(STAMPS)/wheel-check && mkdir -p $(STAMPS)/wheel-check/src
+	$(BIN)/maturin build --release --quiet -o $(STAMPS)/wheel-check/dist
+	python3 -m venv $(STAMPS)/wheel-check/venv
+	$(STAMPS)/wheel-check/venv/bin/pip install --quiet $(STAMPS)/wheel-check/dist/*.whl
+	cp "$$(python3 -c 'import email, os; print(os.path.dirname(email.__file__))')"/*.py $(STAMPS)/wheel-check/src/
+	cd $(STAMPS)/wheel-check && script -qec "venv/bin/bytebpe train src --vocab-size 2000 --out tok" /dev/null
+	echo 'def hello(): return 42' | $(STAMPS)/wheel-check/venv/bin/bytebpe encode $(STAMPS)/wheel-check/tok
+
 vectors: build
 	$(BIN)/python spec/vectors/generate.py
 

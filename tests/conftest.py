@@ -7,6 +7,7 @@ machines are noise, and speed is measured in bench/, never asserted here.
 
 from __future__ import annotations
 
+import io
 import os
 
 import pytest
@@ -35,3 +36,18 @@ def reference():
 @pytest.fixture(scope="session")
 def fast():
     return bytebpe.implementation("fast")
+
+
+@pytest.fixture
+def cli(capsysbinary, monkeypatch):
+    """Run the command line, ``bytebpe.cli.main(argv)``, in this process with ``stdin`` (bytes) on
+    stdin; return (exit status, stdout bytes, stderr text)."""
+    from bytebpe.cli import main
+
+    def run(*argv: object, stdin: bytes = b"") -> tuple[int, bytes, str]:
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
+        code = main([str(arg) for arg in argv])
+        out, err = capsysbinary.readouterr()
+        return code, out, err.decode("utf-8")
+
+    return run

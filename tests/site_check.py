@@ -12,6 +12,8 @@ would for a reader offline, whether or not this machine is online. For each page
 * requests that failed or answered HTTP >= 400;
 * images that did not load (naturalWidth 0);
 * a main content area (``article`` / ``.md-content``) with under ``--min-chars`` of text;
+* a page that scrolls sideways at a phone's width (390 CSS px): a code block may scroll inside
+  itself, the page may not;
 
 and it saves a full-page PNG to ``--screenshots`` for a person to look at. Exit status: 0 all
 pages pass, 1 some page failed (a per-page report says why), 2 the check itself could not run.
@@ -45,6 +47,7 @@ from typing import Any
 import websocket
 
 VIEWPORT = (1280, 800)
+PHONE_WIDTH = 390  # CSS pixels: a phone held upright; no page may scroll sideways at this width
 MAX_SCREENSHOT_HEIGHT = 16000  # Chromium cannot capture much taller than 16384 px
 PAGE_TIMEOUT = 30.0
 QUIET_NETWORK = 0.3  # seconds of network silence after which a page counts as loaded
@@ -346,10 +349,40 @@ def check_page(browser: Browser, base: str, page: str, shots: Path | None, min_c
     if shots is not None:
         result.screenshot = shots / screenshot_name(page)
         result.screenshot.write_bytes(_full_page_png(browser))
+    result.problems += _sideways_at_phone_width(browser)
     browser.wait_for_quiet_network(1)
     result.problems[:0] = problems_in(browser.events)
     result.seconds = time.monotonic() - started
     return result
+
+
+# The elements wider than the window, outermost first; each may scroll inside itself (a code
+# block with overflow: auto) but must not make the page scroll sideways.
+_SIDEWAYS = """
+(() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return [];
+  const wide = [...document.querySelectorAll("body *")].filter(
+    (el) => el.getBoundingClientRect().right > width + 1 && getComputedStyle(el).position !== "fixed");
+  const outer = wide.filter((el) => !wide.includes(el.parentElement));
+  return outer.slice(0, 5).map((el) => el.tagName.toLowerCase() + (el.className ? "." + el.className : ""));
+})()
+"""
+
+
+def _sideways_at_phone_width(browser: Browser) -> list[str]:
+    """Problems for a page that scrolls sideways at a phone's width (then back to the usual width)."""
+    width, height = VIEWPORT
+    browser.send("Emulation.setDeviceMetricsOverride", width=PHONE_WIDTH, height=844, deviceScaleFactor=1, mobile=False)
+    try:
+        browser.wait_for_quiet_network(1)
+        found = browser.send("Runtime.evaluate", expression=_SIDEWAYS, returnByValue=True)
+    finally:
+        browser.send(
+            "Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False
+        )
+    wide = found.get("result", {}).get("value") or []
+    return [f"scrolls sideways at {PHONE_WIDTH} px wide: {', '.join(wide) or 'the page'}"] if wide else []
 
 
 def _full_page_png(browser: Browser) -> bytes:
@@ -414,6 +447,7 @@ _GOOD = f"""<!doctype html><html><head><title>good</title><link rel="icon" href=
 _BAD = """<!doctype html><html><head><title>bad</title>
 <link rel="stylesheet" href="https://cdn.example.com/theme.css"></head><body><article><p>short</p>
 <img src="missing.png" alt="missing"></article>
+<div style="width: 900px">too wide for a phone</div>
 <script>console.error("logged an error"); throw new Error("boom");</script></body></html>"""
 
 
@@ -434,6 +468,7 @@ def self_test(executable: str, timeout: float) -> bool:
             "HTTP 404": "/bad/missing.png",
             "broken image": "missing.png",
             "main content has": "empty page?",
+            "scrolls sideways at 390 px": "div",
         }
         missed = [
             f"{kind} ... {detail}"

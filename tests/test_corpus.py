@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import bytebpe
 from bytebpe import corpus
-from bytebpe.corpus import SUPPORTED_SUFFIXES, Corpus, expand_paths, read_documents
+from bytebpe.corpus import Corpus, Skipped, expand_paths, read_documents
 
 
 def write_text(path: Path, text: str) -> Path:
@@ -207,23 +207,104 @@ def tree(tmp_path):
     write_jsonl(tmp_path / "a.jsonl", ["a.jsonl"])
     write_parquet(tmp_path / "c" / "d" / "e.parquet", ["e.parquet"])
     write_text(tmp_path / "upper.TXT", "upper\n")
-    write_text(tmp_path / "README.md", "not a corpus file\n")
+    write_text(tmp_path / "README.md", "any file is text\n")
+    write_text(tmp_path / "src" / "main.py", "print('hi')\n")
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
     write_text(tmp_path / ".hidden.txt", "hidden\n")
     write_text(tmp_path / ".git" / "x.txt", "hidden\n")
     return tmp_path
 
 
-def test_a_directory_gives_its_supported_files_recursively_in_sorted_order(tree):
+def test_a_directory_gives_every_file_recursively_in_sorted_order(tree):
     expected = [
+        tree / "README.md",
         tree / "a" / "z.txt",
         tree / "a.jsonl",
         tree / "b.txt",
         tree / "c" / "d" / "e.parquet",
+        tree / "src" / "main.py",
         tree / "upper.TXT",
     ]
     assert expand_paths(tree) == expected
     assert expand_paths(str(tree)) == expected
-    assert read(tree) == ["z\n", "a.jsonl", "b\n", "e.parquet", "upper\n"]
+    assert read(tree) == ["any file is text\n", "z\n", "a.jsonl", "b\n", "e.parquet", "print('hi')\n", "upper\n"]
+
+
+def test_what_a_directory_skips_is_reported_with_the_reason(tree):
+    skipped = Corpus(tree).skipped
+    assert skipped == (
+        Skipped(str(tree / ".git"), "hidden"),
+        Skipped(str(tree / ".hidden.txt"), "hidden"),
+        Skipped(str(tree / "logo.png"), "binary"),
+    )
+    report = corpus.skip_report(skipped)
+    assert report.startswith("skipped 3: 2 hidden (") and "1 binary (" in report and "logo.png" in report
+
+
+def test_include_and_exclude_choose_files_by_name_or_by_path_below_the_directory(tree):
+    assert expand_paths(tree, include="*.py") == [tree / "src" / "main.py"]
+    assert expand_paths(tree, include=["*.txt", "*.TXT"], exclude="a/*") == [tree / "b.txt", tree / "upper.TXT"]
+    chosen = Corpus(tree, include="*.txt")
+    assert chosen.files == (tree / "a" / "z.txt", tree / "b.txt")
+    assert Skipped(str(tree / "README.md"), "not included") in chosen.skipped
+    assert Skipped(str(tree / "src" / "main.py"), "excluded") in Corpus(tree, exclude="src/*").skipped
+    with pytest.raises(FileNotFoundError, match=r"holds no file to read \(skipped .*not included"):
+        expand_paths(tree, include="*.rs")
+
+
+def test_a_named_file_is_read_whatever_its_name_and_the_binary_check_is_for_directories(tree):
+    assert read(tree / "README.md") == ["any file is text\n"]
+    assert expand_paths(tree / "logo.png") == [tree / "logo.png"]
+
+
+def test_format_forces_one_format_for_every_file(tmp_path):
+    path = write_jsonl(tmp_path / "data.json", ["from json"])
+    assert read(path) == [path.read_text()]  # by its name, plain text
+    assert read(path, format="jsonl") == ["from json"]
+    assert read(write_jsonl(tmp_path / "x.jsonl", ["y"]), format="text") == ['{"text": "y"}\n']
+    with pytest.raises(ValueError, match="format must be one of"):
+        Corpus(path, format="json")
+
+
+def test_special_files_in_a_directory_are_skipped(tmp_path):
+    import os
+
+    write_text(tmp_path / "a.txt", "a\n")
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    skipped = Corpus(tmp_path).skipped
+    assert Skipped(str(tmp_path / "pipe"), "not a regular file") in skipped
+    assert Skipped(str(tmp_path / "dangling"), "broken link") in skipped
+
+
+def test_stdin_is_dash(tmp_path, monkeypatch):
+    source = write_text(tmp_path / "in.txt", "one\n\ntwo\n")
+    with open(source, "rb") as stdin:
+        monkeypatch.setattr("sys.stdin", stdin)
+        import os
+
+        saved = os.dup(0)
+        os.dup2(stdin.fileno(), 0)
+        try:
+            chosen = Corpus("-")
+            assert chosen.size == source.stat().st_size  # stdin from a file has a size
+            assert list(chosen) == ["one\n\n", "two\n"]
+        finally:
+            os.dup2(saved, 0)
+            os.close(saved)
+
+
+def test_a_reading_counts_the_bytes_of_the_files_it_has_read(tmp_path):
+    write_text(tmp_path / "1.txt", "aaaa\n\nbbbb\n")
+    write_jsonl(tmp_path / "2.jsonl.gz", ["cc"] * 500)
+    write_parquet(tmp_path / "3.parquet", ["dd"] * 10)
+    chosen = Corpus(tmp_path)
+    reading = iter(chosen)
+    assert reading.bytes_read == 0
+    assert next(reading) == "aaaa\n\n"
+    assert 0 < reading.bytes_read <= 12
+    assert len(list(reading)) == 1 + 500 + 10
+    assert reading.bytes_read == chosen.size == sum(path.stat().st_size for path in chosen.files)
 
 
 def test_the_order_of_the_given_paths_is_kept(tree):
@@ -240,6 +321,8 @@ def test_globs(tree):
     # A directory that a glob matches is expanded; "**" matching it and its files gives each file once.
     assert expand_paths(f"{root}/**") == expand_paths(tree)
     assert expand_paths(f"{root}/c/*") == [tree / "c" / "d" / "e.parquet"]
+    assert expand_paths(f"{root}/*.md") == [tree / "README.md"]
+    assert Corpus(f"{root}/*.png", format="parquet").files == (tree / "logo.png",)  # only text is checked
 
 
 def test_an_existing_file_whose_name_looks_like_a_glob_is_a_file(tmp_path):
@@ -253,17 +336,11 @@ def test_missing_paths_and_empty_globs_are_named(tree):
     pattern = f"{glob.escape(str(tree))}/*.csv"
     with pytest.raises(FileNotFoundError, match=re.escape(repr(pattern))):
         expand_paths(pattern)
-    with pytest.raises(FileNotFoundError, match=r"matches no file with a supported suffix"):
-        expand_paths(f"{glob.escape(str(tree))}/*.md")  # it matches README.md, which is not readable
+    with pytest.raises(FileNotFoundError, match=r"matches no file to read \(skipped 1: 1 binary"):
+        expand_paths(f"{glob.escape(str(tree))}/*.png")
     (tree / "empty").mkdir()
-    with pytest.raises(FileNotFoundError, match=r"directory .*empty.* holds no file with a supported suffix"):
+    with pytest.raises(FileNotFoundError, match=r"directory .*empty.* holds no file to read$"):
         expand_paths(tree / "empty")
-
-
-def test_an_explicit_file_of_unknown_type_lists_the_supported_suffixes(tree):
-    with pytest.raises(ValueError, match=re.escape(f"{tree / 'README.md'}: unsupported file type")) as error:
-        expand_paths(tree / "README.md")
-    assert all(suffix in str(error.value) for suffix in SUPPORTED_SUFFIXES)
 
 
 @pytest.mark.parametrize("paths", [b"a.txt", 3, [Path("a.txt"), 3], [b"a.txt"]])

@@ -152,10 +152,14 @@ def test_missing_and_unsupported_paths_fail_before_anything_runs(tmp_path, make_
         plan_shards([name(tmp_path / "missing.txt")])
     with pytest.raises(FileNotFoundError, match="matches no file"):
         plan_shards([name(tmp_path / "*.jsonl")])
-    with pytest.raises(ValueError, match="unsupported file type"):
-        plan_shards([name(write(tmp_path / "notes.md", "x"))])
+    # Any file that is not JSON Lines or Parquet is plain text, as for Corpus.
+    assert [shard.path for shard in plan_shards([name(write(tmp_path / "notes.md", "x"))])] == [
+        name(tmp_path / "notes.md")
+    ]
+    (tmp_path / "empty").mkdir()
+    write(tmp_path / "empty" / ".hidden", "x")
     with pytest.raises(FileNotFoundError, match="holds no file"):
-        plan_shards([name(tmp_path)])
+        plan_shards([name(tmp_path / "empty")])
 
 
 def test_bad_arguments_fail_before_ray_is_needed(tmp_path, monkeypatch):
@@ -187,11 +191,14 @@ def test_import_bytebpe_does_not_import_ray():
 def test_cli_ray_refuses_what_it_cannot_do(tmp_path, capsys):
     path = write(tmp_path / "a.txt", "hello world\n")
     out = tmp_path / "tok"
-    # A file right after --ray would be taken for the address: the message says where FILES go.
-    assert main(["train", "--ray", str(path), "--vocab-size", "300", "--out", str(out)]) == 2
-    assert "put FILES before --ray" in capsys.readouterr().err
-    assert main(["train", str(path), "--ray", "--max-chars", "5", "--vocab-size", "300", "--out", str(out)]) == 1
+    # --ray takes no value, so a file right after it is a file; the address has an option of its own.
+    assert main(["train", "--ray", str(path), "--max-chars", "5", "--vocab-size", "300", "--out", str(out)]) == 1
     assert "--max-chars does not work with --ray" in capsys.readouterr().err
+    assert main(["train", "--ray-address", str(path), "--vocab-size", "300", "--out", str(out)]) == 2
+    assert "is not a Ray address" in capsys.readouterr().err
+    for extra in (["--include", "*.txt"], ["--format", "text"]):
+        assert main(["train", str(path), "--ray", *extra, "--vocab-size", "300", "--out", str(out)]) == 1
+        assert "work with --ray" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------------------------------------
@@ -282,6 +289,7 @@ def test_cli_train_ray_joins_the_cluster_of_ray_address(cluster, corpus_dir, tmp
     assert saved.merges == Tokenizer.train(Corpus(local), 500).merges
     assert saved.trained_by["corpus"]["ray"]["shards"] == len(plan_shards(local, shard_bytes=4096))
     # In this process Ray is already initialised: `--ray ADDRESS` uses it as it is.
-    assert main(["train", *local, "--vocab-size", "500", "--out", str(out), "-q", "--ray", cluster.address]) == 0
+    argv = ["train", *local, "--vocab-size", "500", "--out", str(out), "-q", "--ray-address", cluster.address]
+    assert main([*argv, "--force"]) == 0
     assert Tokenizer.load(out).merges == saved.merges
     assert __import__("ray").is_initialized()

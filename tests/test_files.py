@@ -143,11 +143,13 @@ def test_a_failed_save_leaves_the_previous_tokenizer_intact(tmp_path, trained, m
 
     monkeypatch.setattr(atomic, "_write_file", failing_write)
     with pytest.raises(KeyboardInterrupt):
-        other.save(target)
+        other.save(target, overwrite=True)
     assert {p.name: p.read_bytes() for p in target.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tok"]  # no staging directory left behind
     monkeypatch.undo()
-    other.save(target)
+    with pytest.raises(FileExistsError, match="pass overwrite=True to replace it"):
+        other.save(target)
+    other.save(target, overwrite=True)
     assert bytebpe.Tokenizer.load(target) == other
 
 

@@ -41,11 +41,16 @@ def token_text(token: bytes) -> str:
 
 
 def code(text: str) -> str:
-    """A Markdown code span holding ``text`` that is safe inside a table cell."""
-    text = text.replace("|", "\\|")
-    fence = "``" if "`" in text else "`"
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
+    """HTML code holding ``text`` exactly, safe inside a Markdown table cell.
+
+    Not a Markdown code span: in a table cell its "|" must be written "\\|", which Python-Markdown
+    then shows as it is, so a copied regex would be wrong. Every ASCII punctuation character is a
+    character reference here, so that neither the table nor emphasis nor escapes touch it.
+    """
+    escaped = "".join(
+        f"&#{ord(char)};" if char.isascii() and not char.isalnum() and char != " " else char for char in text
+    )
+    return f"<code>{escaped}</code>"
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[object]], align: str | None = None) -> str:
@@ -421,11 +426,12 @@ def bench_headline(result: tuple[dict, Path]) -> str:
     others = [
         f"{names.get(tool, tool)} {main[tool]['seconds']:.2f} s" for tool in ("rustbpe", "hf", "bpeasy") if tool in main
     ]
+    runs = data["settings"]["runs"]
+    timing = "one run" if runs == 1 else f"median of {runs} runs"
     return (
         f"Training a {data['settings']['vocab_size']:,}-token vocabulary on {corpus['name']} "
         f"({corpus['bytes'] / 1e6:.0f} MB) with {data['settings']['cores']} cores: bytebpe fast "
-        f"{main['fast']['seconds']:.2f} s; " + ", ".join(others) + f" (median of {data['settings']['runs']} runs, "
-        f"measured {data['date'][:10]})."
+        f"{main['fast']['seconds']:.2f} s; " + ", ".join(others) + f" ({timing}, measured {data['date'][:10]})."
     )
 
 

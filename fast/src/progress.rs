@@ -2,10 +2,15 @@
 
 use crate::error::Result;
 
+/// What a report is about; `bytebpe.progress` documents the same stages for Python.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {
-    /// Splitting texts and counting pieces; `done` counts texts, `total` is 0 (unknown).
+    /// Splitting texts and counting pieces; `done` counts the bytes read so far, `total` is 0
+    /// (the core does not know how much is coming; Python adds a corpus's size).
     Counting,
+    /// Reported once, when counting ends: `done` is the number of documents (texts) counted,
+    /// `total` the number of distinct pieces they held.
+    Counted,
     /// The merge loop; `done` counts merges, `total` is the number asked for.
     Merging,
 }
@@ -14,6 +19,7 @@ impl Stage {
     pub fn name(self) -> &'static str {
         match self {
             Stage::Counting => "counting",
+            Stage::Counted => "counted",
             Stage::Merging => "merging",
         }
     }

@@ -26,22 +26,21 @@ def write_directory(
     is_ours: Callable[[Path], bool],
     what: str,
     keep: Callable[[str], bool] | None = None,
+    overwrite: bool = False,
 ) -> Path:
     """Replace directory ``target`` by one holding ``contents`` (file name -> bytes), atomically.
 
     An existing non-empty directory is replaced only if ``is_ours(target)`` says that it holds
-    ``what`` (a previous save); any other is never touched (FileExistsError naming ``what``), nor
-    is a file. ``keep(name)`` says which entries of a replaced directory move into the new one
-    (hard links where the file system allows them, so model weights of many GB cost nothing);
-    without it the new directory holds ``contents`` alone. A symlink to a directory is followed,
+    ``what`` (a previous save) and ``overwrite`` is true (else FileExistsError); any other is
+    never touched (FileExistsError naming ``what``), nor is a file. ``keep(name)`` says which
+    entries of a replaced directory move into the new one (hard links where the file system
+    allows them, so model weights of many GB cost nothing); without it the new directory holds
+    ``contents`` alone. A symlink to a directory is followed,
     so that the directory it names is replaced, not the link. Returns the directory's real path.
     """
     target = Path(target).resolve()
-    if target.exists() and not target.is_dir():
-        raise FileExistsError(f"{target} exists and is not a directory")
+    check_directory_target(target, is_ours=is_ours, what=what, overwrite=overwrite)
     existing = target.is_dir()
-    if existing and any(target.iterdir()) and not is_ours(target):
-        raise FileExistsError(f"{target} is not empty and holds no {what}; refusing to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = _sibling(target, "tmp")
     os.mkdir(staging)  # the usual permissions (umask), unlike tempfile.mkdtemp's 0o700
@@ -66,9 +65,32 @@ def write_directory(
     return target
 
 
-def write_file(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Replace the file ``path`` by one holding ``data``, atomically."""
+def check_directory_target(
+    target: str | os.PathLike[str], *, is_ours: Callable[[Path], bool], what: str, overwrite: bool = False
+) -> bool:
+    """Raise FileExistsError if :func:`write_directory` would refuse ``target`` (the rule in its
+    docstring); return whether it would replace a previous save. The command line asks before
+    hours of training, not after."""
+    target = Path(target)
+    if target.exists() and not target.is_dir():
+        raise FileExistsError(f"{target} exists and is not a directory")
+    if not (target.is_dir() and any(target.iterdir())):
+        return False
+    if not is_ours(target):
+        raise FileExistsError(
+            f"{target} is not empty and holds no {what}; refusing to replace it, even with overwrite=True"
+        )
+    if not overwrite:
+        raise FileExistsError(f"{target} already holds a {what}; pass overwrite=True to replace it")
+    return True
+
+
+def write_file(path: str | os.PathLike[str], data: bytes, *, overwrite: bool = False) -> Path:
+    """Write the file ``path`` holding ``data``, atomically; an existing file is replaced only
+    with ``overwrite`` (else FileExistsError)."""
     path = Path(path)
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = _sibling(path, "tmp")
     try:

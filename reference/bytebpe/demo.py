@@ -42,7 +42,7 @@ def show_token(token: bytes) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))  # the first paragraph
     parser.add_argument("--vocab-size", type=int, default=8192)
     parser.add_argument("--max-mb", type=float, default=64.0, help="stop reading after this much text")
     parser.add_argument("--implementation", default="fast", choices=bytebpe.IMPLEMENTATIONS)

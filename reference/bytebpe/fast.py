@@ -5,7 +5,7 @@
 splitting and counting on all cores with the GIL released, the merge loop, encoding of batches in
 parallel. It must agree with bytebpe.reference merge for merge and id for id; the tests check it.
 This module only resolves the pattern once (:class:`bytebpe.patterns.SplitPattern`), wraps piece
-counts in a :class:`bytebpe.PieceCounts`, and hands a Corpus of .txt files to the core's reader.
+counts in a :class:`bytebpe.PieceCounts`, and hands a Corpus of plain-text files to the core's reader.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ NAME = "fast"
 UNICODE_VERSION: str = _fast.UNICODE_VERSION
 
 ProgressCallback = Callable[[str, int, int], object]
+"""``progress(stage, done, total)``; the stages: bytebpe.progress."""
 
 
 def split(text: str, pattern: str = DEFAULT_PATTERN) -> list[str]:
@@ -72,20 +73,16 @@ def train_with_ranks(
 ) -> tuple[list[tuple[int, int, int]], dict[bytes, int]]:
     """:func:`train`, and the rank table of its tokens (spec §5.1), built while the merges are learned.
 
-    A :class:`bytebpe.Corpus` of .txt files is read by the core itself (see :func:`_txt_corpus`).
+    A :class:`bytebpe.Corpus` of plain-text files is read by the core itself (see :func:`_core_reader`).
     """
     regex = SplitPattern.of(pattern).regex
-    txt = _txt_corpus(texts)
-    if txt is not None:
+    reader = _core_reader(texts, progress)
+    if reader is not None:
+        files = reader.pop("files")
         return _fast.train_txt(
-            txt.pop("files"),
-            vocab_size,
-            pattern=regex,
-            min_frequency=min_frequency,
-            max_token_length=max_token_length,
-            progress=progress,
-            **txt,
+            files, vocab_size, pattern=regex, min_frequency=min_frequency, max_token_length=max_token_length, **reader
         )
+    texts, progress = corpus.measured(texts, progress)
     return _fast.train(
         texts,
         vocab_size,
@@ -101,27 +98,26 @@ def count(
 ) -> PieceCounts:
     """The piece counts of ``texts`` (spec §4.1.1), counted on all cores; the table stays in Rust.
 
-    A :class:`bytebpe.Corpus` of .txt files is read by the core itself (see :func:`_txt_corpus`).
+    A :class:`bytebpe.Corpus` of plain-text files is read by the core itself (see :func:`_core_reader`).
     """
     resolved = SplitPattern.of(pattern)
-    txt = _txt_corpus(texts)
-    if txt is not None:
-        table = _fast.count_txt(txt.pop("files"), pattern=resolved.regex, progress=progress, **txt)
+    reader = _core_reader(texts, progress)
+    if reader is not None:
+        table = _fast.count_txt(reader.pop("files"), pattern=resolved.regex, **reader)
     else:
+        texts, progress = corpus.measured(texts, progress)
         table = _fast.count(texts, pattern=resolved.regex, progress=progress)
     return PieceCounts(table, pattern=resolved)
 
 
-def _txt_corpus(texts: object) -> dict[str, Any] | None:
+def _core_reader(texts: object, progress: ProgressCallback | None = None) -> dict[str, Any] | None:
     """The core's reader arguments when ``texts`` is a Corpus that the core reads itself, else None.
 
-    The core's .txt reader yields exactly the documents bytebpe.corpus yields, every option
+    The core's plain-text reader yields exactly the documents bytebpe.corpus yields, every option
     included, on its own threads, where Python would read and decode them on one core. A corpus
-    with other file types is read by Python.
+    with a structured file (JSON Lines, Parquet) is read by Python.
     """
-    if not isinstance(texts, corpus.Corpus):
-        return None
-    if not all(corpus.is_txt(path) for path in texts.files):
+    if not isinstance(texts, corpus.Corpus) or not texts.all_plain_text():
         return None
     return {
         "files": [str(path) for path in texts.files],
@@ -129,6 +125,7 @@ def _txt_corpus(texts: object) -> dict[str, Any] | None:
         "doc_cap": texts.doc_cap,
         "max_chars": texts.max_chars,
         "errors": texts.errors,
+        "progress": corpus.reading_progress(texts, progress),
     }
 
 

@@ -351,13 +351,14 @@ def write_tokenizer(
     trained_by: Mapping[str, Any] | None,
     merge_counts: list[int] | None = None,
     extra_files: Mapping[str, bytes] | None = None,
+    overwrite: bool = False,
 ) -> Path:
     """Write a tokenizer into directory ``path`` (its rank file and bytebpe.json), atomically.
 
     ``extra_files`` (name -> bytes) go into the same directory in the same step (files other
-    tools read, such as nanochat's). A previous save at ``path`` is replaced
-    in one step; a non-empty directory that is not a saved tokenizer is never overwritten
-    (FileExistsError).
+    tools read, such as nanochat's). A previous save at ``path`` is replaced in one step, and
+    only with ``overwrite``; a non-empty directory that is not a saved tokenizer is never
+    overwritten (FileExistsError).
     """
     ranks_data = rank_file_bytes(ranks)
     meta = metadata(
@@ -374,7 +375,18 @@ def write_tokenizer(
         METADATA_FILE: metadata_text(meta).encode("utf-8"),
         **(extra_files or {}),
     }
-    atomic.write_directory(
-        path, contents, is_ours=lambda p: (p / METADATA_FILE).exists(), what=f"saved tokenizer ({METADATA_FILE})"
-    )
+    atomic.write_directory(path, contents, **_SAVE_TARGET, overwrite=overwrite)
     return Path(path)
+
+
+# What write_tokenizer may replace: a directory holding a previous save.
+_SAVE_TARGET: dict[str, Any] = {
+    "is_ours": lambda p: (p / METADATA_FILE).exists(),
+    "what": f"saved tokenizer ({METADATA_FILE})",
+}
+
+
+def check_save_target(path: str | os.PathLike[str], *, overwrite: bool = False) -> bool:
+    """Raise FileExistsError now if :func:`write_tokenizer` would refuse ``path``; return whether
+    it would replace a previous save."""
+    return atomic.check_directory_target(path, **_SAVE_TARGET, overwrite=overwrite)

@@ -10,10 +10,11 @@ imports the compiled core.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from bytebpe import checks, reference
+from bytebpe import checks, corpus, reference
 from bytebpe._unicode_data import UNICODE_VERSION
 from bytebpe.counts import PieceCounts, check_piece_counts
 from bytebpe.pattern_language import compile_pattern
@@ -34,7 +35,11 @@ __all__ = [
 NAME = "reference"
 
 ProgressCallback = Callable[[str, int, int], object]
+"""``progress(stage, done, total)``; the stages: bytebpe.progress."""
 Learned = tuple[list[tuple[int, int, int]], dict[bytes, int]]
+
+# How often counting reports, as the fast core does.
+_REPORT_INTERVAL = 0.1
 
 
 def _pattern(pattern: object) -> SplitPattern:
@@ -55,10 +60,34 @@ def count(
 ) -> PieceCounts:
     """The piece counts of ``texts`` (spec §4.1.1), a table that adds to the counts of other shards.
 
-    ``progress`` is accepted for the fast implementation's signature; counting reports nothing here.
+    ``progress(stage, done, total)`` hears of the "counting" and "counted" stages (bytebpe.progress).
     """
     resolved = _pattern(pattern)
-    return PieceCounts(reference.count_pieces(checks.check_texts(texts), resolved), pattern=resolved)
+    return PieceCounts(_count_pieces(texts, resolved, progress), pattern=resolved)
+
+
+def _count_pieces(texts: Iterable[str], pattern: SplitPattern, progress: ProgressCallback | None) -> dict[bytes, int]:
+    """§4.1, reporting the bytes counted as the fast core does, and what was counted at the end."""
+    texts, progress = corpus.measured(texts, progress)
+    checked = checks.check_texts(texts)
+    if progress is None:
+        return reference.count_pieces(checked, pattern)
+    tally = [0, 0]  # texts, bytes
+    counts = reference.count_pieces(_reporting(checked, progress, tally), pattern)
+    progress("counting", tally[1], 0)
+    progress("counted", tally[0], len(counts))
+    return counts
+
+
+def _reporting(texts: Iterable[str], progress: ProgressCallback, tally: list[int]) -> Iterator[str]:
+    last = time.monotonic()
+    for text in texts:
+        if time.monotonic() - last >= _REPORT_INTERVAL:
+            progress("counting", tally[1], 0)
+            last = time.monotonic()
+        yield text
+        tally[0] += 1
+        tally[1] += len(text.encode("utf-8"))
 
 
 def train(
@@ -99,7 +128,7 @@ def train_with_ranks(
     checks.check_min_frequency(min_frequency)
     checks.check_max_token_length(max_token_length)
     resolved = _pattern(pattern)
-    counts = reference.count_pieces(checks.check_texts(texts), resolved)
+    counts = _count_pieces(texts, resolved, progress)
     return _learned(
         reference.train_from_counts(
             counts, vocab_size, min_frequency=min_frequency, max_token_length=max_token_length, progress=progress

@@ -101,8 +101,9 @@ class Tokenizer:
         regex. No merge makes a token longer than ``max_token_length`` bytes (None: no limit,
         spec §4.3.1). Training stops early, with fewer merges and a :class:`FewerMergesWarning`,
         when no pair is left or the best pair occurs fewer than ``min_frequency`` times.
-        ``progress=True`` shows tqdm bars (terminal or Jupyter); a callable receives ``(stage,
-        done, total)``. Ctrl-C stops training with KeyboardInterrupt within a second.
+        ``progress=True`` draws bars on stderr (a terminal, Jupyter, or log lines elsewhere); a
+        callable receives ``(stage, done, total)`` for the stages of :mod:`bytebpe.progress`.
+        Ctrl-C stops training with KeyboardInterrupt within a second.
         """
         specials = checks.check_special_token_list(special_tokens)
         merges_wanted = merge_budget(vocab_size, specials)
@@ -484,17 +485,19 @@ class Tokenizer:
 
     # -- files and other libraries ----------------------------------------------------------
 
-    def save(self, path: str | os.PathLike) -> Path:
+    def save(self, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
         """Write the tokenizer to directory ``path`` (spec §12), atomically.
 
         The directory holds ``tokenizer.tiktoken`` (tiktoken's rank file) and ``bytebpe.json``
         (pattern, special tokens, vocabulary size, what trained it). A previous save at ``path``
-        is replaced in one step; an interrupted or failed save leaves it intact. A non-empty
-        directory that is not a saved tokenizer is never overwritten (FileExistsError).
+        is replaced in one step with ``overwrite=True`` (else FileExistsError), and an interrupted
+        or failed save leaves it intact; any other non-empty directory never is (FileExistsError).
         """
-        return self._write(path)
+        return self._write(path, overwrite=overwrite)
 
-    def _write(self, path: str | os.PathLike, extra_files: Mapping[str, bytes] | None = None) -> Path:
+    def _write(
+        self, path: str | os.PathLike, extra_files: Mapping[str, bytes] | None = None, *, overwrite: bool = False
+    ) -> Path:
         """:meth:`save`, and ``extra_files`` (name -> bytes) in the same atomic step (nanochat's)."""
         return files.write_tokenizer(
             path,
@@ -505,6 +508,7 @@ class Tokenizer:
             trained_by=self._trained_by,
             merge_counts=self._merge_counts,
             extra_files=extra_files,
+            overwrite=overwrite,
         )
 
     def to_tiktoken(self, name: str = "bytebpe") -> tiktoken.Encoding:
@@ -526,13 +530,15 @@ class Tokenizer:
 
         return huggingface.to_huggingface(self._ranks, self._pattern, self._special_tokens)
 
-    def save_huggingface(self, directory: str | os.PathLike, *, model_max_length: int | None = None) -> Path:
-        """Write tokenizer.json and tokenizer_config.json for ``tokenizers`` and ``transformers``."""
+    def save_huggingface(
+        self, directory: str | os.PathLike, *, model_max_length: int | None = None, overwrite: bool = False
+    ) -> Path:
+        """Write tokenizer.json and tokenizer_config.json for ``tokenizers`` and ``transformers``;
+        an earlier export in ``directory`` is replaced only with ``overwrite=True``."""
         from bytebpe import huggingface
 
-        return huggingface.save_huggingface(
-            directory, self._ranks, self._pattern, self._special_tokens, model_max_length=model_max_length
-        )
+        options = {"model_max_length": model_max_length, "overwrite": overwrite}
+        return huggingface.save_huggingface(directory, self._ranks, self._pattern, self._special_tokens, **options)
 
     # -- looking at it ----------------------------------------------------------------------
 

@@ -52,10 +52,25 @@ pub fn count_texts(
     // Batches of about these many bytes (batches.rs says why they grow).
     let mut sizes = BatchSizes::starting_at(FIRST_BATCH_BYTES);
     let mut batch = next_batch(&iter, 0, sizes.next_size())?;
+    let mut bytes = 0;
     while !batch.is_empty() {
-        batch = count_batch(py, &mut counter, &batch, observer, &iter, sizes.next_size())?;
+        let batch_bytes = batch.iter().map(|text| text.len() as u64).sum::<u64>();
+        let counted = (bytes, bytes + batch_bytes);
+        batch = count_batch(
+            py,
+            &mut counter,
+            &batch,
+            observer,
+            &iter,
+            sizes.next_size(),
+            counted,
+        )?;
+        bytes += batch_bytes;
     }
-    Ok(counter.into_counts())
+    let documents = counter.texts_seen();
+    let counts = counter.into_counts();
+    observer.report(py, Stage::Counted, documents, counts.len() as u64)?;
+    Ok(counts)
 }
 
 /// Pull the next batch of texts, of about `limit` bytes; `seen` counts the texts pulled before.
@@ -76,7 +91,7 @@ fn next_batch(iter: &Bound<'_, PyIterator>, seen: u64, limit: usize) -> PyResult
 /// Count one batch on worker threads while this thread, holding the GIL, pulls the next batch
 /// (of about `next_limit` bytes) from the iterable, so that reading and counting overlap; then
 /// wait for the workers with the GIL released, waking every `INTERVAL` (progress.rs) to run signal handlers
-/// and report progress. If anything raises (Ctrl-C, a bad text, the iterable itself), the
+/// and report progress: the bytes counted before this batch, `bytes.0`, then after it, `bytes.1`. If anything raises (Ctrl-C, a bad text, the iterable itself), the
 /// workers are told to stop, and they do within a few thousand pieces; the running table keeps
 /// only whole batches.
 fn count_batch(
@@ -86,10 +101,10 @@ fn count_batch(
     observer: &mut PythonProgress,
     iter: &Bound<'_, PyIterator>,
     next_limit: usize,
+    bytes: (u64, u64),
 ) -> PyResult<Vec<PyBackedStr>> {
     let cancel = AtomicBool::new(false);
-    let seen = counter.texts_seen();
-    let counted = seen + batch.len() as u64;
+    let counted = counter.texts_seen() + batch.len() as u64;
     std::thread::scope(|scope| {
         let (done, finished) = mpsc::channel();
         let cancel = &cancel;
@@ -106,8 +121,8 @@ fn count_batch(
                 return Err(err);
             }
         };
-        observer.wait_for_worker(py, Stage::Counting, finished, cancel, || seen)?;
-        observer.report(py, Stage::Counting, counted, 0)?;
+        observer.wait_for_worker(py, Stage::Counting, finished, cancel, || bytes.0)?;
+        observer.report(py, Stage::Counting, bytes.1, 0)?;
         Ok(next)
     })
 }

@@ -109,7 +109,7 @@ fn options(
 }
 
 /// Count on a worker while this thread waits with the GIL released, waking every `INTERVAL` (progress.rs)
-/// to run signal handlers and report the documents counted so far.
+/// to run signal handlers and report the bytes read so far; then report what was counted.
 fn count_files(
     py: Python<'_>,
     files: &[String],
@@ -118,17 +118,20 @@ fn count_files(
     observer: &mut PythonProgress,
 ) -> PyResult<PieceCounts> {
     let cancel = AtomicBool::new(false);
-    let documents = AtomicU64::new(0);
+    let read = AtomicU64::new(0);
     let mut counter = PieceCounter::new(splitter);
     std::thread::scope(|scope| {
         let (done, finished) = mpsc::channel();
-        let (cancel, documents, counter) = (&cancel, &documents, &mut counter);
+        let (cancel, read, counter) = (&cancel, &read, &mut counter);
         scope.spawn(move || {
-            let _ = done.send(count_txt_files(files, options, counter, cancel, documents));
+            let _ = done.send(count_txt_files(files, options, counter, cancel, read));
         });
-        let seen = || documents.load(Ordering::Relaxed);
-        observer.wait_for_worker(py, Stage::Counting, finished, cancel, seen)
+        let bytes = || read.load(Ordering::Relaxed);
+        observer.wait_for_worker(py, Stage::Counting, finished, cancel, bytes)
     })?;
-    observer.report(py, Stage::Counting, counter.texts_seen(), 0)?;
-    Ok(counter.into_counts())
+    observer.report(py, Stage::Counting, read.load(Ordering::Relaxed), 0)?;
+    let documents = counter.texts_seen();
+    let counts = counter.into_counts();
+    observer.report(py, Stage::Counted, documents, counts.len() as u64)?;
+    Ok(counts)
 }

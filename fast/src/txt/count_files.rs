@@ -18,14 +18,14 @@ use crate::count::PieceCounter;
 use crate::error::{Error, Result};
 
 /// Count the pieces of every document of `files` (paths, read in this order) into `counter`,
-/// adding the number of documents counted to `documents` as batches finish. Stops soon after
-/// `cancel` becomes true, with [`Error::Interrupted`].
+/// adding the number of bytes read to `read` as they are read. Stops soon after `cancel` becomes
+/// true, with [`Error::Interrupted`].
 pub fn count_txt_files(
     files: &[String],
     options: &TxtOptions,
     counter: &mut PieceCounter<'_>,
     cancel: &AtomicBool,
-    documents: &AtomicU64,
+    read: &AtomicU64,
 ) -> Result<()> {
     std::thread::scope(|scope| {
         // One batch may wait while one is counted and the next is read.
@@ -36,7 +36,8 @@ pub fn count_txt_files(
         scope.spawn(move || {
             let mut reader = TxtReader::new(files, options)
                 .recycling(given_back)
-                .cancelled_by(cancel);
+                .cancelled_by(cancel)
+                .counting_bytes_into(read);
             let mut sizes = BatchSizes::starting_at(options.first_batch_bytes.max(1));
             while !cancel.load(Ordering::Relaxed) {
                 let Some(next) = reader.next_batch(sizes.next_size()).transpose() else {
@@ -53,7 +54,6 @@ pub fn count_txt_files(
             let batch = batch?;
             let texts = batch.documents(options, files)?;
             counter.add_batch_cancellable(&texts, cancel)?;
-            documents.fetch_add(texts.len() as u64, Ordering::Relaxed);
             drop(texts);
             // The reader may have finished: then nobody wants the buffer.
             let _ = give_back.send(batch.bytes);

@@ -9,7 +9,7 @@
 //!
 //! A document never spans two files.
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::mpsc;
 
 use super::batch::DocumentBatch;
@@ -48,6 +48,12 @@ impl<'a> TxtReader<'a> {
     /// Stop reading, with an error, once `cancel` becomes true.
     pub fn cancelled_by(mut self, cancel: &'a AtomicBool) -> Self {
         self.source.cancelled_by(cancel);
+        self
+    }
+
+    /// Add the number of bytes read to `read` as they are read.
+    pub fn counting_bytes_into(mut self, read: &'a AtomicU64) -> Self {
+        self.source.counting_bytes_into(read);
         self
     }
 

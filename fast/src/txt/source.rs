@@ -3,7 +3,7 @@
 
 use std::fs::File;
 use std::io::Read;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 
 use crate::error::{Error, Result};
@@ -27,6 +27,8 @@ pub struct FileSource<'a> {
     /// Stop reading when this becomes true: one document may be a whole file, or a pipe that
     /// never ends.
     cancel: Option<&'a AtomicBool>,
+    /// Where the bytes read so far are added up, for progress reports.
+    read: Option<&'a AtomicU64>,
 }
 
 impl<'a> FileSource<'a> {
@@ -40,6 +42,7 @@ impl<'a> FileSource<'a> {
             buf: Vec::new(),
             recycled: None,
             cancel: None,
+            read: None,
         }
     }
 
@@ -51,6 +54,11 @@ impl<'a> FileSource<'a> {
     /// Stop reading, with [`Error::Interrupted`], once `cancel` becomes true.
     pub fn cancelled_by(&mut self, cancel: &'a AtomicBool) {
         self.cancel = Some(cancel);
+    }
+
+    /// Add the number of bytes read to `read` as the blocks come in.
+    pub fn counting_bytes_into(&mut self, read: &'a AtomicU64) {
+        self.read = Some(read);
     }
 
     /// [`Error::Interrupted`] if the reading must stop.
@@ -92,6 +100,9 @@ impl<'a> FileSource<'a> {
             .take(want as u64)
             .read_to_end(&mut self.buf)
             .map_err(|err| Error::io(&self.files[open.index], &err))?;
+        if let Some(read) = self.read {
+            read.fetch_add(got as u64, Ordering::Relaxed);
+        }
         Ok(got < want)
     }
 

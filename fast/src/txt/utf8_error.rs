@@ -25,18 +25,32 @@ pub fn utf8_error(name: &str, bytes: &[u8], err: std::str::Utf8Error, offset: u6
     };
     let offset = offset + at as u64;
     let line = match line_number(name, offset) {
-        Ok(line) => line,
+        Ok(Some(line)) => format!(":{line}"),
+        Ok(None) => String::new(),
         Err(err) => return err,
     };
+    // Python's reader names standard input "stdin", as the command line's `-`.
+    let shown = if name == STDIN_FILE { "stdin" } else { name };
     Error::InvalidArgument(format!(
-        "{name}:{line}: invalid UTF-8 at byte offset {offset} ({}: {reason}); pass errors='replace' to read it as U+FFFD",
+        "{shown}{line}: invalid UTF-8 at byte offset {offset} ({}: {reason}); pass errors='replace' to read it as U+FFFD",
         show_bytes(bad)
     ))
 }
 
+/// The file that `bytebpe.Corpus` reads for `-`.
+const STDIN_FILE: &str = "/dev/stdin";
+
 /// The number (from 1) of the line of file `name` that holds byte `offset`: lines are not
-/// counted as the file is read, only here, when an error names one.
-fn line_number(name: &str, offset: u64) -> Result<u64> {
+/// counted as the file is read, only here, when an error names one. None for a pipe (stdin
+/// from one, a FIFO), which cannot be read again: the message then names no line.
+fn line_number(name: &str, offset: u64) -> Result<Option<u64>> {
+    // Asked before opening: opening a FIFO waits for a writer.
+    let regular = std::fs::metadata(name)
+        .map_err(|err| Error::io(name, &err))?
+        .is_file();
+    if !regular {
+        return Ok(None);
+    }
     let file = File::open(name).map_err(|err| Error::io(name, &err))?;
     let mut before = file.take(offset);
     let mut block = vec![0u8; 1 << 20];
@@ -46,7 +60,7 @@ fn line_number(name: &str, offset: u64) -> Result<u64> {
             .read(&mut block)
             .map_err(|err| Error::io(name, &err))?;
         if got == 0 {
-            return Ok(newlines + 1);
+            return Ok(Some(newlines + 1));
         }
         newlines += memchr::memchr_iter(b'\n', &block[..got]).count() as u64;
     }

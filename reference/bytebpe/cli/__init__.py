@@ -2,27 +2,33 @@
 
 ::
 
-    bytebpe train data/ --vocab-size 32768 --special-tokens '<|endoftext|>' --out tok
-    echo 'Hello world!' | bytebpe encode -t tok
-    bytebpe encode -t tok --lines < lines.txt | bytebpe decode -t tok --lines
+    bytebpe train data/ --vocab-size 32768 --special-token '<|endoftext|>' --out tok
+    echo 'Hello world!' | bytebpe encode tok
+    bytebpe encode tok --lines < lines.txt | bytebpe decode tok --lines
     bytebpe inspect tok --text sample.txt
     bytebpe export tok --to tiktoken --out tok.tiktoken
     bytebpe export tok --to huggingface --out tok-hf
 
 Every command follows the same conventions, so that it composes in pipelines:
 
+* One grammar: the tokenizer a command works with is its first argument, TOKENIZER; every
+  option is spelled in the command line's words, and messages name options, never Python
+  arguments. No option takes more than one word, so none can swallow FILES.
+* Nothing is overwritten without ``--force``, and ``--force`` never replaces what bytebpe did
+  not write.
+
 * Data (ids, text, statistics) goes to stdout; progress bars and log lines go to stderr. ``bytebpe
-  encode -t tok < in.txt > ids.txt`` thus captures the ids and nothing else.
+  encode tok < in.txt > ids.txt`` thus captures the ids and nothing else.
 * Text is read and written as UTF-8 bytes, whatever the locale, and never newline-translated, so a
   round trip through ``encode`` and ``decode`` gives back the input byte for byte ("\\r\\n" too).
 * Exit status: 0 on success; 1 for an error, reported as one line ``bytebpe: error: ...`` on stderr
-  and no traceback; 2 for a usage error (argparse's message); 130 after Ctrl-C, with
+  and no traceback; 2 for a usage error (one line too); 130 after Ctrl-C, with
   ``bytebpe: interrupted`` on stderr. Only the errors the library raises for bad input, files or
   settings are reported this way; anything else is a bug and keeps its traceback.
 
 Each command is a module of this package (``train``, ``encode``, ``decode``, ``inspect``,
 ``export``) holding its parser and its ``run_*`` function; their help texts are the command's
-documentation: ``bytebpe COMMAND --help``.
+documentation: ``bytebpe COMMAND --help``. Every example a help text shows is run by the tests.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ import warnings
 from collections.abc import Iterator
 
 from bytebpe import __version__
-from bytebpe.cli.arguments import HelpFormatter
+from bytebpe.cli.arguments import ArgumentParser, HelpFormatter
 from bytebpe.cli.decode import add_decode
 from bytebpe.cli.diff import add_diff
 from bytebpe.cli.encode import add_encode
@@ -46,6 +52,7 @@ from bytebpe.cli.errors import (
     EXIT_USAGE,
     EXPECTED_ERRORS,
     CommandError,
+    UsageError,
     describe_error,
 )
 from bytebpe.cli.eval import add_eval
@@ -64,9 +71,9 @@ Exit status: 0 on success, 1 on an error (one line on stderr: "bytebpe: error:
 
 _EPILOG = """\
 examples:
-  bytebpe train data/ --vocab-size 32768 --special-tokens '<|endoftext|>' --out tok
-  echo 'Hello world!' | bytebpe encode -t tok
-  bytebpe encode -t tok --lines < lines.txt | bytebpe decode -t tok --lines
+  bytebpe train data/ --vocab-size 32768 --special-token '<|endoftext|>' --out tok
+  echo 'Hello world!' | bytebpe encode tok
+  bytebpe encode tok --lines < lines.txt | bytebpe decode tok --lines
   bytebpe inspect tok --text sample.txt
   bytebpe export tok --to tiktoken --out tok.tiktoken
 
@@ -93,7 +100,12 @@ def main(argv: list[str] | None = None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
     except (CommandError, *EXPECTED_ERRORS) as error:
-        print(f"bytebpe: error: {describe_error(error)}", file=sys.stderr)
+        options = {flag for action in args.parser._actions for flag in action.option_strings}
+        if isinstance(error, UsageError):
+            message = describe_error(error, options)
+            print(f"bytebpe: error: {message} (see: bytebpe {args.command} --help)", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"bytebpe: error: {describe_error(error, options)}", file=sys.stderr)
         return EXIT_ERROR
 
 
@@ -113,9 +125,7 @@ def _show_warning(message: Warning | str, *_: object, **__: object) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``bytebpe`` command; each subcommand sets ``run``."""
-    parser = argparse.ArgumentParser(
-        prog="bytebpe", description=_DESCRIPTION, epilog=_EPILOG, formatter_class=HelpFormatter
-    )
+    parser = ArgumentParser(prog="bytebpe", description=_DESCRIPTION, epilog=_EPILOG, formatter_class=HelpFormatter)
     parser.add_argument("--version", action="version", version=f"bytebpe {__version__}")
     commands = parser.add_subparsers(title="commands", dest="command", required=True, metavar="COMMAND")
     add_train(commands)

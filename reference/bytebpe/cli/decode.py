@@ -29,16 +29,16 @@ bytes instead. An id that the tokenizer does not have is an error."""
 
 _EPILOG = """\
 examples:
-  echo '9906 1917 0' | bytebpe decode -t tok
-  echo '[9906, 1917, 0]' | bytebpe decode -t tok
-  bytebpe decode -t tok --lines < ids.txt > lines.txt
-  bytebpe encode -t tok < in.txt | bytebpe decode -t tok | cmp - in.txt"""
+  echo '300 301 0' | bytebpe decode tok
+  echo '[300, 301, 0]' | bytebpe decode tok
+  bytebpe decode tok --lines < ids.txt > lines.txt
+  bytebpe encode tok < in.txt | bytebpe decode tok | cmp - in.txt"""
 
 
 def add_decode(commands: Any) -> None:
     """The ``decode`` subcommand."""
     decode = add_command(commands, "decode", "token ids on stdin to text", _DESCRIPTION, _EPILOG, run=run_decode)
-    add_loading_options(decode, positional=False)
+    add_loading_options(decode)
     decode.add_argument("--lines", action="store_true", help="decode each line of stdin on its own")
     written = decode.add_mutually_exclusive_group()
     written.add_argument(
@@ -75,6 +75,8 @@ def _parse_ids(text: str, where: str) -> list[int]:
             value = json.loads(stripped)
         except json.JSONDecodeError as error:
             raise CommandError(f"{where}: not a valid JSON list: {error.msg} (column {error.colno})") from None
+        except RecursionError:
+            raise CommandError(f"{where}: a JSON list nested too deeply to read") from None
         if not isinstance(value, list) or not all(type(item) is int for item in value):
             raise CommandError(f"{where}: expected a JSON list of integers (token ids)")
         return value

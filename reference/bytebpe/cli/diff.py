@@ -57,7 +57,7 @@ def run_diff(args: argparse.Namespace) -> int:
     diff = vocabulary_diff(a, b, texts=args.text)
     rendered = json.dumps(diff.as_dict(), indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
     if args.json not in (None, "-"):
-        atomic.write_file(args.json, rendered)
+        atomic.write_file(args.json, rendered, overwrite=args.force)
     out = stdout()
     out.write(rendered if args.json == "-" else render_diff(diff, top=args.top).encode("utf-8") + b"\n")
     out.flush()

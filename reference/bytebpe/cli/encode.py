@@ -30,16 +30,16 @@ Say what they are: --allow-special makes them the special tokens' ids,
 
 _EPILOG = """\
 examples:
-  echo 'Hello world!' | bytebpe encode -t tok
-  printf 'Hi<|endoftext|>' | bytebpe encode -t tok --allow-special --json
-  bytebpe encode -t tok --lines < lines.txt > ids.txt
-  bytebpe encode -t cl100k_base.tiktoken --pattern cl100k < in.txt > ids.txt"""
+  echo 'Hello world!' | bytebpe encode tok
+  printf 'Hi<|endoftext|>' | bytebpe encode tok --allow-special --json
+  bytebpe encode tok --lines < lines.txt > ids.txt
+  bytebpe encode cl100k_base.tiktoken --pattern cl100k --special-token '<|endoftext|>=100257' < in.txt > ids.txt"""
 
 
 def add_encode(commands: Any) -> None:
     """The ``encode`` subcommand."""
     encode = add_command(commands, "encode", "text on stdin to token ids", _DESCRIPTION, _EPILOG, run=run_encode)
-    add_loading_options(encode, positional=False)
+    add_loading_options(encode)
     encode.add_argument("--lines", action="store_true", help="encode each line of stdin on its own")
     encode.add_argument("--json", action="store_true", help="write a JSON list of ids (one per line with --lines)")
     specials = encode.add_mutually_exclusive_group()

@@ -141,7 +141,7 @@ def run_eval(args: argparse.Namespace) -> int:
         figures, text = evaluation.as_dict(), render_text(evaluation)
     _write(args, figures, text)
     if args.markdown is not None:
-        atomic.write_file(args.markdown, render_markdown(evaluation).encode("utf-8"))
+        atomic.write_file(args.markdown, render_markdown(evaluation).encode("utf-8"), overwrite=args.force)
     if args.plot is not None:
         if args.sizes is not None:
             plot_sizes(curve, args.plot, overwrite=True)
@@ -157,7 +157,7 @@ def _write(args: argparse.Namespace, figures: dict[str, Any], text: str) -> None
     out.write(rendered if args.json == "-" else text.encode("utf-8") + b"\n")
     out.flush()
     if args.json not in (None, "-"):
-        atomic.write_file(args.json, rendered)
+        atomic.write_file(args.json, rendered, overwrite=args.force)
 
 
 def render_health(health: TokenHealth, *, top: int) -> str:

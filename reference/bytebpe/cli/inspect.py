@@ -27,11 +27,19 @@ strings in the file count as plain text).
 Tokens are shown as Python literals: a str when their bytes are valid UTF-8,
 else bytes (b'\\xe4\\xb8')."""
 
+_EPILOG = """\
+examples:
+  bytebpe inspect tok
+  bytebpe inspect tok --text sample.txt --top 5
+  bytebpe inspect tok --json"""
+
 
 def add_inspect(commands: Any) -> None:
     """The ``inspect`` subcommand."""
-    inspect = add_command(commands, "inspect", "vocabulary statistics of a tokenizer", _DESCRIPTION, run=run_inspect)
-    add_loading_options(inspect, positional=True)
+    inspect = add_command(
+        commands, "inspect", "vocabulary statistics of a tokenizer", _DESCRIPTION, _EPILOG, run=run_inspect
+    )
+    add_loading_options(inspect)
     inspect.add_argument(
         "--text", metavar="FILE", help="also encode this UTF-8 file ('-' for stdin) and report the compression"
     )
@@ -47,7 +55,7 @@ def add_inspect(commands: Any) -> None:
 
 def run_inspect(args: argparse.Namespace) -> int:
     """``bytebpe inspect``: statistics of a tokenizer, as text or JSON, on stdout."""
-    tokenizer = load_tokenizer(args)
+    tokenizer = load_tokenizer(args)  # sets args.tokenizer from the old -t too
     stats = tokenizer_statistics(tokenizer, top=args.top)
     stats = {"tokenizer": args.tokenizer, **stats}
     if args.text is not None:

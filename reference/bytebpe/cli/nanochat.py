@@ -13,6 +13,7 @@ from typing import Any
 
 from bytebpe.cli.errors import CommandError
 from bytebpe.patterns import DEFAULT_PATTERN
+from bytebpe.progress import ProgressCallback
 from bytebpe.tokenizer import Tokenizer
 
 HELP = (
@@ -28,7 +29,7 @@ def add_nanochat_option(parser: Any) -> None:
     parser.add_argument("--nanochat", action="store_true", help=HELP)
 
 
-def train_like_tok_train(args: argparse.Namespace, *, progress: bool) -> Tokenizer:
+def train_like_tok_train(args: argparse.Namespace, *, progress: ProgressCallback) -> Tokenizer:
     """Run tok_train.py's recipe with the options of ``bytebpe train``; return the saved tokenizer.
 
     The options that nanochat's recipe fixes must be left at their defaults; ``args.special_tokens``
@@ -57,6 +58,7 @@ def train_like_tok_train(args: argparse.Namespace, *, progress: bool) -> Tokeniz
         max_token_length=args.max_token_length,
         implementation=args.implementation,
         progress=progress,
+        overwrite=args.force,
     )
     args.special_tokens = list(SPECIAL_TOKENS)
     return tokenizer.enc

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from bytebpe import IMPLEMENTATIONS, PATTERNS
-from bytebpe.cli.arguments import pattern, special_token
+from bytebpe.cli.arguments import add_special_token_options, pattern
 from bytebpe.evaluation.opening import Opened, open_tokenizer
 
 TOKENIZER_KINDS = """\
@@ -20,7 +20,7 @@ tiktoken has it in its cache; nothing is downloaded."""
 
 
 def add_opening_options(parser: argparse.ArgumentParser) -> None:
-    """--pattern and --special-tokens for bare .tiktoken files, and --implementation."""
+    """--pattern and --special-token(s) for bare .tiktoken files, and --implementation."""
     bare = parser.add_argument_group("opening a bare .tiktoken rank file")
     bare.add_argument(
         "--pattern",
@@ -28,13 +28,8 @@ def add_opening_options(parser: argparse.ArgumentParser) -> None:
         metavar="NAME|REGEX",
         help=f"its split pattern: one of {', '.join(PATTERNS)}, or a regex",
     )
-    bare.add_argument(
-        "--special-tokens",
-        nargs="+",
-        action="extend",
-        type=special_token,
-        metavar="TOKEN=ID",
-        help="its special tokens and their ids, e.g. '<|endoftext|>=100257'",
+    add_special_token_options(
+        bare, with_ids=True, help_one="one of its special tokens and its id, e.g. '<|endoftext|>=100257'"
     )
     parser.add_argument(
         "--implementation",

@@ -1,32 +1,46 @@
-"""``bytebpe train``: learn a tokenizer from text files on disk and save it."""
+"""``bytebpe train``: learn a tokenizer from text on disk (or stdin) and save it."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-import time
 import warnings
 from pathlib import Path
 from typing import Any
 
 from bytebpe import IMPLEMENTATIONS, PATTERNS, Corpus, FewerMergesWarning, Tokenizer, files
-from bytebpe.cli.arguments import add_command, pattern, positive_int, ray_address
+from bytebpe.cli.arguments import (
+    add_command,
+    add_special_token_options,
+    pattern,
+    positive_int,
+    ray_address,
+    utf8_text,
+)
 from bytebpe.cli.errors import EXIT_OK, CommandError
 from bytebpe.cli.messages import log, plural
 from bytebpe.cli.nanochat import add_nanochat_option, train_like_tok_train
+from bytebpe.cli.train_report import log_result, log_skipped
+from bytebpe.corpus_paths import FORMATS, STDIN
 from bytebpe.patterns import DEFAULT_PATTERN
+from bytebpe.progress import ProgressBars, TrainingRecord
 
 _DESCRIPTION = f"""\
 Learn a tokenizer from the documents in FILES and save it to the directory --out.
 
-FILES are files, directories (searched recursively) and glob patterns
-(quote them: 'data/**/*.jsonl'), read lazily in the order given:
-  .txt                 UTF-8 text, cut into documents by --txt-split
+FILES are files, directories (searched recursively), glob patterns (quote
+them: 'data/**/*.jsonl') and - for stdin, read lazily in the order given. A
+file's name says how it is read:
   .jsonl, .ndjson,     one JSON object per line; the document is its
   .jsonl.gz            --text-field
   .parquet             the column --text-field (needs pyarrow)
-In directories and globs, other files and names starting with "." are skipped.
+  anything else        UTF-8 text (source code, Markdown, .txt, ...), cut
+                       into documents by --txt-split
+--format reads every file one way instead. Directories and globs take every
+file but those whose names start with ".", those that look binary (a NUL
+byte in their first 8 KiB) and those --include/--exclude leave out; what they
+skip is listed on stderr. A file named on the command line is always read.
 
 --vocab-size counts the 256 byte tokens, the merges and the special tokens,
 whose ids follow the merges. Training stops early, with fewer merges and a
@@ -34,36 +48,36 @@ warning, when no pair is left (within --max-token-length) or the best pair
 occurs fewer than --min-frequency times.
 
 The tokenizer is saved atomically: an interrupted or failed run leaves no
-partial directory, and a previous tokenizer at --out stays whole until the new
-one replaces it. --out must not be a non-empty directory that holds anything
-else. Named patterns: {", ".join(PATTERNS)}."""
+partial directory. A tokenizer already at --out is replaced only with --force,
+and stays whole until the new one takes its place; a directory that holds
+anything else is never replaced. Named patterns: {", ".join(PATTERNS)}."""
 
 _EPILOG = """\
 examples:
   bytebpe train corpus.txt --vocab-size 4096 --out tok
+  bytebpe train src/ --include '*.py' --exclude 'tests/*' --vocab-size 8192 --out tok-py
   bytebpe train 'data/*.parquet' --vocab-size 65536 --max-chars 2e9 --doc-cap 10000 \\
-      --special-tokens '<|bos|>' '<|user_start|>' '<|user_end|>' --out tok
-  bytebpe train --special-tokens '<|endoftext|>' --vocab-size 32768 --out tok -- data/
-  bytebpe train 's3://bucket/corpus/*.parquet' big.txt --ray --vocab-size 65536 --out tok
+      --special-tokens '<|bos|>,<|user_start|>,<|user_end|>' --out tok
+  cat notes.md | bytebpe train - --special-token '<|endoftext|>' --vocab-size 1024 --out tok --force
+  bytebpe train data/ --ray --vocab-size 4096 --out tok-ray
 
---special-tokens takes every word after it up to the next option: put FILES
-before it, or after "--" at the end as in the third example. So does --ray
-with its optional ADDRESS.
-
---ray counts the shards (files, and ranges of .txt files larger than
+--ray counts the shards (files, and ranges of plain-text files larger than
 --shard-size) in Ray tasks and merges on this machine, with the same result.
-Without ADDRESS it joins RAY_ADDRESS, or a cluster started here by `ray start`,
-or starts a local one. FILES may then also be fsspec URLs (s3://, gs://, ...);
-local paths must exist on every node."""
+Without --ray-address it joins RAY_ADDRESS, or a cluster started here by `ray
+start`, or starts a local one. FILES may then also be fsspec URLs (s3://,
+gs://, ...); local paths must exist on every node."""
 
 
 def add_train(commands: Any) -> None:
     """The ``train`` subcommand."""
     train = add_command(commands, "train", "learn a tokenizer from text files", _DESCRIPTION, _EPILOG, run=run_train)
-    train.add_argument("files", nargs="+", metavar="FILES", help="files, directories and glob patterns to train on")
+    train.add_argument(
+        "files", nargs="+", metavar="FILES", help="files, directories, glob patterns and - (stdin) to train on"
+    )
     train.add_argument(
         "--out", "-o", required=True, metavar="DIR", help="the directory to save the tokenizer to (required)"
     )
+    train.add_argument("--force", action="store_true", help="replace a tokenizer already saved at --out")
     model = train.add_argument_group("the tokenizer")
     model.add_argument(
         "--vocab-size",
@@ -79,13 +93,10 @@ def add_train(commands: Any) -> None:
         metavar="NAME|REGEX",
         help=f"the split pattern: one of {', '.join(PATTERNS)}, or a regex (default: {DEFAULT_PATTERN})",
     )
-    model.add_argument(
-        "--special-tokens",
-        nargs="+",
-        action="extend",
-        default=[],
-        metavar="TOKEN",
-        help="special-token strings, given ids after the merges in this order, e.g. '<|endoftext|>'",
+    add_special_token_options(
+        model,
+        with_ids=False,
+        help_one="a special-token string such as '<|endoftext|>'; ids follow the merges, in order",
     )
     model.add_argument(
         "--min-frequency",
@@ -107,7 +118,61 @@ def add_train(commands: Any) -> None:
         default="fast",
         help="train with the Rust core (fast, the default) or the pure-Python reference; both learn the same merges",
     )
-    corpus = train.add_argument_group("reading the corpus")
+    _add_corpus_options(train.add_argument_group("reading the corpus"))
+    add_nanochat_option(train.add_argument_group("training for nanochat"))
+    cluster = train.add_argument_group("training on a Ray cluster (pip install ray fsspec)")
+    cluster.add_argument("--ray", action="store_true", help="count in Ray tasks (see below)")
+    cluster.add_argument(
+        "--ray-address",
+        type=ray_address,
+        metavar="ADDRESS",
+        help="the cluster to join: auto, local, HOST:PORT or ray://HOST:PORT (implies --ray)",
+    )
+    cluster.add_argument(
+        "--shard-size",
+        type=positive_int,
+        default=64 * 2**20,
+        metavar="BYTES",
+        help="with --ray: cut plain-text files larger than this into ranges counted apart (default: 64 MiB)",
+    )
+    output = train.add_argument_group("output on stderr").add_mutually_exclusive_group()
+    output.add_argument(
+        "--progress",
+        action="store_const",
+        const=True,
+        dest="progress",
+        help="show progress (the default): a bar on a terminal, a line every 10 s elsewhere",
+    )
+    output.add_argument(
+        "--no-progress", action="store_const", const=False, dest="progress", help="show only the summary at the end"
+    )
+    output.add_argument(
+        "--quiet", "-q", action="store_const", const=None, dest="progress", help="show nothing but errors"
+    )
+    train.set_defaults(progress=True)
+
+
+def _add_corpus_options(corpus: Any) -> None:
+    corpus.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="read every file in this format, whatever its name (default: by name, see above)",
+    )
+    corpus.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="in directories and globs, read only files that match, by name ('*.py') or by path below the "
+        "directory ('src/*'); repeat it for more",
+    )
+    corpus.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="in directories and globs, skip files that match (as --include); repeat it for more",
+    )
     corpus.add_argument(
         "--max-chars",
         type=positive_int,
@@ -122,6 +187,7 @@ def add_train(commands: Any) -> None:
     )
     corpus.add_argument(
         "--text-field",
+        type=utf8_text,
         default="text",
         metavar="F",
         help="the JSON field or Parquet column that holds the text (default: text)",
@@ -130,7 +196,7 @@ def add_train(commands: Any) -> None:
         "--txt-split",
         choices=("paragraph", "line", "file"),
         default="paragraph",
-        help="what a document is in a .txt file: a paragraph (ended by blank lines; the default), a line, the file",
+        help="what a document is in plain text: a paragraph (ended by blank lines; the default), a line, the file",
     )
     corpus.add_argument(
         "--errors",
@@ -138,58 +204,46 @@ def add_train(commands: Any) -> None:
         default="strict",
         help="bytes that are not UTF-8: an error naming file and line (strict, the default), or U+FFFD (replace)",
     )
-    cluster = train.add_argument_group("training on a Ray cluster (pip install 'bytebpe[ray]')")
-    cluster.add_argument(
-        "--ray",
-        nargs="?",
-        const=True,  # not a str, which argparse would pass to ray_address
-        type=ray_address,
-        metavar="ADDRESS",
-        help="count in Ray tasks: on the cluster at ADDRESS (auto, HOST:PORT, ray://HOST:PORT), else see below",
-    )
-    add_nanochat_option(train.add_argument_group("training for nanochat"))
-    cluster.add_argument(
-        "--shard-size",
-        type=positive_int,
-        default=64 * 2**20,
-        metavar="BYTES",
-        help="with --ray: cut .txt files larger than this into ranges counted apart (default: 64 MiB)",
-    )
-    output = train.add_argument_group("output on stderr").add_mutually_exclusive_group()
-    output.add_argument(
-        "--progress",
-        action="store_const",
-        const=True,
-        dest="progress",
-        help="show progress bars (the default when stderr is a terminal); a summary is logged at the end either way",
-    )
-    output.add_argument(
-        "--quiet",
-        "-q",
-        action="store_const",
-        const=False,
-        dest="progress",
-        help="show nothing but errors",
-    )
 
 
 def run_train(args: argparse.Namespace) -> int:
     """``bytebpe train``: train on a corpus on disk and save the tokenizer."""
-    quiet = args.progress is False
+    quiet = args.progress is None
     if quiet:  # nothing on stderr but errors; main's warning filters are restored on return
         warnings.simplefilter("ignore")
-    show_bars = args.progress if args.progress is not None else sys.stderr.isatty()
     out = Path(args.out)
+    _check_stdin(args.files)
     # Checked now, not after hours of training, with the rule that Tokenizer.save applies.
-    replacing = _check_output_directory(out)
+    replacing = _check_output_directory(out, force=args.force)
     if args.nanochat:
-        start = time.monotonic()
-        tokenizer = train_like_tok_train(args, progress=show_bars)
-        if not quiet:
-            _log_result(tokenizer, args, time.monotonic() - start, out, replacing)
-        return EXIT_OK
-    if args.ray is not None:
-        return _run_train_on_ray(args, out, replacing, quiet=quiet, show_bars=show_bars)
+        return _train_like_nanochat(args, out, replacing, quiet=quiet)
+    settings = _settings(args)
+    if args.ray or args.ray_address is not None:
+        trained, record, corpus_record = _train_on_ray(args, settings, quiet=quiet)
+    else:
+        trained, record, corpus_record = _train_here(args, settings, quiet=quiet)
+    tokenizer = _with_corpus_record(trained, corpus_record)
+    tokenizer.save(out, overwrite=args.force)
+    if not quiet:
+        log_result(tokenizer, record, files=corpus_record["files"], args=args, out=out, replacing=replacing)
+    return EXIT_OK
+
+
+def _train_like_nanochat(args: argparse.Namespace, out: Path, replacing: bool, *, quiet: bool) -> int:
+    """``bytebpe train DATA_DIR --nanochat``: nanochat's tok_train.py recipe, which saves itself."""
+    record = _record(args, quiet=quiet)
+    try:
+        tokenizer = train_like_tok_train(args, progress=record)
+    finally:
+        _close(record)
+    if not quiet:
+        log_result(tokenizer, record, files=len(args.files), args=args, out=out, replacing=replacing)
+    return EXIT_OK
+
+
+def _train_here(
+    args: argparse.Namespace, settings: dict[str, Any], *, quiet: bool
+) -> tuple[Tokenizer, TrainingRecord, dict[str, Any]]:
     corpus = Corpus(
         args.files,
         text_field=args.text_field,
@@ -197,88 +251,103 @@ def run_train(args: argparse.Namespace) -> int:
         max_chars=args.max_chars,
         doc_cap=args.doc_cap,
         errors=args.errors,
+        format=args.format,
+        include=args.include,
+        exclude=args.exclude,
     )
-    settings = _settings(args)
     # A dry run on no text checks every setting (vocabulary size, pattern, special tokens) with the
     # library's own messages, before anything is logged or read.
     _check_settings(args.vocab_size, settings)
-    if show_bars:  # says what the bars are about; without them, only the summary at the end is logged
+    if not quiet:
+        log_skipped(corpus.skipped)
+    record = _record(args, quiet=quiet)
+    if isinstance(record, ProgressBars):  # says what the bars are about
         log(
             f"training a {args.vocab_size}-id tokenizer on {plural(len(corpus.files), 'file')} "
             f"({args.implementation} implementation)"
         )
-    start = time.monotonic()
-    trained = Tokenizer.train(corpus, args.vocab_size, **settings, progress=show_bars)
-    elapsed = time.monotonic() - start
-    tokenizer = _with_corpus_record(trained, _corpus_record(corpus.paths, len(corpus.files), args))
-    tokenizer.save(out)
-    if not quiet:
-        _log_result(tokenizer, args, elapsed, out, replacing)
-    return EXIT_OK
+    try:
+        trained = Tokenizer.train(corpus, args.vocab_size, **settings, progress=record)
+    finally:
+        _close(record)
+    return trained, record, _corpus_record(corpus.paths, len(corpus.files), args)
 
 
-def _run_train_on_ray(args: argparse.Namespace, out: Path, replacing: bool, *, quiet: bool, show_bars: bool) -> int:
+def _train_on_ray(
+    args: argparse.Namespace, settings: dict[str, Any], *, quiet: bool
+) -> tuple[Tokenizer, TrainingRecord, dict[str, Any]]:
     """``bytebpe train --ray``: count in Ray tasks (bytebpe.distributed), merge here."""
-    if args.max_chars is not None:
-        raise CommandError("--max-chars does not work with --ray: a budget over the whole corpus is not shardable")
+    for flag, value in (("--max-chars", args.max_chars), ("--format", args.format)):
+        if value is not None:
+            raise CommandError(f"{flag} does not work with --ray")
+    if args.include or args.exclude:
+        raise CommandError("--include and --exclude do not work with --ray: name the files or globs instead")
+    if STDIN in args.files:
+        raise CommandError("- (stdin) does not work with --ray: the shards are read on other machines")
     from bytebpe import distributed  # imports Ray only when it runs
 
     shards = distributed.plan_shards(args.files, txt_split=args.txt_split, shard_bytes=args.shard_size)
-    settings = _settings(args)
     _check_settings(args.vocab_size, settings)  # before Ray starts, as above
     files = len({shard.path for shard in shards})
-    if show_bars:
+    record = _record(args, quiet=quiet)
+    if isinstance(record, ProgressBars):
         log(
             f"training a {args.vocab_size}-id tokenizer on {plural(files, 'file')} in "
             f"{plural(len(shards), 'shard')} on Ray ({args.implementation} implementation)"
         )
-    start = time.monotonic()
-    trained = distributed.train(
-        args.files,
-        args.vocab_size,
-        **settings,
-        progress=show_bars,
-        text_field=args.text_field,
-        txt_split=args.txt_split,
-        doc_cap=args.doc_cap,
-        errors=args.errors,
-        shard_bytes=args.shard_size,
-        address=None if args.ray is True else args.ray,
-    )
-    elapsed = time.monotonic() - start
-    record = _corpus_record(args.files, files, args) | {"ray": {"shards": len(shards), "shard_size": args.shard_size}}
-    tokenizer = _with_corpus_record(trained, record)
-    tokenizer.save(out)
-    if not quiet:
-        _log_result(tokenizer, args, elapsed, out, replacing)
-    return EXIT_OK
+    try:
+        trained = distributed.train(
+            args.files,
+            args.vocab_size,
+            **settings,
+            progress=record,
+            text_field=args.text_field,
+            txt_split=args.txt_split,
+            doc_cap=args.doc_cap,
+            errors=args.errors,
+            shard_bytes=args.shard_size,
+            address=args.ray_address,
+        )
+    finally:
+        _close(record)
+    corpus_record = _corpus_record(args.files, files, args)
+    corpus_record["ray"] = {"shards": len(shards), "shard_size": args.shard_size}
+    return trained, record, corpus_record
 
 
-def _log_result(tokenizer: Tokenizer, args: argparse.Namespace, elapsed: float, out: Path, replacing: bool) -> None:
-    special_tokens: list[str] = args.special_tokens
-    merges = len(tokenizer.merges)
-    asked = args.vocab_size - 256 - len(special_tokens)
-    log(
-        f"trained in {_duration(elapsed)}: {merges} merges, n_vocab {tokenizer.n_vocab} "
-        f"(256 bytes + {plural(merges, 'merge')} + {plural(len(special_tokens), 'special token')})"
-    )
-    if merges < asked:  # the FewerMergesWarning has said why
-        log(f"note: stopped after {merges} of the {asked} merges asked for")
-    log(f"saved to {out}{' (replacing the tokenizer that was there)' if replacing else ''}")
+def _record(args: argparse.Namespace, *, quiet: bool) -> TrainingRecord:
+    """What listens to training: bars (on a terminal, else log lines), or only a record for the summary."""
+    return ProgressBars(sys.stderr) if args.progress and not quiet else TrainingRecord()
 
 
-def _check_output_directory(out: Path) -> bool:
+def _close(record: TrainingRecord) -> None:
+    if isinstance(record, ProgressBars):
+        record.close()
+
+
+def _check_stdin(paths: list[str]) -> None:
+    if STDIN in paths and _stdin_is_terminal():
+        raise CommandError(
+            "- reads stdin, which is a terminal here: pipe the text in, as in: cat notes.md | bytebpe train - ..."
+        )
+
+
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):  # closed, or replaced
+        return False
+
+
+def _check_output_directory(out: Path, *, force: bool) -> bool:
     """Fail now if ``out`` cannot take a saved tokenizer; return whether one is there to replace."""
-    if out.exists() and not out.is_dir():
-        raise FileExistsError(f"--out {out} exists and is not a directory")
-    if out.is_dir() and any(out.iterdir()):
-        if not (out / files.METADATA_FILE).exists():
-            raise FileExistsError(
-                f"--out {out} is a non-empty directory that does not hold a saved tokenizer; "
-                "refusing to replace it: choose a new or empty directory"
-            )
+    try:
+        replacing = files.check_save_target(out, overwrite=force)
+    except FileExistsError as error:
+        raise FileExistsError(f"--out {error}") from None  # the library's message starts with the path
+    if replacing:
         return True
-    existing = next(parent for parent in (out, *out.parents) if parent.exists())
+    existing = next(parent for parent in (out.absolute(), *out.absolute().parents) if parent.exists())
     if not os.access(existing, os.W_OK):
         raise PermissionError(f"--out {out}: cannot write to {existing}")
     return False
@@ -312,6 +381,9 @@ def _corpus_record(paths: Any, files: int, args: argparse.Namespace) -> dict[str
         "max_chars": args.max_chars,
         "doc_cap": args.doc_cap,
         "errors": args.errors,
+        "format": args.format,
+        "include": args.include,
+        "exclude": args.exclude,
     }
 
 
@@ -329,13 +401,3 @@ def _with_corpus_record(tokenizer: Tokenizer, record: dict[str, Any]) -> Tokeniz
         trained_by=trained_by,
         merge_counts=tokenizer.merge_counts,
     )
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    minutes, seconds = divmod(round(seconds), 60)
-    if minutes < 60:
-        return f"{minutes} min {seconds} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min"

@@ -60,6 +60,8 @@ class ShardStats:
     """Reading and counting, in the task."""
     documents: int
     characters: int
+    bytes: int
+    """The UTF-8 bytes of the documents."""
     pieces: int
     """Distinct pieces in the shard's table."""
     peak_rss: int
@@ -148,7 +150,8 @@ def train(
     The result is exactly ``Tokenizer.train(Corpus(paths, ...), vocab_size, ...)`` (for local
     paths): the tokenizer settings are :meth:`bytebpe.Tokenizer.train`'s, the corpus and cluster
     settings :func:`count`'s. ``min_frequency`` applies to the summed counts, on the driver.
-    ``progress=True`` shows a bar of the documents counted, then one of the merges.
+    ``progress=True`` shows a bar of the bytes counted, then one of the merges; a callable hears
+    of the stages of bytebpe.progress.
     """
     # A dry run on no text checks the tokenizer settings with the library's own messages; that
     # it makes no merges is no news.
@@ -162,14 +165,14 @@ def train(
             max_token_length=max_token_length,
             implementation=implementation,
         )
-    documents = 0
+    tally = [0, 0]  # documents, bytes
     with reporter(progress) as callback:
 
         def shard_done(stats: ShardStats) -> None:
-            nonlocal documents
-            documents += stats.documents
+            tally[0] += stats.documents
+            tally[1] += stats.bytes
             if callback is not None:
-                callback("counting", documents, 0)
+                callback("counting", tally[1], 0)
             if on_shard is not None:
                 on_shard(stats)
 
@@ -187,6 +190,8 @@ def train(
             address=address,
             on_shard=shard_done,
         )
+        if callback is not None:
+            callback("counted", tally[0], len(counts))
         return Tokenizer.train_from_counts(
             counts,
             vocab_size,
@@ -210,8 +215,8 @@ def _count_shard(
     doc_cap: int | None,
     errors: str,
     implementation: str,
-) -> tuple[PieceCounts, int, int]:
-    """(counts, documents, characters) of a shard; of an empty list of texts for checking settings."""
+) -> tuple[PieceCounts, int, int, int]:
+    """(counts, documents, characters, bytes) of a shard; of an empty list of texts for checking settings."""
     if isinstance(shard, Shard):
         documents: Iterable[str] = read_shard(
             shard, text_field=text_field, txt_split=txt_split, doc_cap=doc_cap, errors=errors
@@ -219,23 +224,24 @@ def _count_shard(
     else:
         corpus.check_options(text_field, txt_split, None, doc_cap, errors)
         documents = shard
-    tally = [0, 0]
+    tally = [0, 0, 0]
 
     def tallied(texts: Iterable[str]) -> Iterator[str]:
         for text in texts:
             tally[0] += 1
             tally[1] += len(text)
+            tally[2] += len(text.encode("utf-8", "surrogatepass"))
             yield text
 
     counts = implementation_module(implementation).count(tallied(documents), pattern)
-    return counts, tally[0], tally[1]
+    return counts, tally[0], tally[1], tally[2]
 
 
 def _count_task(shard: Shard, settings: tuple[Any, ...]) -> tuple[PieceCounts, ShardStats]:
     import ray
 
     start = time.perf_counter()
-    counts, documents, characters = _count_shard(shard, *settings)
+    counts, documents, characters, size = _count_shard(shard, *settings)
     stats = ShardStats(
         shard=shard,
         node_id=ray.get_runtime_context().get_node_id(),
@@ -243,6 +249,7 @@ def _count_task(shard: Shard, settings: tuple[Any, ...]) -> tuple[PieceCounts, S
         seconds=time.perf_counter() - start,
         documents=documents,
         characters=characters,
+        bytes=size,
         pieces=len(counts),
         peak_rss=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,  # KiB on Linux
     )

@@ -1,6 +1,6 @@
 """Cutting a corpus into shards and reading one shard's documents, anywhere, without Ray.
 
-A shard is a whole file, or a byte range of a .txt file. The documents of all the shards are
+A shard is a whole file, or a byte range of a plain-text file. The documents of all the shards are
 exactly the documents :class:`bytebpe.Corpus` reads from the same files (module docstring of
 bytebpe.corpus), so the sum of the shards' piece counts is the corpus's (spec §4.1.1).
 
@@ -9,7 +9,7 @@ bytebpe.corpus), so the sum of the shards' piece counts is the corpus's (spec §
 * fsspec URLs (``s3://bucket/data/*.parquet``, ``gs://...``, ``file:///...``) are expanded with
   the same rules by fsspec; a whole remote file is copied to a temporary local file and read by
   that same code.
-* A .txt file larger than ``shard_bytes`` is cut into byte ranges at document boundaries: a line
+* A plain-text file larger than ``shard_bytes`` is cut into byte ranges at document boundaries: a line
   start with txt_split="line", a paragraph start (a line that is not blank after one that is)
   with "paragraph"; with "file" it is never cut. Each range holds whole documents, the very ones
   :class:`bytebpe.Corpus` cuts, because a paragraph's trailing blank lines end it in either case.
@@ -32,13 +32,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
-from bytebpe import corpus
+from bytebpe import corpus, corpus_paths
 from bytebpe.documents import cropped, decoded_lines, is_blank, starts_paragraph, txt_documents
 
 __all__ = ["DEFAULT_SHARD_BYTES", "Shard", "is_url", "plan_shards", "read_shard"]
 
 DEFAULT_SHARD_BYTES = 64 * 2**20
-"""The default size of a .txt byte range: big enough that a task's overhead is noise, small
+"""The default size of a plain-text byte range: big enough that a task's overhead is noise, small
 enough that a few hundred MB spread over a handful of workers."""
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|::")
@@ -80,7 +80,7 @@ def plan_shards(
     """The shards of the files that ``paths`` names, in reading order.
 
     ``paths`` is what :class:`bytebpe.Corpus` takes (files, directories, glob patterns), and may
-    also hold fsspec URLs, expanded with the same rules. A .txt file larger than ``shard_bytes``
+    also hold fsspec URLs, expanded with the same rules. A plain-text file larger than ``shard_bytes``
     becomes several byte ranges unless ``txt_split`` is "file"; any other file is one shard.
     Raises FileNotFoundError for a path that names nothing, ValueError for an unsupported file,
     and ImportError for a URL when fsspec is missing.
@@ -129,7 +129,7 @@ def read_shard(
 
 
 def _split(name: str, size: int, txt_split: str, shard_bytes: int) -> list[Shard]:
-    if not corpus.is_txt(name) or txt_split == "file" or size <= shard_bytes:
+    if not corpus.is_plain_text(name) or txt_split == "file" or size <= shard_bytes:
         return [Shard(name)]
     count = -(-size // shard_bytes)
     cuts = [size * i // count for i in range(count + 1)]
@@ -151,11 +151,12 @@ def _strip(fs: Any, url: str) -> str:
 def _expand_url(given: str) -> list[str]:
     """:func:`bytebpe.corpus.expand_paths`'s rules, on an fsspec filesystem; URLs come back."""
     fs, root = _filesystem(given)
-    return [fs.unstrip_protocol(path) for path in corpus.expand(given, _RemoteFiles(fs), root)]
+    files, _ = corpus_paths.find(given, _RemoteFiles(fs), root)
+    return [fs.unstrip_protocol(path) for path in files]
 
 
 class _RemoteFiles:
-    """An fsspec filesystem, for :func:`bytebpe.corpus.expand`."""
+    """An fsspec filesystem, for :func:`bytebpe.corpus_paths.find`."""
 
     def __init__(self, fs: Any) -> None:
         self.fs = fs
@@ -171,14 +172,24 @@ class _RemoteFiles:
         matches = self.fs.glob(pattern)
         return [match for match in matches if not PurePosixPath(match).name.startswith(".") or self.fs.isdir(match)]
 
-    def walk(self, root: str) -> list[str]:
-        found = []
+    def walk(self, root: str) -> tuple[list[str], list[str]]:
+        found, hidden = [], set()
         for path in self.fs.find(root):
             parts = PurePosixPath(path[len(root) :].lstrip("/")).parts
-            # Hidden files and directories are skipped, as bytebpe.corpus does locally.
-            if corpus.suffix(path) and not any(part.startswith(".") for part in parts):
+            # Hidden files and directories are skipped, as bytebpe.corpus_paths does locally.
+            first_hidden = next((i for i, part in enumerate(parts) if part.startswith(".")), None)
+            if first_hidden is None:
                 found.append(path)
-        return sorted(found)
+            else:
+                hidden.add(root.rstrip("/") + "/" + "/".join(parts[: first_hidden + 1]))
+        return sorted(found), sorted(hidden)
+
+    def special(self, path: str) -> str | None:
+        return None  # an object store holds objects, not pipes
+
+    def head(self, path: str, size: int) -> bytes:
+        with self.fs.open(path, "rb") as file:
+            return bytes(file.read(size))
 
     def order(self, path: str) -> str:
         return path

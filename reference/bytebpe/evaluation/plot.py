@@ -48,7 +48,7 @@ def plot_evaluation(evaluation: Evaluation, path: str | os.PathLike, *, overwrit
     axes.set_ylabel("bytes per token (higher is better)")
     axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     axes.grid(axis="y", alpha=0.3)
-    return _save(figure, target)
+    return _save(figure, target, overwrite=overwrite)
 
 
 def plot_sizes(curve: SizeCurve, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
@@ -69,15 +69,15 @@ def plot_sizes(curve: SizeCurve, path: str | os.PathLike, *, overwrite: bool = F
     axes.set_ylabel("bytes per token")
     axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     axes.grid(alpha=0.3)
-    return _save(figure, target)
+    return _save(figure, target, overwrite=overwrite)
 
 
-def _save(figure: Any, target: Path) -> Path:
+def _save(figure: Any, target: Path, *, overwrite: bool) -> Path:
     figure.tight_layout()
     image = io.BytesIO()
     # The legend sits beside the axes, never over the bars; "tight" keeps it in the picture.
     figure.savefig(image, format=target.suffix.lower().lstrip("."), bbox_inches="tight")
-    return atomic.write_file(target, image.getvalue())
+    return atomic.write_file(target, image.getvalue(), overwrite=overwrite)
 
 
 def _figure_class() -> Any:

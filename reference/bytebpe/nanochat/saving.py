@@ -45,12 +45,15 @@ def nanochat_token_bytes(tokenizer: Tokenizer) -> list[int]:
     return lengths
 
 
-def save_for_nanochat(tokenizer: Tokenizer, directory: str | os.PathLike, *, name: str = "rustbpe") -> Path:
+def save_for_nanochat(
+    tokenizer: Tokenizer, directory: str | os.PathLike, *, name: str = "rustbpe", overwrite: bool = False
+) -> Path:
     """Write ``tokenizer`` to ``directory`` for nanochat and for bytebpe, atomically; see the module.
 
     ``name`` is the Encoding's name (nanochat's is "rustbpe"). ImportError before anything is
-    written if tiktoken is missing; a previous save is replaced in one step, and a non-empty
-    directory that bytebpe did not write is never replaced (FileExistsError).
+    written if tiktoken is missing; a previous save is replaced in one step, and only with
+    ``overwrite=True``; a non-empty directory that bytebpe did not write is never replaced
+    (FileExistsError).
     """
     try:
         import tiktoken  # noqa: F401  (to_tiktoken imports it; this says why it is needed)
@@ -62,7 +65,7 @@ def save_for_nanochat(tokenizer: Tokenizer, directory: str | os.PathLike, *, nam
     token_bytes = _token_bytes_file(nanochat_token_bytes(tokenizer))
     if token_bytes is not None:
         extra[TOKEN_BYTES_FILE] = token_bytes
-    saved = tokenizer._write(directory, extra_files=extra)
+    saved = tokenizer._write(directory, extra_files=extra, overwrite=overwrite)
     if token_bytes is None:  # said once the rest is saved, which the message promises
         warnings.warn(
             f"{TOKEN_BYTES_FILE} was not written: it is a torch tensor, and torch is not installed here. "

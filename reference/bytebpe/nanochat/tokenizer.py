@@ -190,14 +190,14 @@ class NanochatTokenizer:
 
     # -- files ------------------------------------------------------------------------------
 
-    def save(self, tokenizer_dir: str | os.PathLike) -> Path:
+    def save(self, tokenizer_dir: str | os.PathLike, *, overwrite: bool = False) -> Path:
         """Write nanochat's files (``tokenizer.pkl``, and ``token_bytes.pt`` where torch is
         installed) and bytebpe's (``tokenizer.tiktoken``, ``bytebpe.json``) to ``tokenizer_dir``,
         atomically. nanochat's ``from_directory`` and ``get_token_bytes`` read it, and so does
-        ``bytebpe.Tokenizer.load``. A directory that holds files bytebpe did not write is never
-        replaced (FileExistsError).
+        ``bytebpe.Tokenizer.load``. A previous save there is replaced only with ``overwrite=True``;
+        a directory that holds files bytebpe did not write is never replaced (FileExistsError).
         """
-        return saving.save_for_nanochat(self.enc, tokenizer_dir)
+        return saving.save_for_nanochat(self.enc, tokenizer_dir, overwrite=overwrite)
 
     # -- conversations ----------------------------------------------------------------------
 

@@ -87,12 +87,14 @@ def tok_train(
     max_token_length: int | None = None,
     implementation: str = "fast",
     progress: bool | ProgressCallback = False,
+    overwrite: bool = False,
 ) -> NanochatTokenizer:
     """Train and save a tokenizer as nanochat's ``scripts/tok_train.py`` does (see the module).
 
     ``data_dir`` defaults to nanochat's ``base_data`` and ``tokenizer_dir`` to its ``tokenizer``
     directory. The saved directory holds ``tokenizer.pkl`` and ``token_bytes.pt`` (with torch
-    installed; a TokenBytesWarning otherwise) for nanochat, and bytebpe's own files.
+    installed; a TokenBytesWarning otherwise) for nanochat, and bytebpe's own files; a previous
+    save there is replaced only with ``overwrite=True``.
     """
     data = Path(data_dir) if data_dir is not None else base_dir() / "base_data"
     out = Path(tokenizer_dir) if tokenizer_dir is not None else base_dir() / "tokenizer"
@@ -107,7 +109,7 @@ def tok_train(
             documents, vocab_size, max_token_length=max_token_length, implementation=implementation,
             progress=callback or False,
         )  # fmt: skip
-    tokenizer.save(out)
+    tokenizer.save(out, overwrite=overwrite)
     return tokenizer
 
 
