@@ -318,8 +318,11 @@ def test_the_command_line_trains_for_nanochat_in_one_command(tmp_path, monkeypat
     assert Oracle.load(out).enc._mergeable_ranks == theirs.enc._mergeable_ranks
     record = json.loads((out / "bytebpe.json").read_text())
     assert len(record["merge_counts"]) == len(theirs.enc._mergeable_ranks) - 256
-    assert main([*args, "--special-tokens", "<|x|>"]) == 1
-    assert "leave out --special-tokens" in capsys.readouterr().err
+    assert main([*args, "--special-tokens", "<|x|>", "--force"]) == 1
+    assert "leave out --special-token" in capsys.readouterr().err
+    assert main([*args, "--max-chars", "700", "--doc-cap", "100"]) == 1
+    assert "pass --force to replace it" in capsys.readouterr().err
+    assert main([*args, "--max-chars", "700", "--doc-cap", "100", "--force"]) == 0
 
 
 def test_running_out_of_pairs_warns_at_the_caller():
@@ -333,12 +336,12 @@ def test_the_command_line_reads_a_directory_that_nanochat_wrote(tmp_path, capsys
     theirs.save(tmp_path / "nano")
     text = "hello <|bos|> nanochat 42"
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode()), encoding="utf-8"))
-    assert main(["encode", "-t", str(tmp_path / "nano"), "--special-as-text"]) == 0
+    assert main(["encode", str(tmp_path / "nano"), "--special-as-text"]) == 0
     out, _ = capsysbinary.readouterr()
     assert [int(i) for i in out.split()] == theirs.encode(text)
     (tmp_path / "nano" / "tokenizer.pkl").write_bytes(pickle.dumps(Hostile("true")))
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"x"), encoding="utf-8"))
-    assert main(["encode", "-t", str(tmp_path / "nano")]) == 1
+    assert main(["encode", str(tmp_path / "nano")]) == 1
     _, err = capsysbinary.readouterr()
     lines = err.decode().splitlines()
     assert len(lines) == 1 and lines[0].startswith("bytebpe: error: ") and "refused" in lines[0]
@@ -370,4 +373,4 @@ def test_the_command_line_shows_reading_progress_for_nanochat(tmp_path, monkeypa
     args = ["train", str(tmp_path / "base_data"), "--nanochat", "--vocab-size", "300", "--out", str(tmp_path / "t")]
     assert main([*args, "--progress"]) == 0
     err = capsys.readouterr().err
-    assert "reading" in err and "chars" in err and "merging" in err and "Traceback" not in err
+    assert "reading" in err and "characters" in err and "merging" in err and "Traceback" not in err

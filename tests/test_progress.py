@@ -97,7 +97,8 @@ def run_on_a_terminal(code: str, columns: int = 80) -> tuple[int, str]:
 
 def test_progress_true_draws_bars_on_a_terminal_without_tqdm():
     code, shown = run_on_a_terminal(
-        WITHOUT_TQDM + "import bytebpe; bytebpe.Tokenizer.train(['hello world ' * 50] * 2000, 2000, progress=True)"
+        WITHOUT_TQDM
+        + "import bytebpe; bytebpe.Tokenizer.train(['hello world ' * 50] * 2000, 266, progress=True)"
     )
     assert code == 0, shown
     assert "\r" in shown  # redrawn in place

@@ -40,9 +40,11 @@ def train_like_tok_train(args: argparse.Namespace, *, progress: ProgressCallback
 
     fixed = {
         "--pattern": args.pattern != DEFAULT_PATTERN,
-        "--special-tokens": bool(args.special_tokens),
+        "--special-token": bool(args.special_tokens),
         "--min-frequency": args.min_frequency != 1,
-        "--ray": args.ray is not None,
+        "--ray": args.ray or args.ray_address is not None,
+        "--format": args.format is not None,
+        "--include/--exclude": bool(args.include or args.exclude),
     }
     given = [name for name, changed in fixed.items() if changed]
     if given:
