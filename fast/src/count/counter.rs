@@ -10,6 +10,7 @@ use super::piece_counts::{add_map, PieceCounts};
 use crate::error::{Error, Result};
 use crate::packed::{pack, pack_medium};
 use crate::pattern::Splitter;
+use crate::threads::with_threads;
 
 /// How many pieces a worker counts between two looks at the cancel flag (well under a
 /// millisecond of work).
@@ -133,15 +134,17 @@ impl<'s> PieceCounter<'s> {
         cancel: &AtomicBool,
     ) -> Result<()> {
         let parts = self.work_items(texts);
-        let chunk = parts
-            .len()
-            .div_ceil(rayon::current_num_threads() * CHUNKS_PER_THREAD)
-            .max(1);
         let splitter = self.splitter;
-        let batch: BatchCounts<'_> = parts
-            .par_chunks(chunk)
-            .map(|chunk| count_chunk(splitter, chunk, cancel))
-            .try_reduce(BatchCounts::default, |a, b| Ok(a.merge(b)))?;
+        let batch: BatchCounts<'_> = with_threads(None, || {
+            let chunk = parts
+                .len()
+                .div_ceil(rayon::current_num_threads() * CHUNKS_PER_THREAD)
+                .max(1);
+            parts
+                .par_chunks(chunk)
+                .map(|chunk| count_chunk(splitter, chunk, cancel))
+                .try_reduce(BatchCounts::default, |a, b| Ok(a.merge(b)))
+        })??;
         add_map(&mut self.counts.short, batch.short);
         add_map(&mut self.counts.medium, batch.medium);
         for (piece, count) in batch.long {

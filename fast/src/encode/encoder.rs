@@ -18,6 +18,7 @@ use super::specials::Specials;
 use super::token_bytes::TokenBytes;
 use crate::error::Result;
 use crate::pattern::Splitter;
+use crate::threads::with_threads;
 
 /// Pieces shorter than this (and at least [`HEAP_THRESHOLD`] long) keep their candidate pairs in
 /// a heap; longer ones in buckets, one per rank.
@@ -90,16 +91,18 @@ impl Encoder {
         Ok(ids)
     }
 
-    /// [`Encoder::encode`] for many texts, on all cores.
+    /// [`Encoder::encode`] for many texts, on all cores (or on the pool of [`with_threads`]).
     pub fn encode_batch<S: AsRef<str> + Sync>(
         &self,
         texts: &[S],
         allowed: &[&str],
     ) -> Result<Vec<Vec<u32>>> {
-        texts
-            .par_iter()
-            .map(|text| self.encode(text.as_ref(), allowed))
-            .collect()
+        with_threads(None, || {
+            texts
+                .par_iter()
+                .map(|text| self.encode(text.as_ref(), allowed))
+                .collect()
+        })?
     }
 
     pub fn pattern(&self) -> &str {
@@ -142,15 +145,17 @@ impl Encoder {
         })
     }
 
-    /// [`Encoder::encode_ordinary`] for many texts, on all cores.
+    /// [`Encoder::encode_ordinary`] for many texts, on all cores (or on the pool of [`with_threads`]).
     pub fn encode_ordinary_batch<S: AsRef<str> + Sync>(
         &self,
         texts: &[S],
     ) -> Result<Vec<Vec<u32>>> {
-        texts
-            .par_iter()
-            .map(|text| self.encode_ordinary(text.as_ref()))
-            .collect()
+        with_threads(None, || {
+            texts
+                .par_iter()
+                .map(|text| self.encode_ordinary(text.as_ref()))
+                .collect()
+        })?
     }
 
     /// §6.1: a piece that is a token is that token; otherwise merge up from single bytes,
