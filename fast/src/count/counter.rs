@@ -12,9 +12,6 @@ use crate::packed::{pack, pack_medium};
 use crate::pattern::Splitter;
 use crate::threads::with_threads;
 
-/// How many pieces a worker counts between two looks at the cancel flag (well under a
-/// millisecond of work).
-const CANCEL_CHECK_PIECES: u32 = 4096;
 /// Texts longer than this are cut, where the pattern allows it, so that one long text keeps
 /// every core busy.
 const LONG_TEXT: usize = 1 << 20;
@@ -192,17 +189,14 @@ fn count_chunk<'t>(
     // Distinct pieces grow far slower than bytes; this guess saves most of the rehashing.
     let mut local = BatchCounts::with_capacity((bytes / 64).min(1 << 20));
     let mut front = FrontCache::new();
-    let mut since_check = 0u32;
     for text in texts {
+        // Before every piece, not every so many: one search of a backtracking pattern may take
+        // most of a second (pattern/splitter.rs), and the flag costs one load from a shared line.
         splitter.try_for_each_piece(text, |piece| {
-            local.add(piece.as_bytes(), &mut front);
-            since_check += 1;
-            if since_check == CANCEL_CHECK_PIECES {
-                since_check = 0;
-                if cancel.load(Ordering::Relaxed) {
-                    return Err(Error::Interrupted);
-                }
+            if cancel.load(Ordering::Relaxed) {
+                return Err(Error::Interrupted);
             }
+            local.add(piece.as_bytes(), &mut front);
             Ok(())
         })?;
     }
