@@ -405,7 +405,7 @@ def test_tokenizer_config(transformers, tmp_path):
     again = transformers.PreTrainedTokenizerFast.from_pretrained(str(tmp_path / "resaved"))
     assert again.encode("<|bos|> hi<|endoftext|>") == fast.encode("<|bos|> hi<|endoftext|>") == [256, 32, 104, 105, 257]
 
-    save_huggingface(tmp_path, ranks, "gpt4", {"<|user_start|>": 300})
+    save_huggingface(tmp_path, ranks, "gpt4", {"<|user_start|>": 300}, overwrite=True)
     assert json.loads((tmp_path / "tokenizer_config.json").read_text(encoding="utf-8")) == {
         "tokenizer_class": "PreTrainedTokenizerFast",
         "clean_up_tokenization_spaces": False,
@@ -460,7 +460,7 @@ def test_overwriting_a_previous_export_keeps_other_files(tmp_path):
     (target / "special_tokens_map.json").write_text('{"bos_token": "<s>"}', encoding="utf-8")  # stale
     (target / "sub").mkdir()
     (target / "sub" / "notes.txt").write_text("kept", encoding="utf-8")
-    save_huggingface(target, OTHER_RANKS, "gpt4")
+    save_huggingface(target, OTHER_RANKS, "gpt4", overwrite=True)
     assert tokenizers.Tokenizer.from_file(str(target / "tokenizer.json")).encode("abcd").ids == [97, 98, 256]
     assert sorted(os.listdir(target)) == ["model.safetensors", "sub", "tokenizer.json", "tokenizer_config.json"]
     assert (target / "model.safetensors").read_bytes() == b"weights"
@@ -504,7 +504,7 @@ def test_a_failure_while_writing_leaves_the_previous_export(tmp_path, monkeypatc
 
     monkeypatch.setattr(atomic, "_write_file", write_half_then_fail)
     with pytest.raises(type(error)):
-        save_huggingface(target, OTHER_RANKS, "gpt4")
+        save_huggingface(target, OTHER_RANKS, "gpt4", overwrite=True)
     assert snapshot(target) == before
     assert os.listdir(tmp_path) == ["tok"]  # no temporary directory left behind
     # The same for a first save: nothing at all is left.
@@ -527,7 +527,7 @@ def test_a_failure_on_the_second_file_or_the_swap_leaves_the_previous_export(tmp
 
     monkeypatch.setattr(atomic, "_write_file", fail_on_second)
     with pytest.raises(OSError, match="no space left"):
-        save_huggingface(target, OTHER_RANKS, "gpt4")
+        save_huggingface(target, OTHER_RANKS, "gpt4", overwrite=True)
     assert written == ["tokenizer.json", "tokenizer_config.json"]
     assert snapshot(target) == before and os.listdir(tmp_path) == ["tok"]
     monkeypatch.undo()
@@ -545,7 +545,7 @@ def test_a_failure_on_the_second_file_or_the_swap_leaves_the_previous_export(tmp
     monkeypatch.setattr(atomic, "_exchange", lambda staging, target: False)
     monkeypatch.setattr(os, "rename", fail_on_second_rename)
     with pytest.raises(OSError, match="rename failed"):
-        save_huggingface(target, OTHER_RANKS, "gpt4")
+        save_huggingface(target, OTHER_RANKS, "gpt4", overwrite=True)
     monkeypatch.undo()
     assert snapshot(target) == before and os.listdir(tmp_path) == ["tok"]
 
@@ -554,10 +554,10 @@ def test_a_failure_on_the_second_file_or_the_swap_leaves_the_previous_export(tmp
 
     monkeypatch.setattr(atomic, "_exchange", failed_exchange)
     with pytest.raises(OSError, match="exchange failed"):
-        save_huggingface(target, OTHER_RANKS, "gpt4")
+        save_huggingface(target, OTHER_RANKS, "gpt4", overwrite=True)
     monkeypatch.undo()
     assert snapshot(target) == before and os.listdir(tmp_path) == ["tok"]
-    save_huggingface(target, OTHER_RANKS, "gpt4")
+    save_huggingface(target, OTHER_RANKS, "gpt4", overwrite=True)
     assert snapshot(target) != before and os.listdir(tmp_path) == ["tok"]
 
 

@@ -282,11 +282,13 @@ def write_tokenizer(
     special_tokens: Mapping[str, int],
     n_vocab: int,
     trained_by: Mapping[str, Any] | None,
+    overwrite: bool = False,
 ) -> Path:
     """Write a tokenizer into directory ``path`` (its rank file and bytebpe.json), atomically.
 
-    A previous save at ``path`` is replaced in one step; a non-empty directory that is not a saved
-    tokenizer is never overwritten (FileExistsError).
+    With ``overwrite``, a previous save at ``path`` is replaced in one step; without it, or if the
+    directory holds anything but a valid save (see :func:`_not_a_save`), FileExistsError, and
+    nothing is touched: bytebpe deletes only what it wrote.
     """
     ranks_data = rank_file_bytes(ranks)
     meta = metadata(
@@ -302,6 +304,25 @@ def write_tokenizer(
         METADATA_FILE: (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
     }
     atomic.write_directory(
-        path, contents, is_ours=lambda p: (p / METADATA_FILE).exists(), what=f"saved tokenizer ({METADATA_FILE})"
+        path, contents, overwrite=overwrite, is_ours=_not_a_save, what=f"a saved tokenizer ({METADATA_FILE})"
     )
     return Path(path)
+
+
+def _not_a_save(path: Path) -> str | None:
+    """What keeps directory ``path`` from being a save bytebpe may replace (None if nothing): it
+    must hold exactly the files :func:`write_tokenizer` writes, and they must load."""
+    names = sorted(entry.name for entry in path.iterdir())
+    others = [name for name in names if name not in (RANKS_FILE, METADATA_FILE)]
+    if others:
+        shown = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
+        return f"holds files that bytebpe did not write ({shown})"
+    if METADATA_FILE not in names:
+        return f"is not empty and holds no saved tokenizer ({METADATA_FILE})"
+    if not all((path / name).is_file() and not (path / name).is_symlink() for name in names):
+        return "holds links or folders where a saved tokenizer has files"
+    try:
+        _read_directory(path)
+    except (OSError, ValueError) as err:
+        return f"holds a {METADATA_FILE} that is not a saved tokenizer ({err})"
+    return None

@@ -413,6 +413,7 @@ def save_huggingface(
     special_tokens: Mapping[str, int] | None = None,
     *,
     model_max_length: int | None = None,
+    overwrite: bool = False,
 ) -> Path:
     """Write ``tokenizer.json`` and ``tokenizer_config.json`` into ``directory`` and return its path.
 
@@ -424,9 +425,10 @@ def save_huggingface(
 
     The save is atomic (bytebpe.atomic): everything is written into a hidden directory next to
     the target, which then takes the target's place in one step, so a failed or interrupted save
-    leaves the previous state (and no temporary directory). A directory that already holds a ``tokenizer.json`` is
-    taken to be an earlier export and is replaced; files in it that are not tokenizer files
-    (model weights, config.json, ...) are kept. A non-empty directory without a tokenizer.json,
+    leaves the previous state (and no temporary directory). A directory that already holds a
+    ``tokenizer.json`` is taken to be an earlier export and is replaced if ``overwrite`` is true
+    (FileExistsError otherwise); files in it that are not tokenizer files (model weights,
+    config.json, ...) are kept. A non-empty directory without a tokenizer.json,
     or a file, raises FileExistsError. The model is validated before anything is written.
     """
     if model_max_length is not None and (
@@ -439,7 +441,12 @@ def save_huggingface(
     return atomic.write_directory(
         directory,
         contents,
-        is_ours=lambda target: (target / TOKENIZER_FILE).is_file(),
+        overwrite=overwrite,
+        is_ours=lambda target: (
+            None
+            if (target / TOKENIZER_FILE).is_file()
+            else f"is not empty and holds no {TOKENIZER_FILE} (a Hugging Face tokenizer export)"
+        ),
         what=f"{TOKENIZER_FILE} (a Hugging Face tokenizer export)",
         keep=lambda name: name not in _TOKENIZER_FILES,
     )

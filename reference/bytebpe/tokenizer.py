@@ -466,16 +466,19 @@ class Tokenizer:
 
     # -- files and other libraries ----------------------------------------------------------
 
-    def save(self, path: str | os.PathLike) -> Path:
+    def save(self, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
         """Write the tokenizer to directory ``path`` (spec §12), atomically.
 
         The directory holds ``tokenizer.tiktoken`` (tiktoken's rank file) and ``bytebpe.json``
-        (pattern, special tokens, vocabulary size, what trained it). A previous save at ``path``
-        is replaced in one step; an interrupted or failed save leaves it intact. A non-empty
-        directory that is not a saved tokenizer is never overwritten (FileExistsError).
+        (pattern, special tokens, vocabulary size, what trained it). With ``overwrite=True`` a
+        previous save at ``path`` is replaced in one step; an interrupted or failed save leaves it
+        intact. Without it, or when the directory holds anything but a valid save (files bytebpe
+        did not write, say), FileExistsError naming the path, and nothing is touched. A symlink
+        is followed: the directory it names is replaced, and the link stays.
         """
         return files.write_tokenizer(
             path,
+            overwrite=overwrite,
             ranks=self._ranks,
             pattern=self._pattern,
             special_tokens=self._special_tokens,
@@ -502,12 +505,20 @@ class Tokenizer:
 
         return huggingface.to_huggingface(self._ranks, self._pattern, self._special_tokens)
 
-    def save_huggingface(self, directory: str | os.PathLike, *, model_max_length: int | None = None) -> Path:
-        """Write tokenizer.json and tokenizer_config.json for ``tokenizers`` and ``transformers``."""
+    def save_huggingface(
+        self, directory: str | os.PathLike, *, model_max_length: int | None = None, overwrite: bool = False
+    ) -> Path:
+        """Write tokenizer.json and tokenizer_config.json for ``tokenizers`` and ``transformers``;
+        an earlier export in ``directory`` is replaced only with ``overwrite=True``."""
         from bytebpe import huggingface
 
         return huggingface.save_huggingface(
-            directory, self._ranks, self._pattern, self._special_tokens, model_max_length=model_max_length
+            directory,
+            self._ranks,
+            self._pattern,
+            self._special_tokens,
+            model_max_length=model_max_length,
+            overwrite=overwrite,
         )
 
     # -- looking at it ----------------------------------------------------------------------

@@ -57,11 +57,11 @@ def run_export(args: argparse.Namespace) -> int:
         if out.is_dir():
             raise CommandError(f"--out {out} is a directory; give the name of the .tiktoken file to write")
         # The saved rank file, byte for byte: Tokenizer.load checked it against its checksum.
-        atomic.write_file(out, files.rank_file_bytes(tokenizer.mergeable_ranks))
+        atomic.write_file(out, files.rank_file_bytes(tokenizer.mergeable_ranks), overwrite=True)
         if not args.quiet:
             log(f"wrote {out}; load it with tiktoken: {tiktoken_hint(tokenizer, out)}")
     else:
-        written = tokenizer.save_huggingface(out, model_max_length=args.model_max_length)
+        written = tokenizer.save_huggingface(out, model_max_length=args.model_max_length, overwrite=True)
         if not args.quiet:
             log(
                 f"wrote tokenizer.json and tokenizer_config.json to {written}; load it with "

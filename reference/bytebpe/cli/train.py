@@ -192,7 +192,7 @@ def run_train(args: argparse.Namespace) -> int:
     trained = Tokenizer.train(corpus, args.vocab_size, **settings, progress=show_bars)
     elapsed = time.monotonic() - start
     tokenizer = _with_corpus_record(trained, _corpus_record(corpus.paths, len(corpus.files), args))
-    tokenizer.save(out)
+    tokenizer.save(out, overwrite=True)  # _check_out above applied the CLI's own rule
     if not quiet:
         _log_result(tokenizer, args, elapsed, out, replacing)
     return EXIT_OK
@@ -229,7 +229,7 @@ def _run_train_on_ray(args: argparse.Namespace, out: Path, replacing: bool, *, q
     elapsed = time.monotonic() - start
     record = _corpus_record(args.files, files, args) | {"ray": {"shards": len(shards), "shard_size": args.shard_size}}
     tokenizer = _with_corpus_record(trained, record)
-    tokenizer.save(out)
+    tokenizer.save(out, overwrite=True)  # _check_out above applied the CLI's own rule
     if not quiet:
         _log_result(tokenizer, args, elapsed, out, replacing)
     return EXIT_OK
