@@ -167,3 +167,16 @@ def test_unknown_id_message_names_it(impl):
     tok = bytebpe.Tokenizer.train(["hi"], 256, implementation=impl.NAME)
     with pytest.raises(KeyError, match=r"unknown token id 9999 at ids\[1\]"):
         tok.decode_bytes([104, 9999])
+
+
+@pytest.mark.parametrize("implementation", ["fast", "reference"])
+def test_a_special_token_with_a_surrogate_is_refused_when_training(implementation):
+    # It used to train, and then every encode, decode and pickle load of the model failed.
+    with pytest.raises(ValueError, match=r"special token '\\ud800' holds the surrogate code point U\+D800"):
+        bytebpe.Tokenizer.train(["hello world"] * 3, 300, special_tokens=["\ud800"], implementation=implementation)
+
+
+def test_piece_counts_refuse_a_pattern_that_could_not_be_loaded(tmp_path):
+    # Training from such counts saved a tokenizer that load() then refused.
+    with pytest.raises(ValueError, match="pattern"):
+        bytebpe.PieceCounts({b"ab": 5}, pattern="(")

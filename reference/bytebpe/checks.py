@@ -120,6 +120,7 @@ def check_special_tokens(special_tokens: object, ranks: Mapping[bytes, int]) -> 
             raise ValueError(f"a special token id must be at most {MAX_ID}, got {token_id}")
         if not text:
             raise ValueError("a special token must be a non-empty str")
+        check_text(text, f"special token {text!r}")
         if token_id in rank_owner:
             taken_by = rank_owner[token_id]
             raise ValueError(f"special token {text!r} has id {token_id}, which the rank table gives to {taken_by!r}")
@@ -139,6 +140,7 @@ def check_special_token_list(special_tokens: object) -> list[str]:
             raise TypeError(f"special tokens must be str, not {type(text).__name__}")
         if not text:
             raise ValueError("a special token must be a non-empty str")
+        check_text(text, f"special token {text!r}")
         if text in seen:
             raise ValueError(f"special token {text!r} appears twice")
         seen.add(text)
