@@ -105,6 +105,12 @@ def damaged_metadata(tmp_path, trained, change):
         (lambda text: text.replace('"<|bos|>": 299', '"<|bos|>": 65'), "rank table gives to"),
         (lambda text: text.replace("bytebpe-tokenizer", "something-else"), "not a bytebpe tokenizer"),
         (lambda text: text.replace('"n_vocab": 300', '"n_vocab": 301'), "n_vocab is 301"),
+        (lambda text: text.replace('"format_version": 1', '"format_version": true'), r"bytebpe.json:3: format version"),
+        (lambda text: text.replace('"format_version": 1', '"format_version": 1.0'), r"bytebpe.json:3: format version"),
+        (lambda text: text.replace('"tokenizer.tiktoken"', '""'), r"'ranks_file' must name a file"),
+        (lambda text: text.replace('"tokenizer.tiktoken"', '".."'), r"'ranks_file' must name a file"),
+        (lambda text: text.replace('"pattern_name": "gpt4"', '"pattern_name": "gpt2"'), r"'pattern_name' is 'gpt2'"),
+        (lambda text: "[" * 100_000 + "]" * 100_000, r"bytebpe.json:1: .*nested too deeply"),
     ],
 )
 def test_damaged_metadata_is_named(tmp_path, trained, change, message):
@@ -271,3 +277,12 @@ def test_replacing_a_hugging_face_export_needs_overwrite(tmp_path, trained):
     trained.save_huggingface(target, overwrite=True)
     assert (target / "model.safetensors").read_bytes() == b"weights"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hf"]
+
+
+def test_metadata_that_is_not_utf8_is_named_with_its_line(tmp_path, trained):
+    target = tmp_path / "tok"
+    trained.save(target)
+    meta = target / "bytebpe.json"
+    meta.write_bytes(meta.read_bytes().replace(b'"gpt4"', b'"gpt\xff"'))
+    with pytest.raises(files.FormatError, match=r"bytebpe\.json:\d+: not UTF-8: byte 0xff"):
+        bytebpe.Tokenizer.load(target)

@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 from bytebpe import atomic
 from bytebpe.checks import MAX_RANK
-from bytebpe.patterns import SplitPattern
+from bytebpe.patterns import PATTERNS, SplitPattern
 
 FORMAT_NAME = "bytebpe-tokenizer"
 FORMAT_VERSION = 1
@@ -176,10 +176,13 @@ def parse_metadata(text: str, path: str | os.PathLike) -> dict[str, Any]:
     except json.JSONDecodeError as err:
         problem = f"not valid JSON: {err.msg} (column {err.colno}); is the file truncated?"
         raise FormatError(path, problem, err.lineno) from None
+    except RecursionError:
+        raise FormatError(path, "not a bytebpe tokenizer description: its JSON is nested too deeply", 1) from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
         raise FormatError(path, f'not a bytebpe tokenizer description (no "format": "{FORMAT_NAME}")', 1)
     version = meta.get("format_version")
-    if version != FORMAT_VERSION:
+    # True == 1 and 1.0 == 1 in Python; the field is the JSON integer 1.
+    if type(version) is not int or version != FORMAT_VERSION:
         raise FormatError(
             path,
             f"format version {version!r} is not one this bytebpe reads (it reads version {FORMAT_VERSION}); "
@@ -201,9 +204,13 @@ def parse_metadata(text: str, path: str | os.PathLike) -> dict[str, Any]:
             raise FormatError(path, f"special token {name!r} must have an int id", _line_of(text, name))
     if meta.get("trained_by") is not None and not isinstance(meta["trained_by"], dict):
         raise FormatError(path, "field 'trained_by' must be an object or null", _line_of(text, "trained_by"))
-    if Path(meta["ranks_file"]).name != meta["ranks_file"]:
+    if meta["ranks_file"] in ("", ".", "..") or Path(meta["ranks_file"]).name != meta["ranks_file"]:
         problem = "field 'ranks_file' must name a file in the same directory"
         raise FormatError(path, problem, _line_of(text, "ranks_file"))
+    name = meta.get("pattern_name")
+    if name is not None and (not isinstance(name, str) or PATTERNS.get(name, meta["pattern"]) != meta["pattern"]):
+        problem = f"field 'pattern_name' is {name!r}, which is not the name of the regex in 'pattern'"
+        raise FormatError(path, problem, _line_of(text, "pattern_name"))
     return meta
 
 
@@ -256,11 +263,20 @@ def read_tokenizer(
     return SavedTokenizer(read_rank_file(path), pattern, special_tokens, None, path, None)
 
 
+def _utf8_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise FormatError(path, f"not UTF-8: byte {data[err.start]:#04x} at offset {err.start}", line) from None
+
+
 def _read_directory(path: Path) -> SavedTokenizer:
     meta_path = path / METADATA_FILE
     if not meta_path.exists():
         raise FormatError(path, f"no {METADATA_FILE} here; for a bare rank file, load the .tiktoken file itself")
-    meta = parse_metadata(meta_path.read_text(encoding="utf-8"), meta_path)
+    meta = parse_metadata(_utf8_text(meta_path), meta_path)
     ranks_path = path / meta["ranks_file"]
     if not ranks_path.exists():
         raise FormatError(ranks_path, f"missing: {METADATA_FILE} names it")
