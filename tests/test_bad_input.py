@@ -180,3 +180,28 @@ def test_piece_counts_refuse_a_pattern_that_could_not_be_loaded(tmp_path):
     # Training from such counts saved a tokenizer that load() then refused.
     with pytest.raises(ValueError, match="pattern"):
         bytebpe.PieceCounts({b"ab": 5}, pattern="(")
+
+
+@pytest.fixture(scope="module", params=[[], ["<|e|>"]], ids=["no specials", "specials"])
+def small_tokenizers(request):
+    return [
+        bytebpe.Tokenizer.train(["hello world"] * 3, 300, special_tokens=request.param, implementation=name)
+        for name in ("fast", "reference")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda tok: tok.encode(None), TypeError, "text must be a str or a list of str, not NoneType"),
+        (lambda tok: tok.encode(b"hi"), TypeError, "text must be a str or a list of str, not bytes"),
+        (lambda tok: tok.encode_batch("hello"), TypeError, "not a single str"),
+        (lambda tok: tok.decode(b"hi"), TypeError, "tokens must be an iterable of int ids, not bytes"),
+        (lambda tok: tok.decode_batch([[1], [2**40]]), KeyError, r"batch\[1\]: unknown token id 1099511627776"),
+    ],
+)
+def test_wrong_arguments_to_encode_and_decode_are_named(small_tokenizers, call, error, message):
+    # With special tokens defined, encode_batch("hello") used to encode each character.
+    for tok in small_tokenizers:
+        with pytest.raises(error, match=message):
+            call(tok)
