@@ -59,6 +59,8 @@ CASES = {
     "pattern with a quote": lambda m: m.split("text", "it's("),
     "pattern with both quotes": lambda m: m.split("text", "'\"("),
     "pattern with a newline": lambda m: m.split("text", "a\n("),
+    "pattern with a surrogate": lambda m: m.split("text", "a|\ud800"),
+    "encoder pattern with a surrogate": lambda m: m.Encoder(BYTES, "\udfff"),
     # §4.5: vocab_size and min_frequency.
     "vocab_size 255": lambda m: m.train(["ab"], 255),
     "vocab_size -1": lambda m: m.train(["ab"], -1),

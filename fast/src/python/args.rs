@@ -58,6 +58,10 @@ pub fn text(obj: &Bound<'_, PyAny>, where_: &str) -> PyResult<PyBackedStr> {
 }
 
 pub fn pattern(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    if obj.is_instance_of::<PyString>() {
+        // A str that is not valid Unicode (a lone surrogate) gets the ValueError of texts.
+        return Ok(text(obj, "pattern")?.to_string());
+    }
     obj.extract::<String>().map_err(|_| {
         PyTypeError::new_err(format!(
             "pattern must be a str (a name from bytebpe.PATTERNS or a regex), not {}",
