@@ -205,3 +205,15 @@ def test_wrong_arguments_to_encode_and_decode_are_named(small_tokenizers, call, 
     for tok in small_tokenizers:
         with pytest.raises(error, match=message):
             call(tok)
+
+
+@pytest.mark.parametrize("depth", [60, 61, 64, 100])
+def test_both_implementations_draw_the_nesting_line_in_the_same_place(depth):
+    # The fast core's engine used to refuse 64 to 100 levels that the reference accepted.
+    pattern = "(?:" * depth + "a" + ")" * depth
+    for name in ("fast", "reference"):
+        if depth <= 60:
+            assert bytebpe.implementation(name).split("aa", pattern) == ["a", "a"]
+        else:
+            with pytest.raises(ValueError, match="groups nest deeper than 60"):
+                bytebpe.implementation(name).split("aa", pattern)

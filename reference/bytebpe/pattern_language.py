@@ -27,7 +27,7 @@ import regex
 MAX_SCALAR = 0x10FFFF
 SURROGATES = (0xD800, 0xDFFF)
 MAX_REPEAT = 1000
-MAX_NESTING = 100
+MAX_NESTING = 60
 
 # A code point set is a tuple of disjoint, sorted, non-adjacent (first, last) runs of scalar values.
 Ranges = tuple
