@@ -33,23 +33,37 @@ pub fn interruptible<R: Send>(
         scope.spawn(move || {
             let _ = done.send(work(cancel));
         });
-        py.detach(move || loop {
-            match finished.recv_timeout(INTERVAL) {
-                Ok(result) => return result.map_err(to_py_err),
-                Err(RecvTimeoutError::Timeout) => {
-                    if let Err(err) = Python::attach(|py| py.check_signals()) {
-                        cancel.store(true, Ordering::Relaxed);
-                        let _ = finished.recv();
-                        return Err(err);
-                    }
-                }
-                Err(RecvTimeoutError::Disconnected) => {
-                    return Err(PyRuntimeError::new_err(
-                        "the worker thread stopped without a result",
-                    ))
+        wait_for(py, finished, cancel, || {
+            Python::attach(|py| py.check_signals())
+        })
+    })
+}
+
+/// Wait with the GIL released for a worker's result on `finished`, calling `check` every
+/// [`INTERVAL`]; if it raises, tell the worker to stop through `cancel`, wait for it, and raise
+/// that.
+fn wait_for<R: Send>(
+    py: Python<'_>,
+    finished: Receiver<Result<R>>,
+    cancel: &AtomicBool,
+    mut check: impl FnMut() -> PyResult<()> + Send,
+) -> PyResult<R> {
+    py.detach(move || loop {
+        match finished.recv_timeout(INTERVAL) {
+            Ok(result) => return result.map_err(to_py_err),
+            Err(RecvTimeoutError::Timeout) => {
+                if let Err(err) = check() {
+                    cancel.store(true, Ordering::Relaxed);
+                    let _ = finished.recv();
+                    return Err(err);
                 }
             }
-        })
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(PyRuntimeError::new_err(
+                    "the worker thread stopped without a result",
+                ))
+            }
+        }
     })
 }
 
@@ -90,23 +104,8 @@ impl PythonProgress {
         cancel: &AtomicBool,
         done: impl Fn() -> u64 + Send,
     ) -> PyResult<()> {
-        py.detach(move || loop {
-            match finished.recv_timeout(INTERVAL) {
-                Ok(result) => return result.map_err(to_py_err),
-                Err(RecvTimeoutError::Timeout) => {
-                    let checked = Python::attach(|py| self.report(py, stage, done(), 0));
-                    if let Err(err) = checked {
-                        cancel.store(true, Ordering::Relaxed);
-                        let _ = finished.recv();
-                        return Err(err);
-                    }
-                }
-                Err(RecvTimeoutError::Disconnected) => {
-                    return Err(PyRuntimeError::new_err(
-                        "the counting thread stopped without a result",
-                    ))
-                }
-            }
+        wait_for(py, finished, cancel, move || {
+            Python::attach(|py| self.report(py, stage, done(), 0))
         })
     }
 
