@@ -25,9 +25,10 @@ def test_vocab_size_not_an_int(impl, vocab_size):
         impl.train(["ab"], vocab_size)
 
 
-def test_vocab_size_too_large_for_ids(fast):
-    with pytest.raises(ValueError, match="vocab_size"):
-        fast.train(["ab"], 2**40)
+@pytest.mark.parametrize("vocab_size", [2**32, 2**40, 10**100])
+def test_vocab_size_too_large_for_ids(impl, vocab_size):
+    with pytest.raises(ValueError, match="vocab_size must be at most 4294967295"):
+        impl.train(["ab"], vocab_size)
 
 
 @pytest.mark.parametrize(("min_frequency", "error"), [(-1, ValueError), (1.5, TypeError), ("2", TypeError)])
@@ -166,3 +167,53 @@ def test_unknown_id_message_names_it(impl):
     tok = bytebpe.Tokenizer.train(["hi"], 256, implementation=impl.NAME)
     with pytest.raises(KeyError, match=r"unknown token id 9999 at ids\[1\]"):
         tok.decode_bytes([104, 9999])
+
+
+@pytest.mark.parametrize("implementation", ["fast", "reference"])
+def test_a_special_token_with_a_surrogate_is_refused_when_training(implementation):
+    # It used to train, and then every encode, decode and pickle load of the model failed.
+    with pytest.raises(ValueError, match=r"special token '\\ud800' holds the surrogate code point U\+D800"):
+        bytebpe.Tokenizer.train(["hello world"] * 3, 300, special_tokens=["\ud800"], implementation=implementation)
+
+
+def test_piece_counts_refuse_a_pattern_that_could_not_be_loaded(tmp_path):
+    # Training from such counts saved a tokenizer that load() then refused.
+    with pytest.raises(ValueError, match="pattern"):
+        bytebpe.PieceCounts({b"ab": 5}, pattern="(")
+
+
+@pytest.fixture(scope="module", params=[[], ["<|e|>"]], ids=["no specials", "specials"])
+def small_tokenizers(request):
+    return [
+        bytebpe.Tokenizer.train(["hello world"] * 3, 300, special_tokens=request.param, implementation=name)
+        for name in ("fast", "reference")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda tok: tok.encode(None), TypeError, "text must be a str or a list of str, not NoneType"),
+        (lambda tok: tok.encode(b"hi"), TypeError, "text must be a str or a list of str, not bytes"),
+        (lambda tok: tok.encode_batch("hello"), TypeError, "not a single str"),
+        (lambda tok: tok.decode(b"hi"), TypeError, "tokens must be an iterable of int ids, not bytes"),
+        (lambda tok: tok.decode_batch([[1], [2**40]]), KeyError, r"batch\[1\]: unknown token id 1099511627776"),
+    ],
+)
+def test_wrong_arguments_to_encode_and_decode_are_named(small_tokenizers, call, error, message):
+    # With special tokens defined, encode_batch("hello") used to encode each character.
+    for tok in small_tokenizers:
+        with pytest.raises(error, match=message):
+            call(tok)
+
+
+@pytest.mark.parametrize("depth", [60, 61, 64, 100])
+def test_both_implementations_draw_the_nesting_line_in_the_same_place(depth):
+    # The fast core's engine used to refuse 64 to 100 levels that the reference accepted.
+    pattern = "(?:" * depth + "a" + ")" * depth
+    for name in ("fast", "reference"):
+        if depth <= 60:
+            assert bytebpe.implementation(name).split("aa", pattern) == ["a", "a"]
+        else:
+            with pytest.raises(ValueError, match="groups nest deeper than 60"):
+                bytebpe.implementation(name).split("aa", pattern)

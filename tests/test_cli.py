@@ -359,7 +359,7 @@ ERRORS = {
     "out is an unrelated directory": (
         lambda c, s, t: ["train", c["txt"], "--vocab-size", 300, "--out", unrelated_directory(t)],
         b"",
-        "holds no saved tokenizer",
+        "holds files that bytebpe did not write",
     ),
     "out is a file": (
         lambda c, s, t: ["train", c["txt"], "--vocab-size", 300, "--out", c["txt"]],

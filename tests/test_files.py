@@ -105,6 +105,12 @@ def damaged_metadata(tmp_path, trained, change):
         (lambda text: text.replace('"<|bos|>": 299', '"<|bos|>": 65'), "rank table gives to"),
         (lambda text: text.replace("bytebpe-tokenizer", "something-else"), "not a bytebpe tokenizer"),
         (lambda text: text.replace('"n_vocab": 300', '"n_vocab": 301'), "n_vocab is 301"),
+        (lambda text: text.replace('"format_version": 1', '"format_version": true'), r"bytebpe.json:3: format version"),
+        (lambda text: text.replace('"format_version": 1', '"format_version": 1.0'), r"bytebpe.json:3: format version"),
+        (lambda text: text.replace('"tokenizer.tiktoken"', '""'), r"'ranks_file' must name a file"),
+        (lambda text: text.replace('"tokenizer.tiktoken"', '".."'), r"'ranks_file' must name a file"),
+        (lambda text: text.replace('"pattern_name": "gpt4"', '"pattern_name": "gpt2"'), r"'pattern_name' is 'gpt2'"),
+        (lambda text: "[" * 100_000 + "]" * 100_000, r"bytebpe.json:1: .*nested too deeply"),
     ],
 )
 def test_damaged_metadata_is_named(tmp_path, trained, change, message):
@@ -176,3 +182,109 @@ def test_metadata_is_readable_json(tmp_path, trained):
     meta = json.loads((tmp_path / "tok" / "bytebpe.json").read_text())
     assert meta["format_version"] == 1 and meta["pattern_name"] == "gpt4" and meta["n_vocab"] == 300
     assert meta["special_tokens"] == trained.special_tokens and meta["trained_by"]["implementation"] == "fast"
+
+
+# -- replacing: overwrite=True, only what bytebpe wrote, links followed, leftovers cleared --------
+
+
+def test_replacing_a_save_needs_overwrite(tmp_path, trained):
+    target = tmp_path / "tok"
+    trained.save(target)
+    other = bytebpe.Tokenizer.train(["a different corpus"], 280)
+    with pytest.raises(FileExistsError, match=r"tok already holds a saved tokenizer.*overwrite=True"):
+        other.save(target)
+    assert bytebpe.Tokenizer.load(target) == trained
+    other.save(target, overwrite=True)
+    assert bytebpe.Tokenizer.load(target) == other
+
+
+def test_a_junk_bytebpe_json_does_not_make_a_directory_replaceable(tmp_path, trained):
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "bytebpe.json").write_text("not json at all")
+    (project / "thesis.tex").write_text("precious")
+    for overwrite in (False, True):
+        with pytest.raises(FileExistsError, match=r"proj holds files that bytebpe did not write \(thesis\.tex\)"):
+            trained.save(project, overwrite=overwrite)
+    assert sorted(p.name for p in project.iterdir()) == ["bytebpe.json", "thesis.tex"]
+    (project / "thesis.tex").unlink()
+    with pytest.raises(FileExistsError, match=r"holds a bytebpe\.json that is not a saved tokenizer"):
+        trained.save(project, overwrite=True)
+    assert (project / "bytebpe.json").read_text() == "not json at all"
+
+
+def test_a_save_with_extra_files_is_never_replaced(tmp_path, trained):
+    target = tmp_path / "tok"
+    trained.save(target)
+    (target / "notes.txt").write_text("mine")
+    with pytest.raises(FileExistsError, match=r"did not write \(notes\.txt\)"):
+        trained.save(target, overwrite=True)
+    assert (target / "notes.txt").read_text() == "mine"
+
+
+def test_save_through_a_symlink_replaces_what_it_names(tmp_path, trained):
+    real = tmp_path / "real"
+    trained.save(real)
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    other = bytebpe.Tokenizer.train(["a different corpus"], 280)
+    assert other.save(link, overwrite=True) == link
+    assert link.is_symlink() and bytebpe.Tokenizer.load(real) == other
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+
+
+def test_the_next_save_clears_what_a_killed_save_left(tmp_path, trained):
+    import subprocess
+    import sys
+
+    # A process that has ended: its pid is free, so what it left is no one's.
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    pid = int(dead.stdout)
+    target = tmp_path / "tok"
+    trained.save(target)
+    (tmp_path / f".tok.tmp-{pid}-0123456789ab").mkdir()
+    (tmp_path / f".tok.tmp-{pid}-0123456789ab" / "bytebpe.json").write_text("half")
+    trained.save(target, overwrite=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tok"]
+    # Killed between the two renames of a replacement: the previous save is put back.
+    target.rename(tmp_path / f".tok.old-{pid}-0123456789ab")
+    trained.save(target, overwrite=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tok"] and bytebpe.Tokenizer.load(target) == trained
+
+
+@pytest.mark.parametrize("length", [220, 255])
+def test_a_target_name_of_up_to_255_characters_can_be_saved(tmp_path, trained, length):
+    target = tmp_path / ("t" * length)
+    trained.save(target)
+    trained.save(target, overwrite=True)
+    assert bytebpe.Tokenizer.load(target) == trained
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+
+
+def test_write_file_replaces_only_with_overwrite(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("the training corpus")
+    with pytest.raises(FileExistsError, match=r"a\.txt exists; pass overwrite=True"):
+        atomic.write_file(path, b"ranks")
+    assert path.read_text() == "the training corpus"
+    atomic.write_file(path, b"ranks", overwrite=True)
+    assert path.read_bytes() == b"ranks"
+
+
+def test_replacing_a_hugging_face_export_needs_overwrite(tmp_path, trained):
+    target = trained.save_huggingface(tmp_path / "hf")
+    (target / "model.safetensors").write_bytes(b"weights")
+    with pytest.raises(FileExistsError, match=r"hf already holds tokenizer\.json.*overwrite=True"):
+        trained.save_huggingface(target)
+    trained.save_huggingface(target, overwrite=True)
+    assert (target / "model.safetensors").read_bytes() == b"weights"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hf"]
+
+
+def test_metadata_that_is_not_utf8_is_named_with_its_line(tmp_path, trained):
+    target = tmp_path / "tok"
+    trained.save(target)
+    meta = target / "bytebpe.json"
+    meta.write_bytes(meta.read_bytes().replace(b'"gpt4"', b'"gpt\xff"'))
+    with pytest.raises(files.FormatError, match=r"bytebpe\.json:\d+: not UTF-8: byte 0xff"):
+        bytebpe.Tokenizer.load(target)

@@ -59,6 +59,8 @@ CASES = {
     "pattern with a quote": lambda m: m.split("text", "it's("),
     "pattern with both quotes": lambda m: m.split("text", "'\"("),
     "pattern with a newline": lambda m: m.split("text", "a\n("),
+    "pattern with a surrogate": lambda m: m.split("text", "a|\ud800"),
+    "encoder pattern with a surrogate": lambda m: m.Encoder(BYTES, "\udfff"),
     # §4.5: vocab_size and min_frequency.
     "vocab_size 255": lambda m: m.train(["ab"], 255),
     "vocab_size -1": lambda m: m.train(["ab"], -1),
@@ -66,6 +68,9 @@ CASES = {
     "vocab_size str": lambda m: m.train(["ab"], "300"),
     "vocab_size None": lambda m: m.train(["ab"], None),
     "vocab_size bool": lambda m: m.train(["ab"], True),
+    "vocab_size 2**32": lambda m: m.train(["ab"], 2**32),
+    "vocab_size 10**100": lambda m: m.train(["ab"], 10**100),
+    "counts, vocab_size 2**40": lambda m: m.train_from_counts(bytebpe.PieceCounts({b"ab": 2}), 2**40),
     "min_frequency -1": lambda m: m.train(["ab"], 300, min_frequency=-1),
     "min_frequency float": lambda m: m.train(["ab"], 300, min_frequency=1.5),
     "min_frequency bool": lambda m: m.train(["ab"], 300, min_frequency=True),

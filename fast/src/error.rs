@@ -15,6 +15,10 @@ pub enum Error {
     UnknownToken { id: u32, position: usize },
     /// A progress observer asked training to stop (Python: whatever the observer raised).
     Interrupted,
+    /// A large allocation (the arena, a table, an output buffer) failed, or threads could not
+    /// be started (Python: MemoryError). Smaller allocations that fail still abort the process,
+    /// as Rust's allocator does.
+    OutOfMemory(String),
     /// A file could not be opened or read (Python: OSError, or its subclass for `kind`).
     Io {
         message: String,
@@ -23,6 +27,11 @@ pub enum Error {
 }
 
 impl Error {
+    /// The error of failing to reserve room for `what` (say "1.5 GiB for the arena").
+    pub fn out_of_memory(what: &str) -> Self {
+        Error::OutOfMemory(format!("out of memory: cannot reserve {what}"))
+    }
+
     /// The error of reading or opening the file `path`.
     pub fn io(path: &str, err: &std::io::Error) -> Self {
         Error::Io {
@@ -38,6 +47,7 @@ impl fmt::Display for Error {
             Error::InvalidPattern(message)
             | Error::Matching(message)
             | Error::InvalidArgument(message)
+            | Error::OutOfMemory(message)
             | Error::Io { message, .. } => f.write_str(message),
             Error::UnknownToken { id, position } => {
                 write!(f, "unknown token id {id} at ids[{position}]")

@@ -5,6 +5,12 @@ disk, and then moved into place in one step (a rename, or on Linux an exchange o
 directories), so an interrupted or failed write leaves the previous state and no temporary file.
 Every save of bytebpe goes through here: :meth:`bytebpe.Tokenizer.save`, the Hugging Face export
 and ``bytebpe export``.
+
+One overwrite rule for all of them: something already at the target is replaced only when the
+caller passes ``overwrite=True``, and even then a directory only if it holds what bytebpe wrote
+(the writer's ``is_ours`` says so). A symlink is followed: the directory or file it names is
+replaced, and the link stays. The hidden names carry the writer's pid, so that the next write to
+the same target can clear what a killed one left behind.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import shutil
 import uuid
@@ -23,22 +30,24 @@ def write_directory(
     target: str | os.PathLike[str],
     contents: Mapping[str, bytes],
     *,
-    is_ours: Callable[[Path], bool],
+    overwrite: bool,
+    is_ours: Callable[[Path], str | None],
     what: str,
     keep: Callable[[str], bool] | None = None,
-    overwrite: bool = False,
 ) -> Path:
     """Replace directory ``target`` by one holding ``contents`` (file name -> bytes), atomically.
 
-    An existing non-empty directory is replaced only if ``is_ours(target)`` says that it holds
-    ``what`` (a previous save) and ``overwrite`` is true (else FileExistsError); any other is
-    never touched (FileExistsError naming ``what``), nor is a file. ``keep(name)`` says which
+    A missing or empty directory is written. A non-empty one is replaced only with ``overwrite``
+    and only if ``is_ours(target)`` finds nothing wrong with it (it returns what is wrong: files
+    bytebpe did not write, say); otherwise FileExistsError naming the path, and nothing is
+    touched (:func:`check_directory_target`). A file is never replaced. ``keep(name)`` says which
     entries of a replaced directory move into the new one (hard links where the file system
     allows them, so model weights of many GB cost nothing); without it the new directory holds
-    ``contents`` alone. A symlink to a directory is followed,
-    so that the directory it names is replaced, not the link. Returns the directory's real path.
+    ``contents`` alone. A symlink to a directory is followed, so that the directory it names is
+    replaced, not the link. Returns the directory's real path.
     """
     target = Path(target).resolve()
+    _clear_leftovers(target)
     check_directory_target(target, is_ours=is_ours, what=what, overwrite=overwrite)
     existing = target.is_dir()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -66,7 +75,7 @@ def write_directory(
 
 
 def check_directory_target(
-    target: str | os.PathLike[str], *, is_ours: Callable[[Path], bool], what: str, overwrite: bool = False
+    target: str | os.PathLike[str], *, is_ours: Callable[[Path], str | None], what: str, overwrite: bool = False
 ) -> bool:
     """Raise FileExistsError if :func:`write_directory` would refuse ``target`` (the rule in its
     docstring); return whether it would replace a previous save. The command line asks before
@@ -76,19 +85,21 @@ def check_directory_target(
         raise FileExistsError(f"{target} exists and is not a directory")
     if not (target.is_dir() and any(target.iterdir())):
         return False
-    if not is_ours(target):
-        raise FileExistsError(
-            f"{target} is not empty and holds no {what}; refusing to replace it, even with overwrite=True"
-        )
+    problem = is_ours(target)
+    if problem is not None:
+        raise FileExistsError(f"{target} {problem}; refusing to replace it, even with overwrite=True")
     if not overwrite:
-        raise FileExistsError(f"{target} already holds a {what}; pass overwrite=True to replace it")
+        raise FileExistsError(f"{target} already holds {what}; pass overwrite=True to replace it")
     return True
 
 
 def write_file(path: str | os.PathLike[str], data: bytes, *, overwrite: bool = False) -> Path:
-    """Write the file ``path`` holding ``data``, atomically; an existing file is replaced only
-    with ``overwrite`` (else FileExistsError)."""
-    path = Path(path)
+    """Write the file ``path`` holding ``data``, atomically; an existing file is replaced only with
+    ``overwrite`` (FileExistsError otherwise), a directory never. A symlink is followed."""
+    path = Path(path).resolve()
+    _clear_leftovers(path)
+    if path.is_dir():
+        raise FileExistsError(f"{path} is a directory")
     if path.exists() and not overwrite:
         raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,7 +116,53 @@ def write_file(path: str | os.PathLike[str], data: bytes, *, overwrite: bool = F
 
 def _sibling(target: Path, suffix: str) -> Path:
     # A hidden name next to the target, on the same file system, so that renames are atomic.
-    return target.with_name(f".{target.name}.{suffix}-{uuid.uuid4().hex}")
+    return target.with_name(f"{_hidden_stem(target)}.{suffix}-{os.getpid()}-{uuid.uuid4().hex[:12]}")
+
+
+def _hidden_stem(target: Path) -> str:
+    # The target's own name where it fits (names end at 255 bytes), a digest of it otherwise.
+    name = f".{target.name}"
+    if len(os.fsencode(name)) > 200:
+        name = ".bytebpe-" + hashlib.sha256(os.fsencode(target.name)).hexdigest()[:32]
+    return name
+
+
+def _clear_leftovers(target: Path) -> None:
+    """Remove what a killed write to ``target`` left beside it: its staging entries, and a
+    previous version set aside (put back if the target itself is missing). Those of a writer
+    that is still running are left alone."""
+    stem = _hidden_stem(target)
+    try:
+        siblings = list(target.parent.iterdir())
+    except OSError:
+        return
+    for entry in siblings:
+        for suffix in ("tmp", "old"):
+            prefix = f"{stem}.{suffix}-"
+            if not entry.name.startswith(prefix):
+                continue
+            pid = entry.name[len(prefix) :].split("-", 1)[0]
+            if not pid.isdigit() or _alive(int(pid)):
+                continue
+            if suffix == "old" and not os.path.lexists(target):
+                os.rename(entry, target)
+            elif entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    entry.unlink()
+
+
+def _alive(pid: int) -> bool:
+    if os.name == "nt":  # signal 0 is CTRL_C_EVENT there: never clear what may be another's
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _write_file(path: Path, data: bytes) -> None:

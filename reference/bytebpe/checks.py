@@ -5,9 +5,6 @@ Each check returns its argument (or a checked copy of it) and raises the excepti
 a message that names what was wrong. The Rust core checks the same inputs in Rust for its own
 callers (fast/src/python/args.rs and the core's constructors), with the same messages;
 tests/test_messages.py holds the two to the same exception and the same text.
-
-Limits of the Rust core that the spec does not make (a vocab_size above 2**32, say) are not here:
-an implementation MAY reject such sizes (§4.5), and the reference does not need to.
 """
 
 from __future__ import annotations
@@ -18,6 +15,8 @@ MAX_RANK = 2**32 - 2
 """The largest rank (§5.2): 2**32 - 1 is left free, so that an id fits 32 bits with one to spare."""
 MAX_ID = 2**32 - 1
 """The largest special-token id."""
+MAX_VOCAB_SIZE = 2**32 - 1
+"""The largest vocab_size (§4.5): its largest id, vocab_size - 1, is then a possible rank."""
 
 
 def check_text(text: object, where: str) -> str:
@@ -55,11 +54,14 @@ def _check_int(value: object, name: str) -> int:
 
 
 def check_vocab_size(vocab_size: object, reserved: int = 0) -> int:
-    """§4.5, §8: an int counting the 256 bytes, the merges and ``reserved`` special tokens (§5.4)."""
+    """§4.5, §8: an int counting the 256 bytes, the merges and ``reserved`` special tokens (§5.4),
+    at most :data:`MAX_VOCAB_SIZE`."""
     vocab_size = _check_int(vocab_size, "vocab_size")
     if vocab_size < 256 + reserved:
         room = f" (256 byte tokens + {reserved} special tokens)" if reserved else ""
         raise ValueError(f"vocab_size must be at least {256 + reserved}{room}, got {vocab_size}")
+    if vocab_size > MAX_VOCAB_SIZE:
+        raise ValueError(f"vocab_size must be at most {MAX_VOCAB_SIZE}, got {vocab_size}")
     return vocab_size
 
 
@@ -128,6 +130,7 @@ def check_special_tokens(special_tokens: object, ranks: Mapping[bytes, int]) -> 
             raise ValueError(f"a special token id must be at most {MAX_ID}, got {token_id}")
         if not text:
             raise ValueError("a special token must be a non-empty str")
+        check_text(text, f"special token {text!r}")
         if token_id in rank_owner:
             taken_by = rank_owner[token_id]
             raise ValueError(f"special token {text!r} has id {token_id}, which the rank table gives to {taken_by!r}")
@@ -147,6 +150,7 @@ def check_special_token_list(special_tokens: object) -> list[str]:
             raise TypeError(f"special tokens must be str, not {type(text).__name__}")
         if not text:
             raise ValueError("a special token must be a non-empty str")
+        check_text(text, f"special token {text!r}")
         if text in seen:
             raise ValueError(f"special token {text!r} appears twice")
         seen.add(text)

@@ -22,6 +22,7 @@ import struct
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from bytebpe.pattern_language import compile_pattern
 from bytebpe.patterns import DEFAULT_PATTERN, SplitPattern
 
 if TYPE_CHECKING:
@@ -105,8 +106,14 @@ class PieceCounts:
         *,
         pattern: str | SplitPattern = DEFAULT_PATTERN,
     ) -> None:
-        """``counts`` maps pieces to counts (each at least 1), or is a table an implementation made."""
+        """``counts`` maps pieces to counts (each at least 1), or is a table an implementation made.
+
+        A custom ``pattern`` is checked now (ValueError outside spec §2.2): whatever a table holds,
+        a tokenizer trained from it must save and load.
+        """
         self._pattern = SplitPattern.of(pattern)
+        if self._pattern.name is None:
+            compile_pattern(self._pattern.regex)
         self._table: CountsTable = counts if isinstance(counts, CountsTable) else DictCounts(counts or {})
 
     @property

@@ -32,12 +32,15 @@ from typing import Any, NamedTuple
 
 from bytebpe import atomic
 from bytebpe.checks import MAX_RANK
-from bytebpe.patterns import SplitPattern
+from bytebpe.patterns import PATTERNS, SplitPattern
 
 FORMAT_NAME = "bytebpe-tokenizer"
 FORMAT_VERSION = 1
 RANKS_FILE = "tokenizer.tiktoken"
 METADATA_FILE = "bytebpe.json"
+# nanochat's files, which bytebpe.nanochat writes beside bytebpe's own.
+NANOCHAT_PICKLE_FILE = "tokenizer.pkl"
+NANOCHAT_TOKEN_BYTES_FILE = "token_bytes.pt"
 _STRICT_BASE64 = sys.version_info >= (3, 11)  # binascii.a2b_base64(strict_mode=) is new in 3.11
 
 
@@ -196,10 +199,13 @@ def parse_metadata(text: str, path: str | os.PathLike) -> dict[str, Any]:
     except json.JSONDecodeError as err:
         problem = f"not valid JSON: {err.msg} (column {err.colno}); is the file truncated?"
         raise FormatError(path, problem, err.lineno) from None
+    except RecursionError:
+        raise FormatError(path, "not a bytebpe tokenizer description: its JSON is nested too deeply", 1) from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
         raise FormatError(path, f'not a bytebpe tokenizer description (no "format": "{FORMAT_NAME}")', 1)
     version = meta.get("format_version")
-    if version != FORMAT_VERSION:
+    # True == 1 and 1.0 == 1 in Python; the field is the JSON integer 1.
+    if type(version) is not int or version != FORMAT_VERSION:
         raise FormatError(
             path,
             f"format version {version!r} is not one this bytebpe reads (it reads version {FORMAT_VERSION}); "
@@ -227,9 +233,13 @@ def parse_metadata(text: str, path: str | os.PathLike) -> dict[str, Any]:
     ):
         problem = "field 'merge_counts' must be a list of integers of at least 1, or null"
         raise FormatError(path, problem, _line_of(text, "merge_counts"))
-    if Path(meta["ranks_file"]).name != meta["ranks_file"]:
+    if meta["ranks_file"] in ("", ".", "..") or Path(meta["ranks_file"]).name != meta["ranks_file"]:
         problem = "field 'ranks_file' must name a file in the same directory"
         raise FormatError(path, problem, _line_of(text, "ranks_file"))
+    name = meta.get("pattern_name")
+    if name is not None and (not isinstance(name, str) or PATTERNS.get(name, meta["pattern"]) != meta["pattern"]):
+        problem = f"field 'pattern_name' is {name!r}, which is not the name of the regex in 'pattern'"
+        raise FormatError(path, problem, _line_of(text, "pattern_name"))
     return meta
 
 
@@ -294,7 +304,7 @@ def nanochat_pickle(path: Path) -> Path | None:
     """nanochat's tokenizer.pkl if ``path`` is one (by its first byte, pickle's PROTO opcode, or
     its suffix) or a directory that holds one and no bytebpe.json; else None."""
     if path.is_dir():
-        found = path / "tokenizer.pkl"
+        found = path / NANOCHAT_PICKLE_FILE
         return found if found.is_file() and not (path / METADATA_FILE).exists() else None
     if not path.is_file():
         return None
@@ -314,6 +324,15 @@ def _read_nanochat_pickle(path: Path) -> SavedTokenizer:
     return SavedTokenizer(state.ranks, SplitPattern.of_regex(state.pattern), state.special_tokens, None, path, None)
 
 
+def _utf8_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise FormatError(path, f"not UTF-8: byte {data[err.start]:#04x} at offset {err.start}", line) from None
+
+
 def _read_directory(path: Path) -> SavedTokenizer:
     meta_path = path / METADATA_FILE
     if not meta_path.exists():
@@ -322,7 +341,7 @@ def _read_directory(path: Path) -> SavedTokenizer:
             f"no {METADATA_FILE} here (nor nanochat's tokenizer.pkl); "
             "for a bare rank file, load the .tiktoken file itself",
         )
-    meta = parse_metadata(meta_path.read_text(encoding="utf-8"), meta_path)
+    meta = parse_metadata(_utf8_text(meta_path), meta_path)
     ranks_path = path / meta["ranks_file"]
     if not ranks_path.exists():
         raise FormatError(ranks_path, f"missing: {METADATA_FILE} names it")
@@ -356,9 +375,10 @@ def write_tokenizer(
     """Write a tokenizer into directory ``path`` (its rank file and bytebpe.json), atomically.
 
     ``extra_files`` (name -> bytes) go into the same directory in the same step (files other
-    tools read, such as nanochat's). A previous save at ``path`` is replaced in one step, and
-    only with ``overwrite``; a non-empty directory that is not a saved tokenizer is never
-    overwritten (FileExistsError).
+    tools read, such as nanochat's). With ``overwrite``, a previous save at ``path`` is replaced
+    in one step; without it, or if the directory holds anything but a valid save (see
+    :func:`_not_a_save`), FileExistsError, and nothing is touched: bytebpe deletes only what it
+    wrote.
     """
     ranks_data = rank_file_bytes(ranks)
     meta = metadata(
@@ -379,14 +399,35 @@ def write_tokenizer(
     return Path(path)
 
 
-# What write_tokenizer may replace: a directory holding a previous save.
-_SAVE_TARGET: dict[str, Any] = {
-    "is_ours": lambda p: (p / METADATA_FILE).exists(),
-    "what": f"saved tokenizer ({METADATA_FILE})",
-}
-
-
 def check_save_target(path: str | os.PathLike[str], *, overwrite: bool = False) -> bool:
     """Raise FileExistsError now if :func:`write_tokenizer` would refuse ``path``; return whether
     it would replace a previous save."""
     return atomic.check_directory_target(path, **_SAVE_TARGET, overwrite=overwrite)
+
+
+# The files a save may hold: bytebpe's own, and nanochat's beside them.
+SAVE_FILES = (RANKS_FILE, METADATA_FILE, NANOCHAT_PICKLE_FILE, NANOCHAT_TOKEN_BYTES_FILE)
+
+
+def _not_a_save(path: Path) -> str | None:
+    """What keeps directory ``path`` from being a save bytebpe may replace (None if nothing): it
+    must hold only files that a save writes (:data:`SAVE_FILES`), a bytebpe.json among them, and
+    they must load."""
+    names = sorted(entry.name for entry in path.iterdir())
+    others = [name for name in names if name not in SAVE_FILES]
+    if others:
+        shown = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
+        return f"holds files that bytebpe did not write ({shown})"
+    if METADATA_FILE not in names:
+        return f"is not empty and holds no saved tokenizer ({METADATA_FILE})"
+    if not all((path / name).is_file() and not (path / name).is_symlink() for name in names):
+        return "holds links or folders where a saved tokenizer has files"
+    try:
+        _read_directory(path)
+    except (OSError, ValueError) as err:
+        return f"holds a {METADATA_FILE} that is not a saved tokenizer ({err})"
+    return None
+
+
+# What write_tokenizer may replace: a directory holding a previous save, and nothing else.
+_SAVE_TARGET: dict[str, Any] = {"is_ours": _not_a_save, "what": f"a saved tokenizer ({METADATA_FILE})"}

@@ -441,8 +441,12 @@ def save_huggingface(
     return atomic.write_directory(
         directory,
         contents,
-        is_ours=lambda target: (target / TOKENIZER_FILE).is_file(),
+        overwrite=overwrite,
+        is_ours=lambda target: (
+            None
+            if (target / TOKENIZER_FILE).is_file()
+            else f"is not empty and holds no {TOKENIZER_FILE} (a Hugging Face tokenizer export)"
+        ),
         what=f"{TOKENIZER_FILE} (a Hugging Face tokenizer export)",
         keep=lambda name: name not in _TOKENIZER_FILES,
-        overwrite=overwrite,
     )

@@ -27,7 +27,7 @@ import regex
 MAX_SCALAR = 0x10FFFF
 SURROGATES = (0xD800, 0xDFFF)
 MAX_REPEAT = 1000
-MAX_NESTING = 100
+MAX_NESTING = 60
 
 # A code point set is a tuple of disjoint, sorted, non-adjacent (first, last) runs of scalar values.
 Ranges = tuple
@@ -468,7 +468,18 @@ def fixed_length(node: tuple) -> int | None:
 
 
 def parse(pattern: str) -> tuple:
-    """Parse a split pattern into the syntax tree, with every Unicode lookup already resolved."""
+    """Parse a split pattern into the syntax tree, with every Unicode lookup already resolved.
+
+    A pattern holding a surrogate code point gets the ValueError of a text (§1.1): it could only
+    match text that no valid text holds.
+    """
+    try:
+        pattern.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise ValueError(
+            f"pattern holds the surrogate code point U+{ord(pattern[err.start]):04X} at index {err.start}; "
+            "texts must be valid Unicode"
+        ) from None
     return _Parser(pattern).parse()
 
 

@@ -403,6 +403,8 @@ class Tokenizer:
         after = [] if append is None else [self._token_id(append, "append")]
         if isinstance(text, str):
             return [*before, *self._encode_one(text, allowed_special, disallowed_special), *after]
+        if isinstance(text, (bytes, bytearray)) or not isinstance(text, Iterable):
+            raise TypeError(f"text must be a str or a list of str, not {type(text).__name__}")
         encoded = self.encode_batch(
             text, num_threads=num_threads, allowed_special=allowed_special, disallowed_special=disallowed_special
         )
@@ -419,7 +421,8 @@ class Tokenizer:
         """:meth:`encode` for many texts, in parallel with the GIL released (fast implementation)."""
         allowed, disallowed = special_sets(self._special_tokens, allowed_special, disallowed_special)
         if disallowed:
-            texts = list(texts)
+            # Checked as the core checks them: a lone str is not a corpus of its characters.
+            texts = list(checks.check_texts(texts))
             for text in texts:
                 check_disallowed(text, disallowed)
         return self._encoder.encode_batch(texts, allowed, num_threads)
@@ -461,6 +464,9 @@ class Tokenizer:
 
     def decode_bytes(self, tokens: Iterable[int]) -> bytes:
         """The concatenated bytes of the tokens (spec §7); KeyError for an id not in the vocabulary."""
+        if isinstance(tokens, (str, bytes, bytearray)):
+            # Iterating bytes gives ints, which would "decode" as if they were ids.
+            raise TypeError(f"tokens must be an iterable of int ids, not {type(tokens).__name__}")
         return self._encoder.decode_bytes(tokens)
 
     def decode(self, tokens: Iterable[int], errors: str = "replace") -> str:
@@ -477,11 +483,19 @@ class Tokenizer:
 
     def decode_batch(self, batch: Iterable[Iterable[int]], errors: str = "replace") -> list[str]:
         """:meth:`decode` for many token lists."""
-        return [self.decode(tokens, errors=errors) for tokens in batch]
+        return [data.decode("utf-8", errors=errors) for data in self.decode_bytes_batch(batch)]
 
     def decode_bytes_batch(self, batch: Iterable[Iterable[int]]) -> list[bytes]:
-        """:meth:`decode_bytes` for many token lists."""
-        return [self.decode_bytes(tokens) for tokens in batch]
+        """:meth:`decode_bytes` for many token lists; an error names the list it is in."""
+        decoded = []
+        for index, tokens in enumerate(batch):
+            try:
+                decoded.append(self.decode_bytes(tokens))
+            except KeyError as err:
+                raise KeyError(f"batch[{index}]: {err.args[0]}") from None
+            except TypeError as err:
+                raise TypeError(f"batch[{index}]: {err}") from None
+        return decoded
 
     # -- files and other libraries ----------------------------------------------------------
 
@@ -489,9 +503,11 @@ class Tokenizer:
         """Write the tokenizer to directory ``path`` (spec §12), atomically.
 
         The directory holds ``tokenizer.tiktoken`` (tiktoken's rank file) and ``bytebpe.json``
-        (pattern, special tokens, vocabulary size, what trained it). A previous save at ``path``
-        is replaced in one step with ``overwrite=True`` (else FileExistsError), and an interrupted
-        or failed save leaves it intact; any other non-empty directory never is (FileExistsError).
+        (pattern, special tokens, vocabulary size, what trained it). With ``overwrite=True`` a
+        previous save at ``path`` is replaced in one step; an interrupted or failed save leaves it
+        intact. Without it, or when the directory holds anything but a valid save (files bytebpe
+        did not write, say), FileExistsError naming the path, and nothing is touched. A symlink
+        is followed: the directory it names is replaced, and the link stays.
         """
         return self._write(path, overwrite=overwrite)
 

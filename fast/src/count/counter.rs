@@ -10,10 +10,8 @@ use super::piece_counts::{add_map, PieceCounts};
 use crate::error::{Error, Result};
 use crate::packed::{pack, pack_medium};
 use crate::pattern::Splitter;
+use crate::threads::with_threads;
 
-/// How many pieces a worker counts between two looks at the cancel flag (well under a
-/// millisecond of work).
-const CANCEL_CHECK_PIECES: u32 = 4096;
 /// Texts longer than this are cut, where the pattern allows it, so that one long text keeps
 /// every core busy.
 const LONG_TEXT: usize = 1 << 20;
@@ -133,15 +131,17 @@ impl<'s> PieceCounter<'s> {
         cancel: &AtomicBool,
     ) -> Result<()> {
         let parts = self.work_items(texts);
-        let chunk = parts
-            .len()
-            .div_ceil(rayon::current_num_threads() * CHUNKS_PER_THREAD)
-            .max(1);
         let splitter = self.splitter;
-        let batch: BatchCounts<'_> = parts
-            .par_chunks(chunk)
-            .map(|chunk| count_chunk(splitter, chunk, cancel))
-            .try_reduce(BatchCounts::default, |a, b| Ok(a.merge(b)))?;
+        let batch: BatchCounts<'_> = with_threads(None, || {
+            let chunk = parts
+                .len()
+                .div_ceil(rayon::current_num_threads() * CHUNKS_PER_THREAD)
+                .max(1);
+            parts
+                .par_chunks(chunk)
+                .map(|chunk| count_chunk(splitter, chunk, cancel))
+                .try_reduce(BatchCounts::default, |a, b| Ok(a.merge(b)))
+        })??;
         add_map(&mut self.counts.short, batch.short);
         add_map(&mut self.counts.medium, batch.medium);
         for (piece, count) in batch.long {
@@ -189,17 +189,14 @@ fn count_chunk<'t>(
     // Distinct pieces grow far slower than bytes; this guess saves most of the rehashing.
     let mut local = BatchCounts::with_capacity((bytes / 64).min(1 << 20));
     let mut front = FrontCache::new();
-    let mut since_check = 0u32;
     for text in texts {
+        // Before every piece, not every so many: one search of a backtracking pattern may take
+        // most of a second (pattern/splitter.rs), and the flag costs one load from a shared line.
         splitter.try_for_each_piece(text, |piece| {
-            local.add(piece.as_bytes(), &mut front);
-            since_check += 1;
-            if since_check == CANCEL_CHECK_PIECES {
-                since_check = 0;
-                if cancel.load(Ordering::Relaxed) {
-                    return Err(Error::Interrupted);
-                }
+            if cancel.load(Ordering::Relaxed) {
+                return Err(Error::Interrupted);
             }
+            local.add(piece.as_bytes(), &mut front);
             Ok(())
         })?;
     }

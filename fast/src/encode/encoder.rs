@@ -2,7 +2,7 @@
 //! checked; encoding a text piece by piece, each piece merged by the method that suits its
 //! length; the merges a table implies; decoding.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -16,12 +16,16 @@ use super::scan_slots::{scanned_parts, ShortScan, HEAP_THRESHOLD};
 use super::scratch::{JoinScratch, JOIN_SCRATCH, KEPT_SCRATCH_BYTES};
 use super::specials::Specials;
 use super::token_bytes::TokenBytes;
-use crate::error::Result;
-use crate::pattern::Splitter;
+use crate::error::{Error, Result};
+use crate::pattern::{EngineKind, Splitter};
+use crate::threads::with_threads;
 
 /// Pieces shorter than this (and at least [`HEAP_THRESHOLD`] long) keep their candidate pairs in
 /// a heap; longer ones in buckets, one per rank.
 pub const JOIN_HEAP_MAX: usize = 8192;
+
+/// The cancel flag of work that nobody can cancel.
+static NOT_CANCELLED: AtomicBool = AtomicBool::new(false);
 
 /// Encodes and decodes with a rank table (token bytes -> id), special tokens and a split pattern.
 pub struct Encoder {
@@ -76,34 +80,57 @@ impl Encoder {
     /// the leftmost occurrence of any allowed special comes first, the longest among those that
     /// start at the same place; the text between them is encoded by §6.4.
     pub fn encode(&self, text: &str, allowed: &[&str]) -> Result<Vec<u32>> {
+        self.encode_cancellable(text, allowed, &NOT_CANCELLED)
+    }
+
+    /// [`Encoder::encode`] that stops with [`Error::Interrupted`] soon after `cancel` becomes
+    /// true: it looks at the flag before every piece, so a long text is never the whole wait.
+    pub fn encode_cancellable(
+        &self,
+        text: &str,
+        allowed: &[&str],
+        cancel: &AtomicBool,
+    ) -> Result<Vec<u32>> {
         let Some(occurrences) = self.specials.find_in(text, allowed) else {
-            return self.encode_ordinary(text);
+            return self.encode_ordinary_cancellable(text, cancel);
         };
         let mut ids = Vec::with_capacity(text.len() / 3);
         let mut pos = 0;
         for (start, end, id) in occurrences {
-            self.encode_ordinary_into(&text[pos..start], &mut ids)?;
+            self.encode_ordinary_into(&text[pos..start], &mut ids, cancel)?;
             ids.push(id);
             pos = end;
         }
-        self.encode_ordinary_into(&text[pos..], &mut ids)?;
+        self.encode_ordinary_into(&text[pos..], &mut ids, cancel)?;
         Ok(ids)
     }
 
-    /// [`Encoder::encode`] for many texts, on all cores.
+    /// [`Encoder::encode_cancellable`] for many texts, on all cores (or on the pool of
+    /// [`with_threads`]).
     pub fn encode_batch<S: AsRef<str> + Sync>(
         &self,
         texts: &[S],
         allowed: &[&str],
+        cancel: &AtomicBool,
     ) -> Result<Vec<Vec<u32>>> {
-        texts
-            .par_iter()
-            .map(|text| self.encode(text.as_ref(), allowed))
-            .collect()
+        with_threads(None, || {
+            texts
+                .par_iter()
+                .map(|text| self.encode_cancellable(text.as_ref(), allowed, cancel))
+                .collect()
+        })?
     }
 
     pub fn pattern(&self) -> &str {
         self.splitter.source()
+    }
+
+    /// True when the pattern runs on a hand-written splitter, whose time per piece is bounded by
+    /// the piece. A backtracking search may take most of a second on a short text, and the
+    /// compiled DFA hands a text on which failed attempts read too much to fancy-regex, whose
+    /// searches then backtrack.
+    pub fn splits_in_linear_time(&self) -> bool {
+        self.splitter.engine() == EngineKind::Handwritten
     }
 
     pub fn rank(&self, token: &[u8]) -> Option<u32> {
@@ -130,27 +157,47 @@ impl Encoder {
 
     /// §6.4: split `text`, then encode each piece on its own.
     pub fn encode_ordinary(&self, text: &str) -> Result<Vec<u32>> {
+        self.encode_ordinary_cancellable(text, &NOT_CANCELLED)
+    }
+
+    /// [`Encoder::encode_ordinary`] that stops as [`Encoder::encode_cancellable`] does.
+    pub fn encode_ordinary_cancellable(&self, text: &str, cancel: &AtomicBool) -> Result<Vec<u32>> {
         let mut ids = Vec::with_capacity(text.len() / 3);
-        self.encode_ordinary_into(text, &mut ids)?;
+        self.encode_ordinary_into(text, &mut ids, cancel)?;
         Ok(ids)
     }
 
-    fn encode_ordinary_into(&self, text: &str, ids: &mut Vec<u32>) -> Result<()> {
+    fn encode_ordinary_into(
+        &self,
+        text: &str,
+        ids: &mut Vec<u32>,
+        cancel: &AtomicBool,
+    ) -> Result<()> {
         let mut scan = ShortScan::new();
-        self.splitter.for_each_piece(text, |piece| {
-            self.encode_piece(piece.as_bytes(), &mut scan, ids)
+        // A search of a backtracking pattern may take most of a second (pattern/splitter.rs):
+        // the flag is looked at before each one, and costs a load from a shared cache line.
+        self.splitter.try_for_each_piece(text, |piece| {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(Error::Interrupted);
+            }
+            self.encode_piece(piece.as_bytes(), &mut scan, ids);
+            Ok(())
         })
     }
 
-    /// [`Encoder::encode_ordinary`] for many texts, on all cores.
+    /// [`Encoder::encode_ordinary_cancellable`] for many texts, on all cores (or on the pool of
+    /// [`with_threads`]).
     pub fn encode_ordinary_batch<S: AsRef<str> + Sync>(
         &self,
         texts: &[S],
+        cancel: &AtomicBool,
     ) -> Result<Vec<Vec<u32>>> {
-        texts
-            .par_iter()
-            .map(|text| self.encode_ordinary(text.as_ref()))
-            .collect()
+        with_threads(None, || {
+            texts
+                .par_iter()
+                .map(|text| self.encode_ordinary_cancellable(text.as_ref(), cancel))
+                .collect()
+        })?
     }
 
     /// §6.1: a piece that is a token is that token; otherwise merge up from single bytes,

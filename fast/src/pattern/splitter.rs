@@ -13,7 +13,9 @@ use crate::error::{show_str, Error, Result};
 /// Generous engine limits: the expanded Unicode classes make large programs, and a pattern the
 /// reference accepts must not fail here for size.
 const DELEGATE_SIZE_LIMIT: usize = 1 << 30;
-const BACKTRACK_LIMIT: usize = 100_000_000;
+/// The backtracking steps one search may take (spec §2.4.5). One search cannot be interrupted,
+/// and Ctrl-C is looked at between searches: ten million steps are well under a second.
+pub const BACKTRACK_LIMIT: usize = 10_000_000;
 
 pub struct Splitter {
     source: String,

@@ -1,7 +1,8 @@
 //! Python arguments to Rust values, with the TypeError/ValueError messages of spec §9.
 
 use pyo3::exceptions::{
-    PyFileNotFoundError, PyKeyError, PyOSError, PyPermissionError, PyTypeError, PyValueError,
+    PyFileNotFoundError, PyKeyError, PyMemoryError, PyOSError, PyPermissionError, PyTypeError,
+    PyValueError,
 };
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
@@ -12,6 +13,7 @@ use crate::error::Error;
 pub fn to_py_err(err: Error) -> PyErr {
     match err {
         Error::UnknownToken { .. } => PyKeyError::new_err(err.to_string()),
+        Error::OutOfMemory(_) => PyMemoryError::new_err(err.to_string()),
         Error::Io { kind, .. } => match kind {
             std::io::ErrorKind::NotFound => PyFileNotFoundError::new_err(err.to_string()),
             std::io::ErrorKind::PermissionDenied => PyPermissionError::new_err(err.to_string()),
@@ -56,6 +58,10 @@ pub fn text(obj: &Bound<'_, PyAny>, where_: &str) -> PyResult<PyBackedStr> {
 }
 
 pub fn pattern(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    if obj.is_instance_of::<PyString>() {
+        // A str that is not valid Unicode (a lone surrogate) gets the ValueError of texts.
+        return Ok(text(obj, "pattern")?.to_string());
+    }
     obj.extract::<String>().map_err(|_| {
         PyTypeError::new_err(format!(
             "pattern must be a str (a name from bytebpe.PATTERNS or a regex), not {}",

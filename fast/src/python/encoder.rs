@@ -1,11 +1,13 @@
 //! `Encoder`: a rank table, special tokens and a split pattern (spec §5-§7), GIL released.
 
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyInt, PyList};
 
 use super::args;
+use super::progress::interruptible;
 use crate::encode::Encoder;
 use crate::threads::with_threads;
 
@@ -22,8 +24,18 @@ const INT_CACHE: u32 = 1 << 18;
 /// Decodings of at least this many bytes (a few microseconds of copying) let other Python
 /// threads run while they are written.
 const DETACH_BYTES: usize = 1 << 16;
+/// Encodings of at least this many bytes of text (milliseconds of work) run on a thread of their
+/// own, so that Ctrl-C lands while they run; shorter ones are not worth the thread.
+const INTERRUPTIBLE_BYTES: usize = 1 << 20;
 
 impl PyEncoder {
+    /// True when encoding texts of these lengths may take long enough to be interruptible: long
+    /// texts, or any text under a pattern without a hand-written splitter (a backtracking search
+    /// may take most of a second on a few bytes).
+    fn long_work(&self, bytes: impl Iterator<Item = usize>) -> bool {
+        !self.inner.splits_in_linear_time() || bytes.sum::<usize>() >= INTERRUPTIBLE_BYTES
+    }
+
     /// A Python list of the ids, built from the cached ints where there is one.
     fn list<'py>(&self, py: Python<'py>, ids: &[u32]) -> PyResult<Bound<'py, PyList>> {
         let items = ids.iter().map(|&id| match self.ints.get(id as usize) {
@@ -90,9 +102,14 @@ impl PyEncoder {
     ) -> PyResult<Bound<'py, PyList>> {
         let text = args::text(text, "text")?;
         let inner = &self.inner;
-        let ids = py
-            .detach(|| inner.encode_ordinary(&text))
-            .map_err(args::to_py_err)?;
+        let ids = if self.long_work(std::iter::once(text.len())) {
+            interruptible(py, |cancel| {
+                inner.encode_ordinary_cancellable(&text, cancel)
+            })?
+        } else {
+            py.detach(|| inner.encode_ordinary(&text))
+                .map_err(args::to_py_err)?
+        };
         self.list(py, &ids)
     }
 
@@ -106,10 +123,15 @@ impl PyEncoder {
         let texts = args::texts(texts)?;
         let threads = args::threads(num_threads)?;
         let inner = &self.inner;
-        let batch = py
-            .detach(|| with_threads(threads, || inner.encode_ordinary_batch(&texts)))
-            .and_then(|result| result)
-            .map_err(args::to_py_err)?;
+        let work = |cancel: &AtomicBool| {
+            with_threads(threads, || inner.encode_ordinary_batch(&texts, cancel))?
+        };
+        let batch = if self.long_work(texts.iter().map(|text| text.len())) {
+            interruptible(py, work)?
+        } else {
+            py.detach(|| work(&AtomicBool::new(false)))
+                .map_err(args::to_py_err)?
+        };
         self.lists(py, &batch)
     }
 
@@ -124,9 +146,14 @@ impl PyEncoder {
         let allowed = args::allowed_special(allowed_special)?;
         let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
         let inner = &self.inner;
-        let ids = py
-            .detach(|| inner.encode(&text, &allowed))
-            .map_err(args::to_py_err)?;
+        let ids = if self.long_work(std::iter::once(text.len())) {
+            interruptible(py, |cancel| {
+                inner.encode_cancellable(&text, &allowed, cancel)
+            })?
+        } else {
+            py.detach(|| inner.encode(&text, &allowed))
+                .map_err(args::to_py_err)?
+        };
         self.list(py, &ids)
     }
 
@@ -143,10 +170,15 @@ impl PyEncoder {
         let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
         let threads = args::threads(num_threads)?;
         let inner = &self.inner;
-        let batch = py
-            .detach(|| with_threads(threads, || inner.encode_batch(&texts, &allowed)))
-            .and_then(|result| result)
-            .map_err(args::to_py_err)?;
+        let work = |cancel: &AtomicBool| {
+            with_threads(threads, || inner.encode_batch(&texts, &allowed, cancel))?
+        };
+        let batch = if self.long_work(texts.iter().map(|text| text.len())) {
+            interruptible(py, work)?
+        } else {
+            py.detach(|| work(&AtomicBool::new(false)))
+                .map_err(args::to_py_err)?
+        };
         self.lists(py, &batch)
     }
 

@@ -5,7 +5,7 @@
 //! raises KeyboardInterrupt after Ctrl-C) and the user's callback. Either error stops the work.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use pyo3::exceptions::PyRuntimeError;
@@ -17,6 +17,55 @@ use crate::progress::{Progress, Stage};
 
 /// How often long work takes the GIL back; well under the one second Ctrl-C may take.
 pub const INTERVAL: Duration = Duration::from_millis(100);
+
+/// Run `work` on a thread of its own with the GIL released, while this thread takes the GIL
+/// back every [`INTERVAL`] to run signal handlers. If they raise (Ctrl-C), `work` is told to
+/// stop through its flag, waited for, and that is raised. For work long enough that a thread
+/// costs nothing beside it (a long encode).
+pub fn interruptible<R: Send>(
+    py: Python<'_>,
+    work: impl FnOnce(&AtomicBool) -> Result<R> + Send,
+) -> PyResult<R> {
+    let cancel = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let (done, finished) = mpsc::channel();
+        let cancel = &cancel;
+        scope.spawn(move || {
+            let _ = done.send(work(cancel));
+        });
+        wait_for(py, finished, cancel, || {
+            Python::attach(|py| py.check_signals())
+        })
+    })
+}
+
+/// Wait with the GIL released for a worker's result on `finished`, calling `check` every
+/// [`INTERVAL`]; if it raises, tell the worker to stop through `cancel`, wait for it, and raise
+/// that.
+fn wait_for<R: Send>(
+    py: Python<'_>,
+    finished: Receiver<Result<R>>,
+    cancel: &AtomicBool,
+    mut check: impl FnMut() -> PyResult<()> + Send,
+) -> PyResult<R> {
+    py.detach(move || loop {
+        match finished.recv_timeout(INTERVAL) {
+            Ok(result) => return result.map_err(to_py_err),
+            Err(RecvTimeoutError::Timeout) => {
+                if let Err(err) = check() {
+                    cancel.store(true, Ordering::Relaxed);
+                    let _ = finished.recv();
+                    return Err(err);
+                }
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(PyRuntimeError::new_err(
+                    "the worker thread stopped without a result",
+                ))
+            }
+        }
+    })
+}
 
 pub struct PythonProgress {
     callback: Option<Py<PyAny>>,
@@ -55,23 +104,8 @@ impl PythonProgress {
         cancel: &AtomicBool,
         done: impl Fn() -> u64 + Send,
     ) -> PyResult<()> {
-        py.detach(move || loop {
-            match finished.recv_timeout(INTERVAL) {
-                Ok(result) => return result.map_err(to_py_err),
-                Err(RecvTimeoutError::Timeout) => {
-                    let checked = Python::attach(|py| self.report(py, stage, done(), 0));
-                    if let Err(err) = checked {
-                        cancel.store(true, Ordering::Relaxed);
-                        let _ = finished.recv();
-                        return Err(err);
-                    }
-                }
-                Err(RecvTimeoutError::Disconnected) => {
-                    return Err(PyRuntimeError::new_err(
-                        "the counting thread stopped without a result",
-                    ))
-                }
-            }
+        wait_for(py, finished, cancel, move || {
+            Python::attach(|py| self.report(py, stage, done(), 0))
         })
     }
 

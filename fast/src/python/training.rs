@@ -91,8 +91,9 @@ fn next_batch(iter: &Bound<'_, PyIterator>, seen: u64, limit: usize) -> PyResult
 /// Count one batch on worker threads while this thread, holding the GIL, pulls the next batch
 /// (of about `next_limit` bytes) from the iterable, so that reading and counting overlap; then
 /// wait for the workers with the GIL released, waking every `INTERVAL` (progress.rs) to run signal handlers
-/// and report progress: the bytes counted before this batch, `bytes.0`, then after it, `bytes.1`. If anything raises (Ctrl-C, a bad text, the iterable itself), the
-/// workers are told to stop, and they do within a few thousand pieces; the running table keeps
+/// and report progress: the bytes counted before this batch, `bytes.0`, then after it, `bytes.1`.
+/// If anything raises (Ctrl-C, a bad text, the iterable itself), the workers are told to stop,
+/// and they do before their next piece; the running table keeps
 /// only whole batches.
 fn count_batch(
     py: Python<'_>,

@@ -38,21 +38,26 @@ pub struct Arena {
 
 impl Arena {
     /// The arena of `pieces`, and their pairs counted with their positions (§4.2), in one pass:
-    /// each node's pair is found while the node is written. `symbols` is the number of token
-    /// ids the merge loop may make. `tick` is called now and then so that a long build can
-    /// report progress or be stopped.
+    /// each node's pair is found while the node is written. `capacity` is the total length of
+    /// the pieces if known (0 if not): MemoryError, not an abort, if that much cannot be had.
+    /// `tick` is called now and then so that a long build can report progress or be stopped.
     pub fn build<P: AsRef<[u8]>>(
         pieces: impl IntoIterator<Item = (P, u64)>,
         capacity: usize,
-        symbols: usize,
         tick: &mut dyn FnMut() -> Result<()>,
     ) -> Result<(Self, Pairs)> {
         let mut arena = Arena {
-            nodes: Vec::with_capacity(capacity),
+            nodes: Vec::new(),
             frequency: Vec::new(),
         };
+        arena.nodes.try_reserve_exact(capacity).map_err(|_| {
+            Error::out_of_memory(&format!(
+                "{} MiB for the training arena",
+                (capacity * std::mem::size_of::<Node>()) >> 20
+            ))
+        })?;
         super::huge_pages::advise(&mut arena.nodes);
-        let mut pairs = Pairs::new(symbols);
+        let mut pairs = Pairs::for_bytes();
         // Pairs of two bytes are found in a table rather than by hash.
         let mut byte_pairs = vec![NONE; 256 * 256];
         // The pieces come in a hash table's order and the long ones each in a box of its own:
@@ -110,6 +115,11 @@ impl Arena {
     /// scattered over a large arena, so without this nearly every visit waits for memory.
     /// (Past a piece's end these are the next piece's nodes: a wasted hint, never a wrong one.)
     #[inline]
+    /// The number of nodes: every merge removes at least one, so no more merges can be made.
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
     pub fn prefetch_nodes(&self, position: u32, lengths: (u32, u32)) {
         let i = position as usize;
         let j = i + lengths.0 as usize;

@@ -136,10 +136,10 @@ fn train_with_capacity<P: AsRef<[u8]>>(
     }
     let wanted = (vocab_size - 256) as usize;
     let tick = |progress: &mut dyn Progress| progress.update(Stage::Merging, 0, wanted as u64);
-    let (mut arena, mut pairs) =
-        Arena::build(pieces, capacity, 256 + wanted, &mut || tick(progress))?;
+    let (mut arena, mut pairs) = Arena::build(pieces, capacity, &mut || tick(progress))?;
     let mut queue = PairQueue::new();
-    let mut merges = Vec::with_capacity(wanted.min(1 << 20));
+    // Sized by what the corpus can give, not by vocab_size (which may be far beyond it).
+    let mut merges = Vec::with_capacity(wanted.min(arena.node_count()).min(1 << 20));
     // The length in bytes of every token so far: a token's next neighbour starts that many
     // nodes after it.
     let mut token_len: Vec<u32> = vec![1; 256];
@@ -178,6 +178,7 @@ fn train_with_capacity<P: AsRef<[u8]>>(
             break;
         }
         let new_token = 256 + merges.len() as u32;
+        pairs.add_symbol();
         let (left, right) = unpack(top.packed);
         let lengths = (token_len[left as usize], token_len[right as usize]);
         token_len.push(lengths.0 + lengths.1);

@@ -24,15 +24,23 @@ pub struct Pairs {
 }
 
 impl Pairs {
-    pub fn new(symbols: usize) -> Self {
+    /// No pairs yet, and slots for the 256 byte tokens.
+    pub fn for_bytes() -> Self {
         Pairs {
             packed: Vec::new(),
             count: Vec::new(),
             positions: Vec::new(),
             stamp: 0,
-            with_x: vec![(0, NONE); symbols],
-            with_y: vec![(0, NONE); symbols],
+            with_x: vec![(0, NONE); 256],
+            with_y: vec![(0, NONE); 256],
         }
+    }
+
+    /// Slots for the next token id. They grow with the merges made, not with the `vocab_size`
+    /// asked for: a corpus too small for it must not pay for the ids it never reaches.
+    pub fn add_symbol(&mut self) {
+        self.with_x.push((0, NONE));
+        self.with_y.push((0, NONE));
     }
 
     pub fn len(&self) -> usize {

@@ -12,6 +12,7 @@ use super::line_rules::{document_ends, first_document_start};
 use super::options::TxtOptions;
 use super::utf8_error::utf8_error;
 use crate::error::{Error, Result};
+use crate::threads::with_threads;
 
 /// Complete documents end to end, as the reader hands them to the workers.
 #[derive(Debug)]
@@ -47,6 +48,14 @@ impl DocumentBatch {
     /// cores; with errors="strict", the error of the first bad byte. `files` are the paths the
     /// reader was given.
     pub fn documents(&self, options: &TxtOptions, files: &[String]) -> Result<Vec<Cow<'_, str>>> {
+        with_threads(None, || self.documents_on_this_pool(options, files))?
+    }
+
+    fn documents_on_this_pool(
+        &self,
+        options: &TxtOptions,
+        files: &[String],
+    ) -> Result<Vec<Cow<'_, str>>> {
         // Per part (of documents that start in it): its texts, or where its first bad one starts.
         let parts: Vec<std::result::Result<Vec<Cow<'_, str>>, usize>> = match &self.documents {
             Documents::Ends { ends, last_cap } => {

@@ -4,14 +4,52 @@
 use std::fs::File;
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
 
 use crate::error::{Error, Result};
 
+/// How often a wait on a pipe looks at the cancel flag.
+const PIPE_POLL: Duration = Duration::from_millis(50);
+
 /// The file being read, and its index in the list of files.
 struct OpenFile {
-    file: File,
+    file: Input,
     index: usize,
+}
+
+enum Input {
+    /// A regular file, read here: its reads always return.
+    Regular(File),
+    /// Anything else (a FIFO, a pipe, a device), whose open and reads may wait for ever for a
+    /// writer. A thread of its own opens and reads it and hands over the blocks, so that the
+    /// reading can stop when asked; that thread is left behind, still waiting, and ends with
+    /// its next block.
+    Stream(mpsc::Receiver<std::io::Result<Vec<u8>>>),
+}
+
+/// Open `name` and send its blocks of `block_bytes` (a shorter one at its end) until the
+/// receiver hangs up or reading fails.
+fn stream(name: String, block_bytes: usize) -> mpsc::Receiver<std::io::Result<Vec<u8>>> {
+    let (send, receive) = mpsc::sync_channel(1);
+    std::thread::spawn(move || {
+        let mut file = match File::open(&name) {
+            Ok(file) => file,
+            Err(err) => {
+                let _ = send.send(Err(err));
+                return;
+            }
+        };
+        loop {
+            let mut block = Vec::with_capacity(block_bytes);
+            let read = (&mut file).take(block_bytes as u64).read_to_end(&mut block);
+            let end = matches!(&read, Ok(0) | Err(_));
+            if send.send(read.map(|_| block)).is_err() || end {
+                return;
+            }
+        }
+    });
+    receive
 }
 
 /// Reads the files in order, one at a time, onto the end of [`FileSource::buf`].
@@ -83,7 +121,13 @@ impl<'a> FileSource<'a> {
         let Some(name) = self.files.get(index) else {
             return Ok(None);
         };
-        let file = File::open(name).map_err(|err| Error::io(name, &err))?;
+        // A stat never waits, where opening a FIFO without a writer does.
+        let regular = std::fs::metadata(name).is_ok_and(|meta| meta.is_file());
+        let file = if regular {
+            Input::Regular(File::open(name).map_err(|err| Error::io(name, &err))?)
+        } else {
+            Input::Stream(stream(name.clone(), self.block_bytes))
+        };
         self.file = Some(OpenFile { file, index });
         self.next_file += 1;
         Ok(Some(index))
@@ -96,14 +140,38 @@ impl<'a> FileSource<'a> {
             return Ok(true);
         };
         let want = self.block_bytes;
-        let got = (&mut open.file)
-            .take(want as u64)
-            .read_to_end(&mut self.buf)
-            .map_err(|err| Error::io(&self.files[open.index], &err))?;
+        let name = &self.files[open.index];
+        let (got, ended) = match &mut open.file {
+            Input::Regular(file) => {
+                let got = file
+                    .take(want as u64)
+                    .read_to_end(&mut self.buf)
+                    .map_err(|err| Error::io(name, &err))?;
+                (got, got < want)
+            }
+            Input::Stream(blocks) => loop {
+                if self
+                    .cancel
+                    .is_some_and(|cancel| cancel.load(Ordering::Relaxed))
+                {
+                    return Err(Error::Interrupted);
+                }
+                match blocks.recv_timeout(PIPE_POLL) {
+                    Ok(Ok(block)) => {
+                        self.buf.extend_from_slice(&block);
+                        break (block.len(), block.len() < want);
+                    }
+                    Ok(Err(err)) => return Err(Error::io(name, &err)),
+                    Err(RecvTimeoutError::Timeout) => {}
+                    // The reading thread sent the end (or an error) before it left.
+                    Err(RecvTimeoutError::Disconnected) => break (0, true),
+                }
+            },
+        };
         if let Some(read) = self.read {
             read.fetch_add(got as u64, Ordering::Relaxed);
         }
-        Ok(got < want)
+        Ok(ended)
     }
 
     /// Stop reading the file being read.

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bytebpe import files
 from bytebpe.tokenizer import Tokenizer
 
 _TIKTOKEN_OFFLINE = threading.Lock()
@@ -119,7 +120,7 @@ def _open_path(
     if path.is_dir():
         if (path / "bytebpe.json").is_file():
             return _bytebpe(name, Tokenizer.load(path, implementation=implementation))
-        if (path / "tokenizer.pkl").is_file():
+        if (path / files.NANOCHAT_PICKLE_FILE).is_file():
             return _bytebpe(name, _nanochat(path / "tokenizer.pkl", implementation))
         if (path / "tokenizer.json").is_file():
             return _huggingface(name, path / "tokenizer.json")

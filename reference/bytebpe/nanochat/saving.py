@@ -22,12 +22,13 @@ import pickle
 import warnings
 from pathlib import Path
 
+from bytebpe import files
 from bytebpe.tokenizer import Tokenizer
 
 __all__ = ["PICKLE_FILE", "TOKEN_BYTES_FILE", "TokenBytesWarning", "nanochat_token_bytes", "save_for_nanochat"]
 
-PICKLE_FILE = "tokenizer.pkl"
-TOKEN_BYTES_FILE = "token_bytes.pt"
+PICKLE_FILE = files.NANOCHAT_PICKLE_FILE
+TOKEN_BYTES_FILE = files.NANOCHAT_TOKEN_BYTES_FILE
 
 
 class TokenBytesWarning(UserWarning):

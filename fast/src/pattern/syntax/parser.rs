@@ -8,7 +8,7 @@ use crate::error::show_str;
 use crate::unicode::CodepointSet;
 
 pub const MAX_REPEAT: u32 = 1000;
-pub const MAX_NESTING: usize = 100;
+pub const MAX_NESTING: usize = 60;
 
 /// Parse a split pattern (the regex itself, not a name).
 pub fn parse(pattern: &str) -> Result<Node, String> {
