@@ -14,6 +14,7 @@ import json
 import shlex
 import statistics
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -384,69 +385,94 @@ def plot(results: dict[str, Any]) -> bytes | None:
         import matplotlib.pyplot as plt
     except ImportError:
         return None
-    summary = summarize(results)
-    settings, machine = results["settings"], results["machine"]
-    figure, axes = plt.subplots(2, 2, figsize=(11, 8))
-    (ax_time, ax_memory), (ax_encode, ax_scaling) = axes
-    main = summary["train_main"]
-
-    def bars(ax: Any, values: dict[str, float], fmt: str, title: str, ylabel: str) -> None:
-        names = list(values)
-        rects = ax.bar([TOOL_NAMES[n] for n in names], [values[n] for n in names], color=[COLORS[n] for n in names])
-        ax.bar_label(rects, labels=[fmt.format(values[n]) for n in names], fontsize=8)
-        ax.set_title(title, fontsize=10)
-        ax.set_ylabel(ylabel)
-        ax.margins(y=0.15)
-        ax.tick_params(axis="x", labelsize=8)
-
-    cores = settings["cores"]
-    if main:
-        bars(ax_time, {t: g["seconds"] for t, g in main.items()}, "{:.2f}", f"Training, {cores} threads", "seconds")
-        bars(ax_memory, {t: g["peak_mib"] for t, g in main.items()}, "{:,.0f}", "Training peak RSS", "MiB")
-    encode = summary["encode"]
-    if encode:
-        modes = [m for m in MODES if m in encode]
-        tools = list(dict.fromkeys(t for m in modes for t in encode[m]))
-        width = 0.8 / len(tools)
-        for index, tool in enumerate(tools):
-            xs = [i + (index - (len(tools) - 1) / 2) * width for i in range(len(modes))]
-            values = [encode[m][tool]["mb_per_s"] if tool in encode[m] else 0 for m in modes]
-            rects = ax_encode.bar(xs, values, width, label=TOOL_NAMES[tool], color=COLORS[tool])
-            ax_encode.bar_label(rects, labels=[f"{v:.0f}" for v in values], fontsize=8)
-        ax_encode.set_xticks(range(len(modes)), [_mode_label(m, cores) for m in modes])
-        ax_encode.set_title("Encoding and decoding throughput", fontsize=10)
-        ax_encode.set_ylabel("MB/s")
-        ax_encode.margins(y=0.15)
-        ax_encode.legend(fontsize=8)
-    scaling = summary["scaling"]
-    if scaling:
-        counts = sorted({t for entry in scaling.values() for t in entry["seconds"]})
-        base = min(counts)
-        ax_scaling.plot(counts, [t / base for t in counts], linestyle="--", color="grey", label="ideal")
-        for tool, entry in scaling.items():
-            ts = sorted(entry["speedup"])
-            ax_scaling.plot(
-                ts, [entry["speedup"][t] for t in ts], marker="o", label=TOOL_NAMES[tool], color=COLORS[tool]
-            )
-        ax_scaling.set_ylim(bottom=0)
-        ax_scaling.set_xticks(counts)
-        ax_scaling.set_xlabel("threads")
-        ax_scaling.set_ylabel(f"speed-up over {base} thread(s)")
-        ax_scaling.set_title("Thread scaling of training", fontsize=10)
-        ax_scaling.legend(fontsize=8)
-    for ax in axes.flat:
-        if not ax.has_data():
-            ax.set_axis_off()
-    figure.suptitle(
-        f"{results['corpus']['name']} ({results['corpus']['bytes'] / 1e6:.0f} MB), vocab {settings['vocab_size']}, "
-        f"{settings['pattern']}, median of {settings['runs']}; {machine['cores']} cores, {machine['cpu']}",
-        fontsize=10,
-    )
-    figure.tight_layout()
+    figure = draw(results, plt)
     image = io.BytesIO()
     figure.savefig(image, format="png", dpi=110)
     plt.close(figure)
     return image.getvalue()
+
+
+def draw(results: dict[str, Any], plt: Any) -> Any:
+    """The figure of :func:`plot`, with a panel for each measurement the run made and no other:
+    a run without thread scaling (or without encoding) gets no empty panel."""
+    summary = summarize(results)
+    settings, machine = results["settings"], results["machine"]
+    cores = settings["cores"]
+    main = summary["train_main"]
+    panels: list[Callable[[Any], None]] = []
+
+    def bars(values: dict[str, float], fmt: str, title: str, ylabel: str) -> Callable[[Any], None]:
+        def panel(ax: Any) -> None:
+            names = list(values)
+            colors = [COLORS[n] for n in names]
+            rects = ax.bar([TOOL_NAMES[n] for n in names], [values[n] for n in names], color=colors)
+            ax.bar_label(rects, labels=[fmt.format(values[n]) for n in names], fontsize=8)
+            ax.set_title(title, fontsize=10)
+            ax.set_ylabel(ylabel)
+            ax.margins(y=0.15)
+            ax.tick_params(axis="x", labelsize=8)
+
+        return panel
+
+    if main:
+        seconds = {t: g["seconds"] for t, g in main.items()}
+        panels.append(bars(seconds, "{:.2f}", f"Training, {cores} threads", "seconds"))
+        panels.append(bars({t: g["peak_mib"] for t, g in main.items()}, "{:,.0f}", "Training peak RSS", "MiB"))
+    encode = summary["encode"]
+    if encode:
+
+        def encoding(ax: Any) -> None:
+            modes = [m for m in MODES if m in encode]
+            tools = list(dict.fromkeys(t for m in modes for t in encode[m]))
+            width = 0.8 / len(tools)
+            for index, tool in enumerate(tools):
+                xs = [i + (index - (len(tools) - 1) / 2) * width for i in range(len(modes))]
+                values = [encode[m][tool]["mb_per_s"] if tool in encode[m] else 0 for m in modes]
+                rects = ax.bar(xs, values, width, label=TOOL_NAMES[tool], color=COLORS[tool])
+                ax.bar_label(rects, labels=[f"{v:.0f}" for v in values], fontsize=8)
+            ax.set_xticks(range(len(modes)), [_mode_label(m, cores) for m in modes])
+            ax.set_title("Encoding and decoding throughput", fontsize=10)
+            ax.set_ylabel("MB/s")
+            ax.margins(y=0.15)
+            ax.legend(fontsize=8)
+
+        panels.append(encoding)
+    scaling = summary["scaling"]
+    counts = sorted({t for entry in scaling.values() for t in entry["seconds"]})
+    if len(counts) > 1:  # one thread count is a point, not a curve
+
+        def thread_scaling(ax: Any) -> None:
+            base = min(counts)
+            ax.plot(counts, [t / base for t in counts], linestyle="--", color="grey", label="ideal")
+            for tool, entry in scaling.items():
+                ts = sorted(entry["speedup"])
+                ax.plot(ts, [entry["speedup"][t] for t in ts], marker="o", label=TOOL_NAMES[tool], color=COLORS[tool])
+            ax.set_ylim(bottom=0)
+            ax.set_xticks(counts)
+            ax.set_xlabel("threads")
+            ax.set_ylabel(f"speed-up over {base} thread(s)")
+            ax.set_title("Thread scaling of training", fontsize=10)
+            ax.legend(fontsize=8)
+
+        panels.append(thread_scaling)
+    columns = 2 if len(panels) > 1 else 1
+    rows = max(1, -(-len(panels) // columns))
+    figure = plt.figure(figsize=(5.5 * columns, 4 * rows))
+    # An odd panel out spans the last row, so that no quadrant is left empty.
+    grid = figure.add_gridspec(rows, 2 * columns)
+    for index, panel in enumerate(panels):
+        row, column = divmod(index, columns)
+        alone = index == len(panels) - 1 and len(panels) % columns
+        span = slice(0, 2 * columns) if alone else slice(2 * column, 2 * column + 2)
+        panel(figure.add_subplot(grid[row, span]))
+    runs = "one run" if settings["runs"] == 1 else f"median of {settings['runs']}"
+    figure.suptitle(
+        f"{results['corpus']['name']} ({results['corpus']['bytes'] / 1e6:.0f} MB), vocab {settings['vocab_size']}, "
+        f"{settings['pattern']}, {runs}; {machine['cores']} cores, {machine['cpu']}",
+        fontsize=10,
+    )
+    figure.tight_layout()
+    return figure
 
 
 def write(results: dict[str, Any], out: Path) -> str:

@@ -110,3 +110,28 @@ def test_a_machine_without_matplotlib_gets_the_report_without_its_plot(bench_run
     assert not out.with_suffix(".png").exists() and ".png" not in text
     written = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     assert "plot: matplotlib is not installed" in written["skipped"]
+
+
+def test_the_plot_has_a_panel_for_each_measurement_and_no_empty_one(bench_run, monkeypatch):
+    _, results = bench_run
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    import report as bench_report
+
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    full = json.loads(json.dumps(results))
+    one_count = json.loads(json.dumps(results))
+    most = max(run["threads"] for run in one_count["training"]["runs"])
+    one_count["training"]["runs"] = [run for run in one_count["training"]["runs"] if run["threads"] == most]
+    for measured, panels in ((full, 4), (one_count, 3)):
+        figure = bench_report.draw(measured, plt)
+        try:
+            titles = [ax.get_title() for ax in figure.axes]
+            # One thread count is no scaling curve: its panel goes, and no quadrant is left empty.
+            assert len(titles) == panels and ("Thread scaling of training" in titles) == (panels == 4), titles
+            assert all(ax.has_data() for ax in figure.axes)
+            assert "one run" in figure.texts[0].get_text()
+        finally:
+            plt.close(figure)
