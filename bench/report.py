@@ -383,7 +383,7 @@ def plot(results: dict[str, Any]) -> bytes | None:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        return False
+        return None
     summary = summarize(results)
     settings, machine = results["settings"], results["machine"]
     figure, axes = plt.subplots(2, 2, figsize=(11, 8))

@@ -95,3 +95,18 @@ def test_a_second_run_replaces_the_report_for_its_corpus_and_machine(tmp_path):
     data = json.loads((results / f"{stem}.json").read_text(encoding="utf-8"))
     assert data["settings"]["vocab_size"] == 320 and "Vocabulary size 320" in report
     assert f"Measured {data['date']}" in report
+
+
+def test_a_machine_without_matplotlib_gets_the_report_without_its_plot(bench_run, tmp_path, monkeypatch):
+    _, results = bench_run
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    import report as bench_report
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes `import matplotlib` raise ImportError
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    out = tmp_path / "report.md"
+    text = bench_report.write(json.loads(json.dumps(results)), out)
+    assert out.read_text(encoding="utf-8") == text
+    assert not out.with_suffix(".png").exists() and ".png" not in text
+    written = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert "plot: matplotlib is not installed" in written["skipped"]

@@ -1,6 +1,7 @@
 """The house rules that a machine can check (CONTRIBUTING.md): no hand-written source file over 600
-lines, no two project files importing each other, no issue numbers in what is tracked, and one
-benchmark report per corpus and machine. Each check is a function of a folder, so that the tests
+lines, no two project files importing each other, no issue numbers in what is tracked, one
+benchmark report per corpus and machine, and no path on the map (docs/architecture.md) that the
+repository lacks. Each check is a function of a folder, so that the tests
 below also prove, on small trees made up in a temporary folder, that it catches what it should.
 """
 
@@ -23,6 +24,12 @@ GENERATED = {"unicode_data.rs", "_unicode_data.py"}
 REPORT_SUFFIXES = {".md", ".json", ".png"}
 DATE_STAMP = re.compile(r"-\d{4}-\d\d-\d\d(?:-\d{4})?")
 ISSUE_NUMBER = re.compile(r"\b(?:issues?|pull requests?|PRs?)\s*#\s*\d+", re.IGNORECASE)
+MAP = "docs/architecture.md"
+FILE_SUFFIXES = {".py", ".pyi", ".rs", ".md", ".toml", ".txt", ".json", ".yml", ".ipynb", ".css", ".lock", ".typed"}
+"""A backticked span without spaces that holds a "/" or ends in one of these is a repository path."""
+_BACKTICKED = re.compile(r"`([^`\n]+)`")
+_FENCED = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
+_PLACEHOLDER = re.compile(r"<[^<>/]+>")
 
 # -- the checks --------------------------------------------------------------------------------
 
@@ -232,6 +239,32 @@ def duplicate_reports(results: Path) -> list[str]:
     return problems
 
 
+def missing_paths(root: Path, page: str = MAP) -> list[str]:
+    """'page:line: `path`' for every repository path that ``page`` names in backticks and ``root`` lacks.
+
+    A path is a backticked span without spaces that holds a "/" (a folder ends with one) or ends in
+    a suffix of FILE_SUFFIXES, relative to the root; ``*`` and ``<name>`` stand for any name, and at
+    least one file must match. URLs and code blocks are not paths."""
+    text = (root / page).read_text(encoding="utf-8")
+    text = _FENCED.sub(lambda block: "\n" * block.group().count("\n"), text)  # keeps line numbers
+    found = []
+    for match in _BACKTICKED.finditer(text):
+        span = match.group(1)
+        if any(c.isspace() for c in span) or "://" in span:
+            continue
+        if "/" not in span and Path(span).suffix not in FILE_SUFFIXES:
+            continue
+        pattern = _PLACEHOLDER.sub("*", span).rstrip("/")
+        if "*" in pattern:
+            exists = any(root.glob(pattern))
+        else:
+            exists = (root / pattern).is_dir() if span.endswith("/") else (root / pattern).exists()
+        if not exists:
+            line = text.count("\n", 0, match.start()) + 1
+            found.append(f"{page}:{line}: `{span}`")
+    return found
+
+
 def tracked_files() -> list[str]:
     """The files git tracks in this checkout."""
     try:
@@ -268,6 +301,11 @@ def test_no_issue_numbers_in_tracked_files():
 def test_one_benchmark_report_per_corpus_and_machine():
     found = duplicate_reports(ROOT / "bench" / "results")
     assert not found, "bench/results/ keeps the newest report only (git has the rest):\n" + "\n".join(found)
+
+
+def test_every_path_on_the_map_exists():
+    found = missing_paths(ROOT)
+    assert not found, "the map names paths the repository lacks (fix the row, or drop it):\n" + "\n".join(found)
 
 
 # -- the checks catch what they should ---------------------------------------------------------
@@ -380,4 +418,29 @@ def test_the_report_check_finds_a_second_report_of_one_corpus_and_machine(tmp_pa
     assert duplicate_reports(tmp_path) == [
         "worst_case-en_docs-2c-amd-epyc.txt: not a report's .md, .json or .png",
         "en_docs-2c-amd-epyc: 2 reports (en_docs-2026-11-24-1201-2c-amd-epyc, en_docs-2c-amd-epyc)",
+    ]
+
+
+def test_the_map_check_finds_paths_the_repository_lacks(tmp_path):
+    write(
+        tmp_path,
+        {
+            "fast/src/lib.rs": "",
+            "spec/vectors/one.json": "{}",
+            "reference/bytebpe/cli/train.py": "",
+            "Cargo.toml": "",
+            "map.md": (
+                "| `fast/src/lib.rs` | `fast/src/` | `Cargo.toml` | `spec/vectors/*.json` |\n"
+                "A command is `reference/bytebpe/cli/<command>.py`; `bytebpe._fast`, `make docs`, `.txt`,\n"
+                "`https://example.org/a/b`, `tokenizer.tiktoken` and `(?i)` are not paths.\n"
+                "`fast/src/gone.rs` and `fast/src/lib.rs/` and `gone.toml` and `spec/vectors/*.csv` are.\n"
+                "```text\nfast/src/in_a_code_block.rs `fast/src/fenced.rs`\n```\n"
+            ),
+        },
+    )
+    assert missing_paths(tmp_path, "map.md") == [
+        "map.md:4: `fast/src/gone.rs`",
+        "map.md:4: `fast/src/lib.rs/`",
+        "map.md:4: `gone.toml`",
+        "map.md:4: `spec/vectors/*.csv`",
     ]
