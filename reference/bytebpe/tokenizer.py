@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 from bytebpe import checks, files, reference
 from bytebpe.counts import PieceCounts
+from bytebpe.huggingface.surface import HuggingFaceSurface
 from bytebpe.implementations import implementation as implementation_module
 from bytebpe.patterns import DEFAULT_PATTERN, SplitPattern
 from bytebpe.progress import ProgressCallback, reporter
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     import tiktoken
     import tokenizers
 
+    from bytebpe.huggingface import Pipeline
     from bytebpe.visualize import TokenView
 
 TokenRef = int | str
@@ -40,7 +42,7 @@ def _merge_budget(vocab_size: Any, special_tokens: list[str]) -> Any:
     return checks.check_vocab_size(vocab_size, len(special_tokens)) - len(special_tokens)
 
 
-class Tokenizer:
+class Tokenizer(HuggingFaceSurface):
     """A byte-level BPE tokenizer: a rank table (token bytes -> id), special tokens and a split pattern.
 
     Build one with :meth:`train`, :meth:`from_ranks`, :meth:`from_tiktoken` or :meth:`load`; each
@@ -58,12 +60,16 @@ class Tokenizer:
         implementation: str = "fast",
         merges: Sequence[tuple[int, int]] | None = None,
         trained_by: Mapping[str, Any] | None = None,
+        ignore_merges: bool | None = None,
+        huggingface: Pipeline | None = None,
     ) -> None:
         """The tokenizer of a model on ``implementation``: every other way to build one ends here.
 
-        The implementation checks the model as it builds its encoder (spec §5.2, §5.4, §2.2), once
-        and in its own language, with the messages of spec §9. The tokenizer keeps copies of the
-        rank table, the special tokens, ``merges`` and ``trained_by``.
+        The implementation checks the model as it builds its encoder (spec §5.2, §5.4, §6.7, §2.2),
+        once and in its own language, with the messages of spec §9. The tokenizer keeps copies of
+        the rank table, the special tokens, ``merges`` and ``trained_by``. With ``ignore_merges``
+        (a bool) it is a merge-list model (spec §6.7-§6.10) whose list is ``merges``;
+        ``huggingface`` is the pipeline of an imported Hugging Face tokenizer.
         """
         module = implementation_module(implementation)
         split_pattern = SplitPattern.of(pattern)
@@ -71,13 +77,19 @@ class Tokenizer:
         ranks = dict(mergeable_ranks) if isinstance(mergeable_ranks, Mapping) else mergeable_ranks
         specials = {} if special_tokens is None else special_tokens
         specials = dict(specials) if isinstance(specials, Mapping) else specials
-        self._encoder = module.Encoder(ranks, split_pattern, specials)
+        if ignore_merges is None:
+            self._encoder = module.Encoder(ranks, split_pattern, specials)
+        else:
+            merges = [] if merges is None else merges
+            self._encoder = module.Encoder(ranks, split_pattern, specials, merges, ignore_merges)
         self._implementation = implementation
         self._pattern = split_pattern
         self._ranks: dict[bytes, int] = ranks
         self._special_tokens: dict[str, int] = specials
         self._merges = list(merges) if merges is not None else None
         self._trained_by = dict(trained_by) if trained_by is not None else None
+        self._ignore_merges = ignore_merges
+        self._huggingface = huggingface
 
     @cached_property
     def _ids(self) -> set[int]:
@@ -206,12 +218,18 @@ class Tokenizer:
         pattern: str | None = None,
         special_tokens: Mapping[str, int] | None = None,
     ) -> Tokenizer:
-        """Read a tokenizer saved by :meth:`save` (a directory), or a bare .tiktoken rank file.
+        """Read a tokenizer saved by :meth:`save` (a directory), or a bare .tiktoken rank file; a
+        Hugging Face ``tokenizer.json`` (or a directory with one and no bytebpe.json) is read by
+        :meth:`from_huggingface`.
 
         A bare rank file holds neither the split pattern nor special tokens: pass ``pattern`` (a
         name or regex) and, if any, ``special_tokens``. Damaged input raises
         bytebpe.files.FormatError (a ValueError) naming the file and line.
         """
+        from bytebpe.huggingface.importer import is_huggingface_path
+
+        if is_huggingface_path(path):
+            return cls.from_huggingface(path, implementation=implementation)
         saved = files.read_tokenizer(path, pattern=pattern, special_tokens=special_tokens)
         try:
             tokenizer = cls(
@@ -235,6 +253,8 @@ class Tokenizer:
             implementation=implementation,
             merges=self._merges,
             trained_by=self._trained_by,
+            ignore_merges=self._ignore_merges,
+            huggingface=self._huggingface,
         )
 
     # -- what it is -------------------------------------------------------------------------
@@ -474,6 +494,7 @@ class Tokenizer:
         is replaced in one step; an interrupted or failed save leaves it intact. A non-empty
         directory that is not a saved tokenizer is never overwritten (FileExistsError).
         """
+        self._refuse_merge_list("save (bytebpe's files hold a rank table); save_huggingface keeps it")
         return files.write_tokenizer(
             path,
             ranks=self._ranks,
@@ -489,6 +510,7 @@ class Tokenizer:
             import tiktoken
         except ImportError as err:
             raise ImportError("to_tiktoken needs tiktoken: pip install tiktoken") from err
+        self._refuse_merge_list("to_tiktoken (tiktoken encodes by ranks)")
         return tiktoken.Encoding(
             name,
             pat_str=self._pattern.regex,
@@ -500,14 +522,19 @@ class Tokenizer:
         """A Hugging Face ``tokenizers.Tokenizer`` that gives the same ids, special tokens included."""
         from bytebpe import huggingface
 
-        return huggingface.to_huggingface(self._ranks, self._pattern, self._special_tokens)
+        return huggingface.to_huggingface(self._ranks, self._pattern, self._special_tokens, **self._merge_list())
 
     def save_huggingface(self, directory: str | os.PathLike, *, model_max_length: int | None = None) -> Path:
         """Write tokenizer.json and tokenizer_config.json for ``tokenizers`` and ``transformers``."""
         from bytebpe import huggingface
 
         return huggingface.save_huggingface(
-            directory, self._ranks, self._pattern, self._special_tokens, model_max_length=model_max_length
+            directory,
+            self._ranks,
+            self._pattern,
+            self._special_tokens,
+            model_max_length=model_max_length,
+            **self._merge_list(),
         )
 
     # -- looking at it ----------------------------------------------------------------------
@@ -533,6 +560,8 @@ class Tokenizer:
             "implementation": self._implementation,
             "merges": self._merges,
             "trained_by": self._trained_by,
+            "ignore_merges": self._ignore_merges,
+            "huggingface": self._huggingface,
         }
         return (_rebuild, (state,))
 
@@ -540,11 +569,11 @@ class Tokenizer:
         """Two tokenizers are equal when their models are: same ranks, special tokens and pattern."""
         if not isinstance(other, Tokenizer):
             return NotImplemented
-        return (self._ranks, self._special_tokens, self._pattern) == (
-            other._ranks,
-            other._special_tokens,
-            other._pattern,
-        )
+        return self._model() == other._model()
+
+    def _model(self) -> tuple[Any, ...]:
+        merge_list = None if self._ignore_merges is None else (self.merges, self._ignore_merges)
+        return (self._ranks, self._special_tokens, self._pattern, merge_list, self._huggingface)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -565,4 +594,6 @@ def _rebuild(state: dict[str, Any]) -> Tokenizer:
         implementation=state["implementation"],
         merges=state["merges"],
         trained_by=state["trained_by"],
+        ignore_merges=state.get("ignore_merges"),
+        huggingface=state.get("huggingface"),
     )

@@ -8,9 +8,11 @@ from pathlib import Path
 from bytebpe import IMPLEMENTATIONS, PATTERNS, Tokenizer
 from bytebpe.cli.arguments import pattern, special_token
 from bytebpe.cli.errors import CommandError
+from bytebpe.huggingface.importer import is_huggingface_path
 
 _TOKENIZER_HELP = (
-    "a directory written by 'bytebpe train' (or Tokenizer.save), or a bare .tiktoken rank file together with --pattern"
+    "a directory written by 'bytebpe train' (or Tokenizer.save), a Hugging Face tokenizer.json (or its directory), "
+    "or a bare .tiktoken rank file together with --pattern"
 )
 
 
@@ -53,7 +55,7 @@ def load_tokenizer(args: argparse.Namespace) -> Tokenizer:
             f"{path} is a saved tokenizer, which holds its own pattern and special tokens; "
             "--pattern and --special-tokens are for a bare .tiktoken file"
         )
-    if path.is_file() and args.pattern is None:
+    if path.is_file() and args.pattern is None and not is_huggingface_path(path):
         raise CommandError(
             f"{path} is a bare rank file, which holds no split pattern: pass --pattern (a name such as cl100k, "
             "or a regex), and --special-tokens TOKEN=ID if it has any"
