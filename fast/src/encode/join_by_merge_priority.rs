@@ -4,8 +4,8 @@
 //! scan of every pair for short pieces, by a heap of candidates for long ones.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
+use super::join_by_heap::join_candidates;
 use super::merge_list::MergeList;
 use super::rank_table::RankTable;
 use super::scan_slots::{ScanSlots, NO_RANK};
@@ -119,29 +119,7 @@ pub fn join_by_merge_priority_heap(
         n: piece.len(),
     };
     joining.start(ranks, piece, &mut slots);
-    let key = |priority: u32, start: usize| Reverse((u64::from(priority) << 32) | start as u64);
-    candidates.clear();
-    candidates.extend(
-        slots
-            .pair_rank
-            .iter()
-            .enumerate()
-            .filter(|&(_, &priority)| priority != NO_RANK)
-            .map(|(start, &priority)| key(priority, start)),
-    );
-    let mut heap = BinaryHeap::from(std::mem::take(candidates));
-    while let Some(Reverse(packed)) = heap.pop() {
-        let (priority, best) = ((packed >> 32) as u32, packed as u32 as usize);
-        if slots.pair_rank[best] != priority {
-            continue;
-        }
-        let before = joining.join(&mut slots, best);
-        if slots.pair_rank[best] != NO_RANK {
-            heap.push(key(slots.pair_rank[best], best));
-        }
-        if let Some(before) = before.filter(|&before| slots.pair_rank[before] != NO_RANK) {
-            heap.push(key(slots.pair_rank[before], before));
-        }
-    }
-    *candidates = heap.into_vec();
+    join_candidates(&mut slots, candidates, |slots, best, _| {
+        joining.join(slots, best)
+    });
 }
