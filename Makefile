@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 PYTEST_WORKERS ?= auto
 CORPUS ?=
 
-.PHONY: all setup build demo test test-thorough lint rust-test py-test docs docs-check vectors unicode bench bench-distributed bench-worst bench-reader wheel-check clean
+.PHONY: all setup build demo test test-thorough lint rust-test py-test docs docs-check vectors unicode bench bench-distributed bench-worst bench-reader bench-import wheel-check clean
 
 all: test
 
@@ -91,6 +91,13 @@ unicode: setup
 # that a missing CORPUS is reported before anything is built.
 RUNS ?= 3
 BENCH_ARGS ?=
+# The model-import benchmark (bench/import_models.py): a tokenizer.json trained here by Hugging
+# Face in a known model's style, then Hugging Face and bytebpe's from_huggingface timed on one
+# thread and on all cores, ids compared first. BENCH_ARGS: --style llama3|gpt2|qwen2, --vocab-size, --mb.
+bench-import: build
+	@test -n "$(CORPUS)" || { echo "usage: make bench-import CORPUS=path/to/corpus.txt [BENCH_ARGS='--style llama3']"; exit 2; }
+	$(BIN)/python bench/import_models.py "$(CORPUS)" $(BENCH_ARGS)
+
 bench:
 	@test -n "$(CORPUS)" || { echo "usage: make bench CORPUS=path/to/corpus.txt [RUNS=3] [BENCH_ARGS='--vocab-size 32768 --threads 1,2'] (see ../shared/corpora/make-corpora)"; exit 2; }
 	@$(MAKE) --no-print-directory build

@@ -67,8 +67,15 @@ def test_vector(impl, path):
         assert [vocab[256 + i].hex() for i in range(len(merges))] == expected["tokens"]
         encoder = impl.Encoder({token: rank for rank, token in vocab.items()}, pattern)
         samples = given["texts"] + given["probes"]
-    else:
+    elif case["kind"] == "ranks":
         encoder = impl.Encoder({bytes.fromhex(token): rank for token, rank in given["ranks"]}, pattern)
         assert [list(merge) for merge in encoder.merges()] == expected["merges"]
+        samples = given["probes"]
+    else:
+        ranks = {bytes.fromhex(token): rank for token, rank in given["ranks"]}
+        merges = [tuple(pair) for pair in given["merges"]]
+        encoder = impl.Encoder(ranks, pattern, None, merges, given["ignore_merges"])
+        priority = {pair: position for position, pair in enumerate(merges)}
+        assert encoder.merges() == sorted(priority, key=priority.__getitem__)
         samples = given["probes"]
     check_samples(impl, encoder, pattern, samples, expected)

@@ -49,6 +49,21 @@ fn hex(text: &str) -> Vec<u8> {
         .collect()
 }
 
+/// The rank table of a `ranks` or `merges` case.
+fn rank_table(input: &Value) -> Vec<(Vec<u8>, u32)> {
+    input["ranks"]
+        .as_array()
+        .expect("ranks")
+        .iter()
+        .map(|pair| {
+            (
+                hex(pair[0].as_str().expect("token")),
+                pair[1].as_u64().expect("rank") as u32,
+            )
+        })
+        .collect()
+}
+
 fn check_encoding(name: &str, encoder: &Encoder, samples: &[String], expected: &Value) {
     let pieces = &expected["pieces"];
     let splitter = Splitter::new(encoder.pattern()).expect("pattern compiles");
@@ -117,17 +132,7 @@ fn every_vector_passes_on_the_rust_core() {
                 check_encoding(&name, &encoder, &samples, expected);
             }
             Some("ranks") => {
-                let ranks = input["ranks"]
-                    .as_array()
-                    .expect("ranks")
-                    .iter()
-                    .map(|pair| {
-                        (
-                            hex(pair[0].as_str().expect("token")),
-                            pair[1].as_u64().expect("rank") as u32,
-                        )
-                    });
-                let encoder = Encoder::new(ranks, pattern).expect("encoder");
+                let encoder = Encoder::new(rank_table(input), pattern).expect("encoder");
                 let want: Vec<(u32, u32)> = expected["merges"]
                     .as_array()
                     .expect("merges")
@@ -135,6 +140,31 @@ fn every_vector_passes_on_the_rust_core() {
                     .map(|m| (m[0].as_u64().unwrap() as u32, m[1].as_u64().unwrap() as u32))
                     .collect();
                 assert_eq!(encoder.merges(), want, "{name}: merges");
+                check_encoding(&name, &encoder, &probes, expected);
+            }
+            Some("merges") => {
+                let merges: Vec<(u32, u32)> = input["merges"]
+                    .as_array()
+                    .expect("merges")
+                    .iter()
+                    .map(|m| (m[0].as_u64().unwrap() as u32, m[1].as_u64().unwrap() as u32))
+                    .collect();
+                let ignore_merges = input["ignore_merges"].as_bool().expect("ignore_merges");
+                let encoder = Encoder::with_merge_list(
+                    rank_table(input),
+                    Vec::new(),
+                    pattern,
+                    Some(merges.clone()),
+                    ignore_merges,
+                )
+                .expect("encoder");
+                let mut once = Vec::new();
+                for (position, pair) in merges.iter().enumerate() {
+                    if !merges[position + 1..].contains(pair) {
+                        once.push(*pair);
+                    }
+                }
+                assert_eq!(encoder.merges(), once, "{name}: merges");
                 check_encoding(&name, &encoder, &probes, expected);
             }
             other => panic!("{name}: unknown kind {other:?}"),

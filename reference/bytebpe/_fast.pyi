@@ -67,7 +67,12 @@ class Counts:
 
 class Encoder:
     def __init__(
-        self, mergeable_ranks: dict[bytes, int], pattern: str, special_tokens: dict[str, int] | None = None
+        self,
+        mergeable_ranks: dict[bytes, int],
+        pattern: str,
+        special_tokens: dict[str, int] | None = None,
+        merges: Iterable[tuple[int, int]] | None = None,
+        ignore_merges: bool | None = None,
     ) -> None: ...
     @property
     def pattern(self) -> str: ...

@@ -157,6 +157,32 @@ def check_special_token_list(special_tokens: object) -> list[str]:
     return list(special_tokens)
 
 
+def check_merge_list(merges: object, ranks: Mapping[bytes, int]) -> list[tuple[int, int]]:
+    """§6.8: pairs of ranks of ``ranks`` whose concatenated bytes are a token; ValueError names the
+    index of the first pair that is not."""
+    if isinstance(merges, (str, bytes)) or not isinstance(merges, Iterable):
+        raise TypeError(f"merges must be a list of (left rank, right rank) pairs, not {type(merges).__name__}")
+    token_of = {rank: token for token, rank in ranks.items()}
+    checked: list[tuple[int, int]] = []
+    for index, pair in enumerate(merges):
+        if (
+            isinstance(pair, (str, bytes))
+            or not isinstance(pair, Sequence)
+            or len(pair) != 2
+            or any(isinstance(rank, bool) or not isinstance(rank, int) for rank in pair)
+        ):
+            raise TypeError(f"merges[{index}] must be a pair of int ranks, not {pair!r}")
+        left, right = pair
+        for rank in (left, right):
+            if rank not in token_of:
+                raise ValueError(f"merges[{index}] names rank {rank}, which the rank table does not hold")
+        if token_of[left] + token_of[right] not in ranks:
+            joined = token_of[left] + token_of[right]
+            raise ValueError(f"merges[{index}] joins {left} and {right} into {joined!r}, which is not a token")
+        checked.append((left, right))
+    return checked
+
+
 def check_ids(ids: object, vocab: Mapping[int, bytes]) -> list[int]:
     """§7: token ids are ints (not bools) of the vocabulary; KeyError names an unknown one."""
     if not isinstance(ids, Iterable):

@@ -159,12 +159,18 @@ def train_from_counts_with_ranks(
 
 
 class Encoder(_fast.Encoder):
-    """Encode and decode with a rank table, special tokens and a split pattern (spec §5-§7), in Rust."""
+    """Encode and decode with a rank table, special tokens and a split pattern (spec §5-§7), in Rust.
+
+    With ``merges`` (pairs of ranks, in priority order) it is a merge-list model (§6.8-§6.11).
+    """
 
     def __new__(
         cls,
         mergeable_ranks: dict[bytes, int],
         pattern: str | SplitPattern = DEFAULT_PATTERN,
         special_tokens: dict[str, int] | None = None,
+        merges: Iterable[tuple[int, int]] | None = None,
+        ignore_merges: bool = False,
     ) -> Encoder:
-        return super().__new__(cls, mergeable_ranks, SplitPattern.of(pattern).regex, special_tokens)
+        regex = SplitPattern.of(pattern).regex
+        return super().__new__(cls, mergeable_ranks, regex, special_tokens, merges, ignore_merges)

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import pairwise
+from typing import NamedTuple
 
 from bytebpe.pattern_language import compile_pattern
 from bytebpe.patterns import DEFAULT_PATTERN, SplitPattern
@@ -219,7 +220,8 @@ def special_token_ids(special_tokens: Sequence[str], n_merges: int) -> dict[str,
 
 
 # ---------------------------------------------------------------------------------------------
-# §6 Encoding. tiktoken's rule, which needs only ranks, so it also serves hand-written tables.
+# §6 Encoding. tiktoken's rule, which needs only ranks, so it also serves hand-written tables;
+# and Hugging Face's, which joins only the pairs of a merge list, in the list's order (§6.8-§6.11).
 
 
 def encode_piece(piece: bytes, ranks: Mapping[bytes, int]) -> list[int]:
@@ -247,11 +249,20 @@ def byte_pair_merge(piece: bytes, ranks: Mapping[bytes, int], below: int | None 
         parts[i : i + 2] = [parts[i] + parts[i + 1]]
 
 
-def encode_ordinary(text: str, ranks: Mapping[bytes, int], pattern: str | SplitPattern = DEFAULT_PATTERN) -> list[int]:
-    """§6.4: split, then encode each piece on its own."""
+def encode_ordinary(
+    text: str,
+    ranks: Mapping[bytes, int],
+    pattern: str | SplitPattern = DEFAULT_PATTERN,
+    merge_list: MergeList | None = None,
+) -> list[int]:
+    """§6.4: split, then encode each piece on its own: by §6.1, or by §6.10 for a merge-list model
+    (§6.11)."""
     ids: list[int] = []
     for piece in split(text, pattern):
-        ids.extend(encode_piece(piece_bytes(piece), ranks))
+        if merge_list is None:
+            ids.extend(encode_piece(piece_bytes(piece), ranks))
+        else:
+            ids.extend(encode_piece_by_merges(piece_bytes(piece), ranks, merge_list))
     return ids
 
 
@@ -271,17 +282,60 @@ def encode(
     pattern: str | SplitPattern,
     special_tokens: Mapping[str, int],
     allowed: Iterable[str],
+    merge_list: MergeList | None = None,
 ) -> list[int]:
-    """§6.5: allowed special tokens become their ids; the text between them is encoded by §6.4."""
+    """§6.5: allowed special tokens become their ids; the text between them is encoded by §6.4
+    (with ``merge_list``, by §6.11)."""
     allowed = [token for token in set(allowed) if token in special_tokens]
     ids: list[int] = []
     pos = 0
     while (found := find_special(text, pos, allowed)) is not None:
         at, token = found
-        ids += encode_ordinary(text[pos:at], ranks, pattern)
+        ids += encode_ordinary(text[pos:at], ranks, pattern, merge_list)
         ids.append(special_tokens[token])
         pos = at + len(token)
-    return ids + encode_ordinary(text[pos:], ranks, pattern)
+    return ids + encode_ordinary(text[pos:], ranks, pattern, merge_list)
+
+
+class MergeList(NamedTuple):
+    """§6.8: the merges of a merge-list model, by priority, and its ``ignore_merges`` flag."""
+
+    priorities: dict[tuple[int, int], int]
+    """(left rank, right rank) -> the position of the pair's last occurrence in the list."""
+    ignore_merges: bool
+    """Whether a piece whose bytes are a token is taken whole (§6.10)."""
+
+
+def merge_list(merges: Iterable[Sequence[int]], ignore_merges: bool) -> MergeList:
+    """§6.8: each pair's priority is its position in ``merges``; a repeated pair keeps its last."""
+    return MergeList({(left, right): priority for priority, (left, right) in enumerate(merges)}, ignore_merges)
+
+
+def join_by_merge_priority(
+    piece: bytes, ranks: Mapping[bytes, int], priorities: Mapping[tuple[int, int], int]
+) -> list[bytes]:
+    """§6.9: start from single bytes and repeatedly join the adjacent pair of parts that is a merge
+    of the lowest priority (the leftmost on ties), until no adjacent pair is a merge. A pair's
+    result is the token of its concatenated bytes (§6.8 makes it one).
+    """
+    parts = [piece[i : i + 1] for i in range(len(piece))]
+    while True:
+        best: tuple[int, int] | None = None
+        for i in range(len(parts) - 1):
+            priority = priorities.get((ranks[parts[i]], ranks[parts[i + 1]]))
+            if priority is not None and (best is None or priority < best[0]):
+                best = (priority, i)
+        if best is None:
+            return parts
+        i = best[1]
+        parts[i : i + 2] = [parts[i] + parts[i + 1]]
+
+
+def encode_piece_by_merges(piece: bytes, ranks: Mapping[bytes, int], merge_list: MergeList) -> list[int]:
+    """§6.10: with ignore_merges, a piece that is a token is that token; otherwise §6.9 decides."""
+    if merge_list.ignore_merges and piece in ranks:
+        return [ranks[piece]]
+    return [ranks[part] for part in join_by_merge_priority(piece, ranks, merge_list.priorities)]
 
 
 # ---------------------------------------------------------------------------------------------

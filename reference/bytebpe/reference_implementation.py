@@ -177,8 +177,11 @@ def _learned(merges: list[tuple[int, int, int]]) -> Learned:
 class Encoder:
     """Encode and decode with a rank table, special tokens and a split pattern (spec §5-§7).
 
-    The arguments are checked here (spec §5.2, §5.4, §2.2), once; the methods check what they are
-    given (texts, ids, ``allowed_special``, ``num_threads``) as the fast core's do.
+    With ``merges`` (pairs of ranks, in priority order) it is a merge-list model: pieces are
+    joined by §6.9, and taken whole first only with ``ignore_merges`` (§6.8-§6.11).
+
+    The arguments are checked here (spec §5.2, §5.4, §6.8, §2.2), once; the methods check what they
+    are given (texts, ids, ``allowed_special``, ``num_threads``) as the fast core's do.
     """
 
     def __init__(
@@ -186,10 +189,16 @@ class Encoder:
         mergeable_ranks: Mapping[bytes, int],
         pattern: str | SplitPattern = DEFAULT_PATTERN,
         special_tokens: Mapping[str, int] | None = None,
+        merges: Iterable[tuple[int, int]] | None = None,
+        ignore_merges: bool = False,
     ) -> None:
         resolved = _pattern(pattern)
         self.ranks = checks.check_ranks(mergeable_ranks)
         self.special_tokens = checks.check_special_tokens({} if special_tokens is None else special_tokens, self.ranks)
+        _check_flag(ignore_merges, "ignore_merges")
+        self.merge_list = (
+            None if merges is None else reference.merge_list(checks.check_merge_list(merges, self.ranks), ignore_merges)
+        )
         self._pattern = resolved
         self.vocab = {rank: token for token, rank in self.ranks.items()}
         self.vocab.update((token_id, text.encode("utf-8")) for text, token_id in self.special_tokens.items())
@@ -200,25 +209,28 @@ class Encoder:
         return self._pattern.regex
 
     def merges(self) -> list[tuple[int, int]]:
-        """The merges the rank table implies (spec §5.3), in rank order."""
+        """The merges the rank table implies (spec §5.3), in rank order; for a merge-list model, its
+        merges in priority order, each pair once (§6.8)."""
+        if self.merge_list is not None:
+            return sorted(self.merge_list.priorities, key=self.merge_list.priorities.__getitem__)
         return reference.merges_from_ranks(self.ranks)
 
     def encode_ordinary(self, text: str) -> list[int]:
         """Encode ``text`` with special-token strings as plain text (spec §6.4)."""
-        return reference.encode_ordinary(checks.check_text(text, "text"), self.ranks, self._pattern)
+        return reference.encode_ordinary(checks.check_text(text, "text"), self.ranks, self._pattern, self.merge_list)
 
     def encode_ordinary_batch(self, texts: Iterable[str], num_threads: int | None = None) -> list[list[int]]:
         """:meth:`encode_ordinary` for each text, one after the other (``num_threads`` is checked
         as the fast core checks it, and otherwise unused)."""
         texts = list(checks.check_texts(texts))
         _check_num_threads(num_threads)
-        return [reference.encode_ordinary(text, self.ranks, self._pattern) for text in texts]
+        return [reference.encode_ordinary(text, self.ranks, self._pattern, self.merge_list) for text in texts]
 
     def encode(self, text: str, allowed_special: Iterable[str]) -> list[int]:
         """Encode ``text``, recognising the special tokens in ``allowed_special`` (spec §6.5)."""
         checks.check_text(text, "text")
         allowed = _allowed_special(allowed_special)
-        return reference.encode(text, self.ranks, self._pattern, self.special_tokens, allowed)
+        return reference.encode(text, self.ranks, self._pattern, self.special_tokens, allowed, self.merge_list)
 
     def encode_batch(
         self, texts: Iterable[str], allowed_special: Iterable[str], num_threads: int | None = None
@@ -227,15 +239,23 @@ class Encoder:
         texts = list(checks.check_texts(texts))
         allowed = _allowed_special(allowed_special)
         _check_num_threads(num_threads)
-        return [reference.encode(text, self.ranks, self._pattern, self.special_tokens, allowed) for text in texts]
+        return [
+            reference.encode(text, self.ranks, self._pattern, self.special_tokens, allowed, self.merge_list)
+            for text in texts
+        ]
 
     def decode_bytes(self, ids: Iterable[int]) -> bytes:
         """The concatenated bytes of the tokens (spec §7); KeyError for an unknown id."""
         return reference.decode_bytes(checks.check_ids(ids, self.vocab), self.vocab)
 
 
-# The fast core's rules for the two arguments that only its interface has: a thread count (the
+# The fast core's rules for the arguments that only its interface has: a flag, a thread count (the
 # reference runs on one) and tiktoken's ``allowed_special``, with the core's messages.
+
+
+def _check_flag(value: Any, name: str) -> None:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be a bool, not {type(value).__name__}")
 
 
 def _check_num_threads(num_threads: Any) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 from bytebpe import checks, files
 from bytebpe.counts import PieceCounts
+from bytebpe.huggingface.surface import HuggingFaceSurface
 from bytebpe.implementations import implementation as implementation_module
 from bytebpe.merge_budget import merge_budget, trained_model
 from bytebpe.patterns import DEFAULT_PATTERN, SplitPattern
@@ -26,14 +27,14 @@ from bytebpe.truncation import truncate
 
 if TYPE_CHECKING:
     import tiktoken
-    import tokenizers
 
+    from bytebpe.huggingface import Pipeline
     from bytebpe.visualize import TokenView
 
 TokenRef = int | str
 
 
-class Tokenizer:
+class Tokenizer(HuggingFaceSurface):
     """A byte-level BPE tokenizer: a rank table (token bytes -> id), special tokens and a split pattern.
 
     Build one with :meth:`train`, :meth:`from_ranks`, :meth:`from_tiktoken` or :meth:`load`; each
@@ -52,13 +53,17 @@ class Tokenizer:
         merges: Sequence[tuple[int, int]] | None = None,
         trained_by: Mapping[str, Any] | None = None,
         merge_counts: Sequence[int] | None = None,
+        ignore_merges: bool | None = None,
+        huggingface: Pipeline | None = None,
     ) -> None:
         """The tokenizer of a model on ``implementation``: every other way to build one ends here.
 
-        The implementation checks the model as it builds its encoder (spec §5.2, §5.4, §2.2), once
-        and in its own language, with the messages of spec §9. The tokenizer keeps copies of the
-        rank table, the special tokens, ``merges``, ``trained_by`` and ``merge_counts`` (the count
-        of each merge when training selected it, spec §4.6).
+        The implementation checks the model as it builds its encoder (spec §5.2, §5.4, §6.8, §2.2),
+        once and in its own language, with the messages of spec §9. The tokenizer keeps copies of
+        the rank table, the special tokens, ``merges``, ``trained_by`` and ``merge_counts`` (the
+        count of each merge when training selected it, spec §4.6). With ``ignore_merges`` (a bool)
+        it is a merge-list model (spec §6.8-§6.11) whose list is ``merges``; ``huggingface`` is the
+        pipeline of an imported Hugging Face tokenizer.
         """
         module = implementation_module(implementation)
         split_pattern = SplitPattern.of(pattern)
@@ -66,7 +71,11 @@ class Tokenizer:
         ranks = dict(mergeable_ranks) if isinstance(mergeable_ranks, Mapping) else mergeable_ranks
         specials = {} if special_tokens is None else special_tokens
         specials = dict(specials) if isinstance(specials, Mapping) else specials
-        self._encoder = module.Encoder(ranks, split_pattern, specials)
+        if ignore_merges is None:
+            self._encoder = module.Encoder(ranks, split_pattern, specials)
+        else:
+            merges = [] if merges is None else merges
+            self._encoder = module.Encoder(ranks, split_pattern, specials, merges, ignore_merges)
         self._implementation = implementation
         self._pattern = split_pattern
         self._ranks: dict[bytes, int] = ranks
@@ -74,6 +83,8 @@ class Tokenizer:
         self._merges = list(merges) if merges is not None else None
         self._trained_by = dict(trained_by) if trained_by is not None else None
         self._merge_counts = list(merge_counts) if merge_counts is not None else None
+        self._ignore_merges = ignore_merges
+        self._huggingface = huggingface
 
     @cached_property
     def _ids(self) -> set[int]:
@@ -187,7 +198,9 @@ class Tokenizer:
         pattern: str | None = None,
         special_tokens: Mapping[str, int] | None = None,
     ) -> Tokenizer:
-        """Read a tokenizer saved by :meth:`save` (a directory), or a bare .tiktoken rank file.
+        """Read a tokenizer saved by :meth:`save` (a directory), or a bare .tiktoken rank file; a
+        Hugging Face ``tokenizer.json`` (or a directory with one and no bytebpe.json) is read by
+        :meth:`from_huggingface`.
 
         A bare rank file holds neither the split pattern nor special tokens: pass ``pattern`` (a
         name or regex) and, if any, ``special_tokens``. Damaged input raises
@@ -197,6 +210,10 @@ class Tokenizer:
         too, read by an unpickler that admits only tiktoken's Encoding and plain data
         (bytebpe.nanochat.unpickle): a pickle that would run code is refused with FormatError.
         """
+        from bytebpe.huggingface.importer import is_huggingface_path
+
+        if is_huggingface_path(path):
+            return cls.from_huggingface(path, implementation=implementation)
         saved = files.read_tokenizer(path, pattern=pattern, special_tokens=special_tokens)
         try:
             tokenizer = cls(
@@ -214,15 +231,21 @@ class Tokenizer:
 
     def with_implementation(self, implementation: str) -> Tokenizer:
         """The same model on another implementation; every id stays the same."""
-        return type(self)(
-            self._ranks,
-            self._pattern,
-            special_tokens=self._special_tokens,
-            implementation=implementation,
-            merges=self._merges,
-            trained_by=self._trained_by,
-            merge_counts=self._merge_counts,
-        )
+        return type(self)(**{**self._arguments(), "implementation": implementation})
+
+    def _arguments(self) -> dict[str, Any]:
+        """The keyword arguments of ``__init__`` that rebuild this tokenizer."""
+        return {
+            "mergeable_ranks": self._ranks,
+            "pattern": self._pattern,
+            "special_tokens": self._special_tokens,
+            "implementation": self._implementation,
+            "merges": self._merges,
+            "trained_by": self._trained_by,
+            "merge_counts": self._merge_counts,
+            "ignore_merges": self._ignore_merges,
+            "huggingface": self._huggingface,
+        }
 
     def truncated(self, vocab_size: int) -> Tokenizer:
         """The tokenizer of ``vocab_size`` ids that a training to that size would have given (spec §5.5).
@@ -234,6 +257,7 @@ class Tokenizer:
         and special tokens included), so one training gives every smaller vocabulary. ValueError
         if ``vocab_size`` leaves no room for the special tokens or is larger than this tokenizer.
         """
+        self._refuse_merge_list("truncated (spec §5.5 cuts a rank table)")
         ranks, specials, keep = truncate(self._ranks, self._special_tokens, vocab_size)
         # Merge i made the i-th longer token only when every longer token has a merge (§5.3).
         n_longer = len(self._ranks) - 256
@@ -355,8 +379,7 @@ class Tokenizer:
         return self._encoder.encode_ordinary(text)
 
     def encode_ordinary_batch(self, texts: Iterable[str], *, num_threads: int | None = None) -> list[list[int]]:
-        """Encode many texts; the fast implementation uses ``num_threads`` threads (default: all
-        cores) with the GIL released."""
+        """Encode many texts; the fast implementation uses ``num_threads`` threads (default: all cores)."""
         return self._encoder.encode_ordinary_batch(texts, num_threads)
 
     @overload
@@ -500,21 +523,18 @@ class Tokenizer:
     # -- files and other libraries ----------------------------------------------------------
 
     def save(self, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
-        """Write the tokenizer to directory ``path`` (spec §12), atomically.
+        """Write the tokenizer to directory ``path`` (spec §12) atomically: ``tokenizer.tiktoken``
+        (tiktoken's rank file) and ``bytebpe.json`` (pattern, special tokens, what trained it).
 
-        The directory holds ``tokenizer.tiktoken`` (tiktoken's rank file) and ``bytebpe.json``
-        (pattern, special tokens, vocabulary size, what trained it). With ``overwrite=True`` a
-        previous save at ``path`` is replaced in one step; an interrupted or failed save leaves it
-        intact. Without it, or when the directory holds anything but a valid save (files bytebpe
-        did not write, say), FileExistsError naming the path, and nothing is touched. A symlink
-        is followed: the directory it names is replaced, and the link stays.
-        """
+        A previous save there is replaced in one step, only with ``overwrite=True``; a directory
+        holding anything else never is (FileExistsError naming the path; nothing is touched)."""
         return self._write(path, overwrite=overwrite)
 
     def _write(
         self, path: str | os.PathLike, extra_files: Mapping[str, bytes] | None = None, *, overwrite: bool = False
     ) -> Path:
         """:meth:`save`, and ``extra_files`` (name -> bytes) in the same atomic step (nanochat's)."""
+        self._refuse_merge_list("save (bytebpe's files hold a rank table); save_huggingface keeps it")
         return files.write_tokenizer(
             path,
             ranks=self._ranks,
@@ -533,6 +553,7 @@ class Tokenizer:
             import tiktoken
         except ImportError as err:
             raise ImportError("to_tiktoken needs tiktoken: pip install tiktoken") from err
+        self._refuse_merge_list("to_tiktoken (tiktoken encodes by ranks)")
         return tiktoken.Encoding(
             name,
             pat_str=self._pattern.regex,
@@ -540,31 +561,10 @@ class Tokenizer:
             special_tokens=dict(self._special_tokens),
         )
 
-    def to_huggingface(self) -> tokenizers.Tokenizer:
-        """A Hugging Face ``tokenizers.Tokenizer`` that gives the same ids, special tokens included."""
-        from bytebpe import huggingface
-
-        return huggingface.to_huggingface(self._ranks, self._pattern, self._special_tokens)
-
-    def save_huggingface(
-        self, directory: str | os.PathLike, *, model_max_length: int | None = None, overwrite: bool = False
-    ) -> Path:
-        """Write tokenizer.json and tokenizer_config.json for ``tokenizers`` and ``transformers``;
-        an earlier export in ``directory`` is replaced only with ``overwrite=True``."""
-        from bytebpe import huggingface
-
-        options = {"model_max_length": model_max_length, "overwrite": overwrite}
-        return huggingface.save_huggingface(directory, self._ranks, self._pattern, self._special_tokens, **options)
-
-    # -- looking at it ----------------------------------------------------------------------
-
     def visualize(self, text: str, *, allowed_special: SpecialSet = frozenset()) -> TokenView:
-        """``text``'s tokens with their boundaries coloured: a :class:`bytebpe.visualize.TokenView`.
-
-        The view has ``.html`` (shown by Jupyter), ``.ansi`` (``print`` it in a terminal) and
-        ``.tokens``. Special-token strings become special tokens only if in ``allowed_special``
-        (``"all"`` for every one); otherwise they are shown as plain text, never refused.
-        """
+        """``text``'s tokens, boundaries coloured (:class:`bytebpe.visualize.TokenView`: ``.html``
+        for Jupyter, ``.ansi`` to print, ``.tokens``). Special-token strings are special tokens only
+        if in ``allowed_special`` (``"all"``: every one), else plain text, never refused."""
         from bytebpe import visualize
 
         return visualize.view(self, text, allowed_special=allowed_special)
@@ -572,26 +572,17 @@ class Tokenizer:
     # -- Python protocols -------------------------------------------------------------------
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        state = {
-            "mergeable_ranks": self._ranks,
-            "pattern": self._pattern.regex,
-            "special_tokens": self._special_tokens,
-            "implementation": self._implementation,
-            "merges": self._merges,
-            "trained_by": self._trained_by,
-            "merge_counts": self._merge_counts,
-        }
-        return (_rebuild, (state,))
+        return (_rebuild, ({**self._arguments(), "pattern": self._pattern.regex},))
 
     def __eq__(self, other: object) -> bool:
         """Two tokenizers are equal when their models are: same ranks, special tokens and pattern."""
         if not isinstance(other, Tokenizer):
             return NotImplemented
-        return (self._ranks, self._special_tokens, self._pattern) == (
-            other._ranks,
-            other._special_tokens,
-            other._pattern,
-        )
+        return self._model() == other._model()
+
+    def _model(self) -> tuple[Any, ...]:
+        merge_list = None if self._ignore_merges is None else (self.merges, self._ignore_merges)
+        return (self._ranks, self._special_tokens, self._pattern, merge_list, self._huggingface)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -604,13 +595,5 @@ class Tokenizer:
 
 
 def _rebuild(state: dict[str, Any]) -> Tokenizer:
-    """Unpickle a Tokenizer (the compiled encoder is rebuilt, not pickled)."""
-    return Tokenizer(
-        state["mergeable_ranks"],
-        SplitPattern.of_regex(state["pattern"]),
-        special_tokens=state["special_tokens"],
-        implementation=state["implementation"],
-        merges=state["merges"],
-        trained_by=state["trained_by"],
-        merge_counts=state.get("merge_counts"),
-    )
+    """Unpickle a Tokenizer (the encoder is rebuilt); keys an older bytebpe did not pickle take defaults."""
+    return Tokenizer(**{**state, "pattern": SplitPattern.of_regex(state["pattern"])})

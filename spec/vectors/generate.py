@@ -10,10 +10,12 @@ pytest (tests/test_vectors.py) for both Python-visible implementations, and `car
 
 File format (one JSON object per file, keys in this order):
   name, why, sections  the case, the reason it exists, the spec sections it pins down
-  kind                 "train": learn from texts, then encode; "ranks": encode with a given table
+  kind                 "train": learn from texts, then encode; "ranks": encode with a given table;
+                       "merges": encode with a given table and merge list (§6.8-§6.11)
   input                train: texts, vocab_size, pattern, min_frequency, probes, and
                        max_token_length where the case limits it (§4.3.1; absent: no limit)
                        ranks: ranks ([hex token bytes, rank] pairs), pattern, probes
+                       merges: ranks, merges ([left, right] rank pairs), ignore_merges, pattern, probes
   expected             pieces   the split of every text and probe, in order
                        merges   train: [left, right, count] per merge;
                                 ranks: [left, right] per merge that §5.3 recovers
@@ -100,6 +102,31 @@ def ranks_case(name: str, why: str, sections: list[str], ranks: dict[bytes, int]
             "pieces": [reference.split(text, pattern) for text in probes],
             "merges": [list(merge) for merge in reference.merges_from_ranks(checked)],
             "ids": [reference.encode_ordinary(text, checked, pattern) for text in probes],
+        },
+    }
+
+
+def merges_case(name: str, why: str, sections: list[str], ranks: dict[bytes, int], merges: list[bytes],
+                probes: list[str], *, ignore_merges: bool = False, pattern: str = r"[^\n]+") -> dict:  # fmt: skip
+    """A merge-list model; each merge is written as "left+right" bytes, split at the "+"."""
+    checked = checks.check_ranks(ranks)
+    pairs = [tuple(checked[half] for half in merge.split(b"+")) for merge in merges]
+    model = reference.merge_list(checks.check_merge_list(pairs, checked), ignore_merges)
+    return {
+        "name": name,
+        "why": why,
+        "sections": sections,
+        "kind": "merges",
+        "input": {
+            "ranks": [[token.hex(), rank] for token, rank in sorted(checked.items(), key=lambda item: item[1])],
+            "merges": [list(pair) for pair in pairs],
+            "ignore_merges": ignore_merges,
+            "pattern": pattern,
+            "probes": probes,
+        },
+        "expected": {
+            "pieces": [reference.split(text, pattern) for text in probes],
+            "ids": [reference.encode_ordinary(text, checked, pattern, model) for text in probes],
         },
     }
 
@@ -331,6 +358,53 @@ def cases() -> list[dict]:
             ["5.2", "5.3"],
             {**byte_ranks(), b"ab": 1000, b"abab": 5000, b"xyz": 7000},
             ["ababab", "xyz", "xyzab", "abab"],
+        ),
+        merges_case(
+            "merges-unlisted-token",
+            "Only listed pairs join (§6.9): bc is a token of low rank, but no merge forms it, so 'bc' "
+            "stays two bytes while 'xabc' joins a+b, then ab+c. tiktoken's rule would make bc.",
+            ["6.8", "6.9"],
+            {**byte_ranks(), b"bc": 256, b"ab": 257, b"abc": 258},
+            [b"a+b", b"ab+c"],
+            ["xabc", "bc", "abcbc", "cab"],
+        ),
+        merges_case(
+            "merges-out-of-rank-order",
+            "The list's order decides, not the ranks: b+c is listed before a+b, so 'abc' is a, bc, "
+            "although ab has the lower rank (tiktoken's rule gives ab, c).",
+            ["6.9"],
+            {**byte_ranks(), b"ab": 256, b"bc": 257},
+            [b"b+c", b"a+b"],
+            ["abc", "abab", "cabc"],
+        ),
+        merges_case(
+            "merges-repeated-pair",
+            "A pair listed twice has the priority of its last position: a+b comes after b+c, so "
+            "'abc' is a, bc.",
+            ["6.8"],
+            {**byte_ranks(), b"ab": 256, b"bc": 257},
+            [b"a+b", b"b+c", b"a+b"],
+            ["abc", "ab"],
+        ),
+        merges_case(
+            "merges-ignore-merges",
+            "With ignore_merges a piece that is a token is that token, even one no merge forms (xyz); "
+            "other pieces join by the list.",
+            ["6.10"],
+            {**byte_ranks(), b"xy": 256, b"xyz": 300, b"yz": 301},
+            [b"y+z", b"x+y"],
+            ["xyz", "xyzz", "xxyz"],
+            ignore_merges=True,
+            pattern=r"\S+|\s+",
+        ),
+        merges_case(
+            "merges-long-piece",
+            "Pieces of 64 bytes and more: the fast core joins them with a heap of candidates "
+            "instead of a scan; ties go to the leftmost pair as in the scan.",
+            ["6.9"],
+            {**byte_ranks(), b"ab": 256, b"abab": 257, b"ba": 258, b"aa": 259},
+            [b"b+a", b"a+b", b"ab+ab", b"a+a"],
+            ["ab" * 100, "a" * 101, "b" + "ab" * 70 + "aab"],
         ),
     ]
     for name in ("gpt4", "cl100k", "o200k", "gpt2", "nanochat"):

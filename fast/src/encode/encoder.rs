@@ -1,6 +1,7 @@
 //! The encoder (spec §5-§7): a rank table, special tokens and a split pattern, built once and
-//! checked; encoding a text piece by piece, each piece merged by the method that suits its
-//! length; the merges a table implies; decoding.
+//! checked, and for a merge-list model its merge list (§6.8); encoding a text piece by piece, each
+//! piece merged by the rule of its model and the method that suits its length; the merges a
+//! table implies; decoding.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -9,7 +10,9 @@ use rayon::prelude::*;
 
 use super::join_by_buckets::{join_by_buckets, DenseBuckets, SparseBuckets};
 use super::join_by_heap::join_by_heap;
+use super::join_by_merge_priority::{join_by_merge_priority_heap, join_by_merge_priority_scan};
 use super::join_by_scan::join_by_scan;
+use super::merge_list::MergeList;
 use super::merged_cache::{Cached, MERGED, MERGED_CACHE_MAX_PIECE};
 use super::rank_table::{RankTable, NO_LIMIT};
 use super::scan_slots::{scanned_parts, ShortScan, HEAP_THRESHOLD};
@@ -38,6 +41,8 @@ pub struct Encoder {
     pub(super) max_rank: u32,
     specials: Specials,
     splitter: Arc<Splitter>,
+    /// The merge list of a merge-list model (§6.8), whose pieces are joined by §6.9.
+    merge_list: Option<MergeList>,
 }
 
 impl Encoder {
@@ -54,9 +59,25 @@ impl Encoder {
         specials: Vec<(String, u32)>,
         pattern: &str,
     ) -> Result<Self> {
+        Self::with_merge_list(ranks, specials, pattern, None, false)
+    }
+
+    /// Build the encoder of a merge-list model (§6.8-§6.11) when `merges` is given (pairs of
+    /// ranks, in priority order, checked against §6.8); without, of a rank table as
+    /// [`Encoder::with_specials`] does, and `ignore_merges` is unused.
+    pub fn with_merge_list(
+        ranks: impl IntoIterator<Item = (Vec<u8>, u32)>,
+        specials: Vec<(String, u32)>,
+        pattern: &str,
+        merges: Option<Vec<(u32, u32)>>,
+        ignore_merges: bool,
+    ) -> Result<Self> {
         let splitter = Splitter::cached(pattern)?;
         let (ranks, tokens) = RankTable::from_ranks(ranks)?;
         let specials = Specials::new(specials, &tokens)?;
+        let merge_list = merges
+            .map(|merges| MergeList::new(merges, ignore_merges, &ranks, &tokens))
+            .transpose()?;
         static NEXT_IDENTITY: AtomicU64 = AtomicU64::new(1);
         let max_rank = tokens.keys().copied().max().unwrap_or(0);
         let rank_tokens = tokens.iter().map(|(&id, token)| (id, &token[..]));
@@ -68,6 +89,7 @@ impl Encoder {
             max_rank,
             specials,
             splitter,
+            merge_list,
         })
     }
 
@@ -202,8 +224,10 @@ impl Encoder {
 
     /// §6.1: a piece that is a token is that token; otherwise merge up from single bytes,
     /// always joining the adjacent pair with the lowest-ranked concatenation, leftmost on ties.
+    /// For a merge-list model, §6.10: the whole piece only with `ignore_merges`, and joins by §6.9.
     fn encode_piece(&self, piece: &[u8], scan: &mut ShortScan, out: &mut Vec<u32>) {
-        if let Some(rank) = self.ranks.get(piece) {
+        let whole = self.merge_list.as_ref().is_none_or(|m| m.ignore_merges);
+        if let Some(rank) = self.ranks.get(piece).filter(|_| whole) {
             out.push(rank);
             return;
         }
@@ -218,7 +242,9 @@ impl Encoder {
         }
         let start = out.len();
         let n = piece.len();
-        if n < HEAP_THRESHOLD {
+        if let Some(merges) = &self.merge_list {
+            self.join_by_merges(merges, piece, scan, out);
+        } else if n < HEAP_THRESHOLD {
             join_by_scan(&self.ranks, piece, NO_LIMIT, scan.slots(n));
             out.extend(scan.parts(n).map(|(_, rank)| rank));
         } else {
@@ -229,9 +255,41 @@ impl Encoder {
         }
     }
 
+    /// §6.9: the ranks of the parts of `piece` joined by the merge list, appended to `out`: by
+    /// a scan of every pair for short pieces, by a heap of candidates (in the memory the rank
+    /// engines keep on the thread) for long ones.
+    fn join_by_merges(
+        &self,
+        merges: &MergeList,
+        piece: &[u8],
+        scan: &mut ShortScan,
+        out: &mut Vec<u32>,
+    ) {
+        let n = piece.len();
+        if n < HEAP_THRESHOLD {
+            join_by_merge_priority_scan(merges, &self.ranks, piece, scan.slots(n));
+            out.extend(scan.parts(n).map(|(_, rank)| rank));
+            return;
+        }
+        JOIN_SCRATCH.with(|cell| {
+            let mut scratch = std::mem::take(&mut *cell.borrow_mut());
+            let JoinScratch {
+                scan, candidates, ..
+            } = &mut scratch;
+            join_by_merge_priority_heap(merges, &self.ranks, piece, scan.slots(n), candidates);
+            out.extend(scanned_parts(&scan.next, &scan.part_rank, n).map(|(_, rank)| rank));
+            scratch.keep_within(KEPT_SCRATCH_BYTES);
+            *cell.borrow_mut() = scratch;
+        })
+    }
+
     /// §5.3: the merges the rank table implies, in rank order. A token of two or more bytes has
     /// a merge when its bytes, joined using only lower-ranked tokens, end as exactly two tokens.
+    /// For a merge-list model, its merge list in priority order, each pair once (§6.8).
     pub fn merges(&self) -> Vec<(u32, u32)> {
+        if let Some(merges) = &self.merge_list {
+            return merges.ordered();
+        }
         // (A special token is not in the rank table, or is there under another id.)
         let mut by_rank: Vec<(u32, &[u8])> = self
             .tokens

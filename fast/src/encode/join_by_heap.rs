@@ -27,6 +27,19 @@ pub fn join_by_heap(
         limit,
     };
     joining.start(&mut slots);
+    join_candidates(&mut slots, candidates, |slots, best, rank| {
+        joining.join(slots, best, rank)
+    });
+}
+
+/// The heap loop over slots whose pairs are ranked (by rank, or by a merge list's priority):
+/// pop the lowest candidate, leftmost on ties, skip it if stale, `join` it, and push the (at
+/// most two) pairs the join changed; `join` returns the part before, whose pair changed too.
+pub fn join_candidates(
+    slots: &mut ScanSlots,
+    candidates: &mut Vec<Reverse<u64>>,
+    mut join: impl FnMut(&mut ScanSlots, usize, u32) -> Option<usize>,
+) {
     let key = |rank: u32, start: usize| Reverse((u64::from(rank) << 32) | start as u64);
     candidates.clear();
     candidates.extend(
@@ -44,7 +57,7 @@ pub fn join_by_heap(
         if slots.pair_rank[best] != rank {
             continue;
         }
-        let before = joining.join(&mut slots, best, rank);
+        let before = join(slots, best, rank);
         if slots.pair_rank[best] != NO_RANK {
             heap.push(key(slots.pair_rank[best], best));
         }

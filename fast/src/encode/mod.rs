@@ -5,6 +5,8 @@
 //! * join_by_scan.rs, join_by_heap.rs, join_by_buckets.rs: the three ways of merging a piece,
 //!   one choice for one (the scan for short pieces, a heap for long, a bucket per rank for very
 //!   long), over the slots of scan_slots.rs;
+//! * join_by_merge_priority.rs: merging by a merge list's priorities (§6.9, Hugging Face's
+//!   rule), by a scan or a heap over the same slots; merge_list.rs: the list, checked (§6.8);
 //! * rank_table.rs: token bytes to rank; specials.rs: special tokens and finding them;
 //! * merged_cache.rs: each thread's cache of merged pieces; scratch.rs: the memory that merging
 //!   long pieces keeps from piece to piece;
@@ -14,7 +16,9 @@ mod byte_map;
 mod encoder;
 mod join_by_buckets;
 mod join_by_heap;
+mod join_by_merge_priority;
 mod join_by_scan;
+mod merge_list;
 mod merged_cache;
 mod rank_table;
 mod scan_slots;

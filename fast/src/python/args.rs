@@ -6,7 +6,7 @@ use pyo3::exceptions::{
 };
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyIterator, PyList, PyString};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyIterator, PyList, PySequence, PyString};
 
 use crate::error::Error;
 
@@ -213,6 +213,57 @@ pub fn ranks(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(Vec<u8>, u32)>> {
         }
     }
     Ok(table)
+}
+
+/// A merge list (spec §6.8): an iterable of pairs of int ranks. Ranks beyond u32 cannot be in a
+/// table, so they get the message of a rank the table does not hold.
+pub fn merges(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(u32, u32)>> {
+    let bad = || {
+        PyTypeError::new_err(format!(
+            "merges must be a list of (left rank, right rank) pairs, not {}",
+            type_name(obj)
+        ))
+    };
+    if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
+        return Err(bad());
+    }
+    let mut out = Vec::new();
+    for (index, pair) in obj.try_iter().map_err(|_| bad())?.enumerate() {
+        let pair = pair?;
+        let items = match pair.cast::<PySequence>() {
+            Ok(seq) if !pair.is_instance_of::<PyString>() && !pair.is_instance_of::<PyBytes>() => {
+                seq.to_list()?
+            }
+            _ => PyList::empty(obj.py()),
+        };
+        let ints: Vec<_> = items.iter().collect();
+        if ints.len() != 2 || !ints.iter().all(is_int) {
+            return Err(PyTypeError::new_err(format!(
+                "merges[{index}] must be a pair of int ranks, not {}",
+                pair.repr()?
+            )));
+        }
+        let rank = |item: &Bound<'_, PyAny>| {
+            item.extract::<u32>().map_err(|_| {
+                PyValueError::new_err(format!(
+                    "merges[{index}] names rank {item}, which the rank table does not hold"
+                ))
+            })
+        };
+        out.push((rank(&ints[0])?, rank(&ints[1])?));
+    }
+    Ok(out)
+}
+
+/// A bool argument (ints are refused, as in Python's checks).
+pub fn flag(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<bool> {
+    if !obj.is_instance_of::<PyBool>() {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be a bool, not {}",
+            type_name(obj)
+        )));
+    }
+    obj.extract::<bool>()
 }
 
 /// Special tokens (spec §5.4): a dict of str to int ids in 0..2**32.

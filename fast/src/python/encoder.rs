@@ -57,12 +57,14 @@ impl PyEncoder {
 #[pymethods]
 impl PyEncoder {
     #[new]
-    #[pyo3(signature = (mergeable_ranks, pattern, special_tokens = None))]
+    #[pyo3(signature = (mergeable_ranks, pattern, special_tokens = None, merges = None, ignore_merges = None))]
     fn new(
         py: Python<'_>,
         mergeable_ranks: &Bound<'_, PyAny>,
         pattern: &Bound<'_, PyAny>,
         special_tokens: Option<&Bound<'_, PyAny>>,
+        merges: Option<&Bound<'_, PyAny>>,
+        ignore_merges: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let pattern = args::pattern(pattern)?;
         let table = args::ranks(mergeable_ranks)?;
@@ -70,8 +72,16 @@ impl PyEncoder {
             Some(obj) if !obj.is_none() => args::specials(obj)?,
             _ => Vec::new(),
         };
+        let ignore_merges = match ignore_merges {
+            Some(obj) => args::flag(obj, "ignore_merges")?,
+            None => false,
+        };
+        let merges = match merges {
+            Some(obj) if !obj.is_none() => Some(args::merges(obj)?),
+            _ => None,
+        };
         let encoder = py
-            .detach(|| Encoder::with_specials(table, specials, &pattern))
+            .detach(|| Encoder::with_merge_list(table, specials, &pattern, merges, ignore_merges))
             .map_err(args::to_py_err)?;
         let ints = (0..=encoder.max_id().min(INT_CACHE - 1))
             .map(|id| PyInt::new(py, id).into_any().unbind())
@@ -88,7 +98,8 @@ impl PyEncoder {
         self.inner.pattern()
     }
 
-    /// The merges the rank table implies (spec §5.3), in rank order.
+    /// The merges the rank table implies (spec §5.3), in rank order; a merge-list model's merges
+    /// in priority order (§6.8).
     fn merges(&self, py: Python<'_>) -> Vec<(u32, u32)> {
         let inner = &self.inner;
         py.detach(|| inner.merges())

@@ -10,9 +10,11 @@ from bytebpe import IMPLEMENTATIONS, PATTERNS, Tokenizer
 from bytebpe.cli.arguments import add_special_token_options, pattern
 from bytebpe.cli.errors import CommandError, UsageError
 from bytebpe.cli.messages import log
+from bytebpe.huggingface.importer import is_huggingface_path
 
 _TOKENIZER_HELP = (
-    "a directory written by 'bytebpe train' (or Tokenizer.save), or a bare .tiktoken rank file together with --pattern"
+    "a directory written by 'bytebpe train' (or Tokenizer.save), a Hugging Face tokenizer.json (or its directory), "
+    "or a bare .tiktoken rank file together with --pattern"
 )
 
 
@@ -64,7 +66,7 @@ def load_tokenizer(args: argparse.Namespace) -> Tokenizer:
             f"{path} is a saved tokenizer, which holds its own pattern and special tokens; "
             "--pattern and --special-token are for a bare .tiktoken file"
         )
-    if path.is_file() and args.pattern is None:
+    if path.is_file() and args.pattern is None and not is_huggingface_path(path):
         raise CommandError(
             f"{path} is a bare rank file, which holds no split pattern: pass --pattern (a name such as cl100k, "
             "or a regex), and --special-token TOKEN=ID for each special token it has"

@@ -36,15 +36,21 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bytebpe import atomic, checks, pattern_language
+from bytebpe.huggingface.byte_map import ALPHABET as _ALPHABET
+from bytebpe.huggingface.byte_map import BYTE_OF_CHAR as _BYTE_OF_CHAR
+from bytebpe.huggingface.byte_map import bytes_to_unicode
+from bytebpe.huggingface.byte_map import token_string as _token_string
 from bytebpe.patterns import SplitPattern
 
 if TYPE_CHECKING:
     import tokenizers
+
+    from bytebpe.huggingface.pipeline import Pipeline
 
 __all__ = [
     "CONFIG_FILE",
@@ -86,36 +92,6 @@ _ROLES = {
 
 # ignore_merges (the whole-piece lookup of spec §6.1) exists from tokenizers 0.19.1 on.
 _MIN_TOKENIZERS = (0, 19, 1)
-
-
-def bytes_to_unicode() -> dict[int, str]:
-    """GPT-2's map from the 256 byte values to printable characters, as Hugging Face uses it.
-
-    The bytes ``!``..``~``, ``¡``..``¬`` and ``®``..``ÿ`` stand for themselves; the other 68
-    (controls, space, DEL, the C1 range, NBSP and SHY), in byte order, become U+0100, U+0101, ...
-    So space is ``Ġ`` (U+0120) and newline ``Ċ`` (U+010A).
-    """
-    printable = {*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1), *range(ord("®"), ord("ÿ") + 1)}
-    mapping: dict[int, str] = {}
-    shifted = 0
-    for byte in range(256):
-        if byte in printable:
-            mapping[byte] = chr(byte)
-        else:
-            mapping[byte] = chr(0x100 + shifted)
-            shifted += 1
-    return mapping
-
-
-_BYTE_CHARS = bytes_to_unicode()
-_ALPHABET = frozenset(_BYTE_CHARS.values())
-_BYTE_OF_CHAR = {char: byte for byte, char in _BYTE_CHARS.items()}
-
-
-def _token_string(token: bytes) -> str:
-    # latin-1 gives each byte the character of the same value; translate then maps those
-    # characters (ordinals 0..255) to GPT-2's, all in C.
-    return token.decode("latin-1").translate(_BYTE_CHARS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -291,7 +267,12 @@ def _is_utf8(data: bytes) -> bool:
 
 
 def tokenizer_json(
-    mergeable_ranks: Mapping[bytes, int], pattern: str | SplitPattern, special_tokens: Mapping[str, int] | None = None
+    mergeable_ranks: Mapping[bytes, int],
+    pattern: str | SplitPattern,
+    special_tokens: Mapping[str, int] | None = None,
+    *,
+    merges: Sequence[tuple[int, int]] | None = None,
+    ignore_merges: bool = True,
 ) -> dict[str, Any]:
     """The content of a ``tokenizer.json`` that encodes like bytebpe (spec §6, §6.5).
 
@@ -302,6 +283,9 @@ def tokenizer_json(
     (one written only in the characters of :func:`bytes_to_unicode` that stands for a token or
     for another text).
 
+    With ``merges`` (a merge list of spec §6.8, pairs of ranks) the model is that merge-list model
+    with ``ignore_merges``; without, the rank table's, encoding by §6.1.
+
     *Note.* Hugging Face decodes a special token written only in those characters, with one
     beyond ASCII (``"<|ä|>"``), to the bytes the characters stand for; its ids are right.
     """
@@ -309,6 +293,14 @@ def tokenizer_json(
     regex = oniguruma_pattern(pattern)
     specials = checks.check_special_tokens({} if special_tokens is None else special_tokens, ranks)
     _check_hugging_face_strings(specials, ranks)
+    if merges is None:
+        merge_strings, ignore_merges = _merges(ranks), True
+    else:
+        token_of = {rank: token for token, rank in ranks.items()}
+        merge_strings = [
+            f"{_token_string(token_of[left])} {_token_string(token_of[right])}"
+            for left, right in checks.check_merge_list(merges, ranks)
+        ]
     vocab = {_token_string(token): rank for token, rank in ranks.items()}
     vocab.update(specials)
     return {
@@ -349,11 +341,24 @@ def tokenizer_json(
             "end_of_word_suffix": None,
             "fuse_unk": False,
             "byte_fallback": False,
-            "ignore_merges": True,
+            "ignore_merges": ignore_merges,
             "vocab": dict(sorted(vocab.items(), key=lambda item: item[1])),
-            "merges": _merges(ranks),
+            "merges": merge_strings,
         },
     }
+
+
+def merge_list_arguments(
+    merges: Sequence[tuple[int, int]] | None, ignore_merges: bool | None, pipeline: Pipeline | None
+) -> dict[str, Any]:
+    """The export's keywords for a tokenizer's merge list (none for a rank table's model); ValueError
+    for an imported pipeline, which the export cannot write."""
+    if pipeline is not None and not pipeline.is_empty:
+        raise ValueError(
+            "this tokenizer was imported with normalizers or a post-processor, which bytebpe does not export; "
+            "use the original tokenizer.json"
+        )
+    return {} if ignore_merges is None else {"merges": list(merges or []), "ignore_merges": ignore_merges}
 
 
 def _tokenizer_config(special_tokens: Mapping[str, int], model_max_length: int | None) -> dict[str, Any]:
@@ -372,7 +377,12 @@ def _tokenizer_config(special_tokens: Mapping[str, int], model_max_length: int |
 
 
 def to_huggingface(
-    mergeable_ranks: Mapping[bytes, int], pattern: str | SplitPattern, special_tokens: Mapping[str, int] | None = None
+    mergeable_ranks: Mapping[bytes, int],
+    pattern: str | SplitPattern,
+    special_tokens: Mapping[str, int] | None = None,
+    *,
+    merges: Sequence[tuple[int, int]] | None = None,
+    ignore_merges: bool = True,
 ) -> tokenizers.Tokenizer:
     """A ``tokenizers.Tokenizer`` that gives bytebpe's ids: ``encode(text).ids`` equals
     bytebpe's ``encode_ordinary(text)`` for a text without special-token strings, and
@@ -391,7 +401,7 @@ def to_huggingface(
             f"to_huggingface needs tokenizers 0.19.1 or later (for ignore_merges), found {tokenizers.__version__}: "
             "pip install -U tokenizers"
         )
-    content = tokenizer_json(mergeable_ranks, pattern, special_tokens)
+    content = tokenizer_json(mergeable_ranks, pattern, special_tokens, merges=merges, ignore_merges=ignore_merges)
     try:
         return tokenizers.Tokenizer.from_str(json.dumps(content, ensure_ascii=False))
     except Exception as err:  # tokenizers raises plain Exception
@@ -413,6 +423,8 @@ def save_huggingface(
     special_tokens: Mapping[str, int] | None = None,
     *,
     model_max_length: int | None = None,
+    merges: Sequence[tuple[int, int]] | None = None,
+    ignore_merges: bool = True,
     overwrite: bool = False,
 ) -> Path:
     """Write ``tokenizer.json`` and ``tokenizer_config.json`` into ``directory`` and return its path.
@@ -435,7 +447,7 @@ def save_huggingface(
         isinstance(model_max_length, bool) or not isinstance(model_max_length, int) or model_max_length <= 0
     ):
         raise ValueError(f"model_max_length must be a positive int or None, not {model_max_length!r}")
-    content = tokenizer_json(mergeable_ranks, pattern, special_tokens)
+    content = tokenizer_json(mergeable_ranks, pattern, special_tokens, merges=merges, ignore_merges=ignore_merges)
     config = _tokenizer_config(special_tokens or {}, model_max_length)
     contents = {TOKENIZER_FILE: _json_bytes(content), CONFIG_FILE: _json_bytes(config)}
     return atomic.write_directory(

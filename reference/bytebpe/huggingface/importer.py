@@ -1,0 +1,338 @@
+"""Read a Hugging Face ``tokenizer.json`` with a byte-level BPE model into bytebpe's terms: a rank
+table, a merge list (spec §6.8), a split pattern, special tokens and the pipeline around them.
+
+What is read, and how it maps:
+
+* **model** ``BPE``: each vocabulary string becomes bytes through GPT-2's byte map; ``merges``
+  (``"a b"`` strings or ``[a, b]`` pairs) and ``ignore_merges`` become the merge list of spec §6.8.
+  A list that is exactly what :func:`bytebpe.huggingface.tokenizer_json` writes (every split of
+  every token, in rank order, with ``ignore_merges``) is a rank table's: it encodes by §6.1
+  (spec §6.10, note), so the model imports as a plain rank table.
+* **pre_tokenizer**: ``ByteLevel`` last (with ``use_regex`` a split by its GPT-2 regex), after
+  any ``Split`` and ``Digits`` steps of a ``Sequence`` (as GPT-2, Llama 3, Qwen2 and DeepSeek V3
+  have them); the last split is the encoder's pattern, those before it the pipeline's. See
+  split_pattern.py for the regexes.
+* **added_tokens**: every added token is a special token of bytebpe, recognised in any text as
+  Hugging Face recognises them; an entry of the vocabulary with an added token's id is that token.
+* **normalizer**, **post_processor**: see pipeline.py.
+
+Anything else raises :class:`UnsupportedComponent`, naming the component.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from bytebpe import files
+from bytebpe.huggingface import split_pattern
+from bytebpe.huggingface.byte_map import token_bytes, token_string
+from bytebpe.huggingface.export import TOKENIZER_FILE, _merges, oniguruma_pattern
+from bytebpe.huggingface.pipeline import NORMALIZERS, Pipeline
+from bytebpe.huggingface.unsupported import UnsupportedComponent
+from bytebpe.patterns import PATTERNS, SplitPattern
+
+# The regex of Hugging Face's ByteLevel pre-tokenizer with use_regex (GPT-2's). It splits as
+# tiktoken's r50k pattern, bytebpe's "gpt2": \s++$ and \s only name cases \s+(?!\S) and \s+ cover.
+_BYTE_LEVEL_PATTERN = SplitPattern.of("gpt2")
+
+
+@dataclass(frozen=True)
+class ImportedModel:
+    """A byte-level BPE tokenizer.json in bytebpe's terms."""
+
+    ranks: dict[bytes, int]
+    merges: list[tuple[int, int]] | None
+    """The merge list of spec §6.8, or None where the model is the rank table's (§6.1)."""
+    ignore_merges: bool
+    pattern: SplitPattern
+    special_tokens: dict[str, int]
+    pipeline: Pipeline
+
+
+def is_huggingface_path(path: str | os.PathLike[str]) -> bool:
+    """True for a tokenizer.json, or a directory with one and no bytebpe save in it."""
+    path = Path(path)
+    if path.is_dir():
+        return (path / TOKENIZER_FILE).is_file() and not (path / files.METADATA_FILE).exists()
+    return path.suffix == ".json" and path.name != files.METADATA_FILE and path.is_file()
+
+
+def read_content(source: Any) -> dict[str, Any]:
+    """The parsed tokenizer.json of ``source``: a path to the file or to a directory holding it, a
+    ``tokenizers.Tokenizer``, a ``transformers`` fast tokenizer, or the parsed JSON itself."""
+    if isinstance(source, Mapping):
+        return dict(source)
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if path.is_dir():
+            path = path / TOKENIZER_FILE
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise FileNotFoundError(f"no Hugging Face tokenizer at {path}") from None
+        try:
+            content = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise ValueError(f"{path} is not JSON: {err}") from None
+        if not isinstance(content, dict):
+            raise ValueError(f"{path} holds JSON {type(content).__name__}, not a tokenizer object")
+        return content
+    backend = getattr(source, "backend_tokenizer", None)  # transformers' fast tokenizers
+    if backend is not None:
+        source = backend
+    if hasattr(source, "to_str") and hasattr(source, "encode"):
+        return json.loads(source.to_str())
+    raise TypeError(
+        "from_huggingface takes a path to tokenizer.json (or its directory), a tokenizers.Tokenizer or a "
+        f"transformers fast tokenizer, not {type(source).__name__}"
+    )
+
+
+def _type(component: Any, where: str) -> str:
+    if not isinstance(component, dict) or not isinstance(component.get("type"), str):
+        raise ValueError(f'tokenizer.json: {where} must be an object with a "type", not {component!r}')
+    return component["type"]
+
+
+def _normalizers(normalizer: Any) -> tuple[str, ...]:
+    if normalizer is None:
+        return ()
+    kind = _type(normalizer, "normalizer")
+    if kind == "Sequence":
+        return tuple(name for step in normalizer.get("normalizers", []) for name in _normalizers(step))
+    if kind in NORMALIZERS:
+        return (kind,)
+    raise UnsupportedComponent(f"normalizer {kind}", f"the normalizers {', '.join(NORMALIZERS)} and Sequence")
+
+
+def _split(step: dict) -> SplitPattern:
+    where = "the Split pre-tokenizer's pattern"
+    pattern = step.get("pattern")
+    if isinstance(pattern, dict) and pattern.get("Regex") in _rendered_names():
+        regex = PATTERNS[_rendered_names()[pattern["Regex"]]]
+    elif isinstance(pattern, dict) and isinstance(pattern.get("Regex"), str):
+        regex = split_pattern.from_oniguruma(pattern["Regex"], where)
+    elif isinstance(pattern, dict) and isinstance(pattern.get("String"), str) and pattern["String"]:
+        regex = split_pattern.escape(pattern["String"])
+    else:
+        raise ValueError(
+            f'tokenizer.json: a Split pattern must be {{"Regex": ...}} or {{"String": ...}}, not {pattern!r}'
+        )
+    behavior, invert = step.get("behavior"), step.get("invert", False)
+    if (behavior, invert) == ("Removed", True):
+        return _named(regex)
+    if (behavior, invert) == ("Isolated", False):
+        return split_pattern.isolated(_named(regex).regex, where)
+    raise UnsupportedComponent(
+        f"Split pre-tokenizer with behavior {behavior} and invert {str(invert).lower()}",
+        "Split with behavior Isolated, or Removed with invert (what bytebpe's export writes)",
+    )
+
+
+@lru_cache(maxsize=1)
+def _rendered_names() -> dict[str, str]:
+    return {oniguruma_pattern(name): name for name in PATTERNS}
+
+
+def _named(regex: str) -> SplitPattern:
+    """The named pattern whose Oniguruma rendering (bytebpe's export) is ``regex``, else ``regex``."""
+    name = _rendered_names().get(regex)
+    return SplitPattern.of(name) if name is not None else SplitPattern.of_regex(regex)
+
+
+def _step_pattern(step: dict, last: bool) -> SplitPattern | None:
+    """The split pattern of one pre-tokenizer step; None for ByteLevel without regex (only last)."""
+    kind = _type(step, "pre_tokenizer step")
+    if kind == "ByteLevel":
+        if step.get("add_prefix_space", False):
+            raise UnsupportedComponent("ByteLevel pre-tokenizer with add_prefix_space", "ByteLevel without it")
+        if not last:
+            raise UnsupportedComponent("a pre-tokenizer after ByteLevel", "ByteLevel as the last step")
+        return _BYTE_LEVEL_PATTERN if step.get("use_regex", True) else None
+    if kind == "Split":
+        return _split(step)
+    if kind == "Digits":
+        # Rust's char::is_numeric, each digit on its own or runs of them, kept as pieces.
+        regex = r"\p{N}" if step.get("individual_digits", False) else r"\p{N}+"
+        return split_pattern.isolated(regex, "the Digits pre-tokenizer")
+    raise UnsupportedComponent(f"pre-tokenizer {kind}", _PRE_TOKENIZERS)
+
+
+_PRE_TOKENIZERS = "ByteLevel, Split and Digits, alone or in a Sequence ending with ByteLevel"
+
+
+def _pattern(pre_tokenizer: Any) -> tuple[tuple[str, ...], SplitPattern]:
+    """The split patterns before the last (the pipeline's), and the last (the encoder's)."""
+    if pre_tokenizer is None:
+        raise UnsupportedComponent("no pre-tokenizer (the model is not byte-level)", _PRE_TOKENIZERS)
+    steps = (
+        pre_tokenizer.get("pretokenizers", [])
+        if _type(pre_tokenizer, "pre_tokenizer") == "Sequence"
+        else [pre_tokenizer]
+    )
+    kinds = [_type(step, "pre_tokenizer step") for step in steps]
+    if "ByteLevel" not in kinds:
+        raise UnsupportedComponent(
+            f"pre-tokenizer {', '.join(kinds) or 'Sequence'} without ByteLevel (not byte-level)", _PRE_TOKENIZERS
+        )
+    patterns = [_step_pattern(step, at == len(steps) - 1) for at, step in enumerate(steps)]
+    splits = [pattern for pattern in patterns if pattern is not None]
+    if not splits:
+        return (), SplitPattern.of_regex(r"[\s\S]+")
+    return tuple(pattern.regex for pattern in splits[:-1]), splits[-1]
+
+
+def _template(post_processor: Any, added: Mapping[str, int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The ids a post-processor adds before and after a single text."""
+    if post_processor is None:
+        return (), ()
+    kind = _type(post_processor, "post_processor")
+    if kind == "ByteLevel":
+        return (), ()
+    if kind in ("RobertaProcessing", "BertProcessing"):
+        cls, sep = post_processor["cls"], post_processor["sep"]
+        return (int(cls[1]),), (int(sep[1]),)
+    if kind == "Sequence":
+        prefix: tuple[int, ...] = ()
+        suffix: tuple[int, ...] = ()
+        for step in post_processor.get("processors", []):
+            before, after = _template(step, added)
+            prefix, suffix = before + prefix, suffix + after
+        return prefix, suffix
+    if kind == "TemplateProcessing":
+        specials = post_processor.get("special_tokens", {})
+        prefix_ids: list[int] = []
+        suffix_ids: list[int] = []
+        seen_text = False
+        for item in post_processor.get("single", []):
+            if "Sequence" in item:
+                if item["Sequence"].get("id") != "A" or seen_text:
+                    raise UnsupportedComponent("a TemplateProcessing single template without one $A", "$A once")
+                seen_text = True
+            elif "SpecialToken" in item:
+                name = item["SpecialToken"]["id"]
+                if name not in specials:
+                    raise ValueError(f"tokenizer.json: the template names {name!r}, which its special_tokens lack")
+                (suffix_ids if seen_text else prefix_ids).extend(int(i) for i in specials[name]["ids"])
+            else:
+                raise ValueError(f"tokenizer.json: unknown template item {item!r}")
+        return tuple(prefix_ids), tuple(suffix_ids)
+    raise UnsupportedComponent(
+        f"post-processor {kind}", "TemplateProcessing, RobertaProcessing, BertProcessing, ByteLevel and Sequence"
+    )
+
+
+def _added_tokens(entries: Any, normalizers: tuple[str, ...]) -> dict[str, int]:
+    added: dict[str, int] = {}
+    for entry in entries or []:
+        content = entry["content"]
+        for flag in ("lstrip", "rstrip", "single_word"):
+            if entry.get(flag, False):
+                raise UnsupportedComponent(
+                    f"added token {content!r} with {flag}", "added tokens without lstrip, rstrip and single_word"
+                )
+        if normalizers and entry.get("normalized", not entry.get("special", False)):
+            raise UnsupportedComponent(
+                f"added token {content!r} matched in normalized text",
+                "added tokens with normalized false when the tokenizer has a normalizer",
+            )
+        added[content] = int(entry["id"])
+    return added
+
+
+def _model(model: Any, added: Mapping[str, int]) -> tuple[dict[bytes, int], list[tuple[int, int]], bool]:
+    kind = _type(model, "model")
+    if kind != "BPE":
+        raise UnsupportedComponent(f"model {kind}", "byte-level BPE models")
+    if model.get("byte_fallback", False):
+        raise UnsupportedComponent("BPE with byte_fallback (SentencePiece style)", "byte-level BPE models")
+    for option in ("continuing_subword_prefix", "end_of_word_suffix"):
+        if model.get(option):
+            raise UnsupportedComponent(f"BPE with {option} {model[option]!r}", "byte-level BPE models without it")
+    if model.get("dropout") not in (None, 0, 0.0):
+        raise UnsupportedComponent(f"BPE with dropout {model['dropout']}", "BPE without dropout")
+    added_ids = set(added.values())
+    ranks: dict[bytes, int] = {}
+    for string, token_id in model.get("vocab", {}).items():
+        if token_id in added_ids and added.get(string) == token_id:
+            continue  # the added token itself
+        token = token_bytes(string)
+        if token is None:
+            raise UnsupportedComponent(
+                f"vocabulary entry {string!r} (id {token_id}), not written in GPT-2's byte map",
+                "byte-level vocabularies",
+            )
+        ranks[token] = token_id
+    rank_of = {string: token_id for string, token_id in model.get("vocab", {}).items()}
+    merges: list[tuple[int, int]] = []
+    for index, merge in enumerate(model.get("merges", [])):
+        parts = merge.split(" ") if isinstance(merge, str) else merge
+        if not isinstance(parts, list) or len(parts) != 2 or not all(isinstance(part, str) for part in parts):
+            raise ValueError(f'tokenizer.json: merges[{index}] must be "left right" or [left, right], not {merge!r}')
+        missing = [part for part in parts if part not in rank_of]
+        if missing:
+            raise ValueError(f"tokenizer.json: merges[{index}] names {missing[0]!r}, which the vocabulary lacks")
+        merges.append((rank_of[parts[0]], rank_of[parts[1]]))
+    return ranks, merges, bool(model.get("ignore_merges", False))
+
+
+def import_model(content: Mapping[str, Any]) -> ImportedModel:
+    """The model of a parsed tokenizer.json; UnsupportedComponent for what bytebpe cannot
+    reproduce exactly, ValueError for a damaged file."""
+    for option in ("truncation", "padding"):
+        if content.get(option) is not None:
+            raise UnsupportedComponent(f"{option} in tokenizer.json", f"tokenizers without {option} (set it to null)")
+    decoder = content.get("decoder")
+    if decoder is not None and _type(decoder, "decoder") != "ByteLevel":
+        raise UnsupportedComponent(f"decoder {decoder['type']}", "the ByteLevel decoder")
+    normalizers = _normalizers(content.get("normalizer"))
+    added = _added_tokens(content.get("added_tokens"), normalizers)
+    ranks, merges, ignore_merges = _model(content.get("model"), added)
+    pre_splits, pattern = _pattern(content.get("pre_tokenizer"))
+    prefix, suffix = _template(content.get("post_processor"), added)
+    as_rank_table = ignore_merges and _is_every_split(merges, ranks)
+    return ImportedModel(
+        ranks=ranks,
+        merges=None if as_rank_table else merges,
+        ignore_merges=ignore_merges,
+        pattern=pattern,
+        special_tokens=added,
+        pipeline=Pipeline(normalizers, prefix, suffix, pre_splits),
+    )
+
+
+def tokenizer_arguments(source: Any) -> dict[str, Any]:
+    """The keyword arguments of ``bytebpe.Tokenizer`` for the model of ``source`` (see
+    :func:`read_content`), but the implementation."""
+    model = import_model(read_content(source))
+    return {
+        "mergeable_ranks": model.ranks,
+        "pattern": model.pattern,
+        "special_tokens": model.special_tokens,
+        "merges": model.merges,
+        "ignore_merges": None if model.merges is None else model.ignore_merges,
+        "huggingface": None if model.pipeline.is_empty else model.pipeline,
+    }
+
+
+def _is_every_split(merges: list[tuple[int, int]], ranks: dict[bytes, int]) -> bool:
+    """True if ``merges`` is the list bytebpe's export writes for ``ranks``: every split of every
+    token in rank order (spec §6.10, note: such a list encodes as the rank table does)."""
+    try:
+        written = _merges(ranks)
+    except (KeyError, TypeError):
+        return False
+    if len(written) != len(merges):
+        return False
+    token_of = {rank: token for token, rank in ranks.items()}
+    try:
+        ours = [f"{token_string(token_of[left])} {token_string(token_of[right])}" for left, right in merges]
+    except KeyError:
+        return False
+    return ours == written

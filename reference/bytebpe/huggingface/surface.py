@@ -1,0 +1,83 @@
+"""The Tokenizer's Hugging Face surface: ``from_huggingface``, ``encode_huggingface`` and the
+exports ``to_huggingface`` and ``save_huggingface``, with what they need to know of a merge-list
+model. A base class of bytebpe.Tokenizer."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import tokenizers
+    from typing_extensions import Self
+
+    from bytebpe.huggingface.pipeline import Pipeline
+    from bytebpe.patterns import SplitPattern
+
+
+class HuggingFaceSurface:
+    """Methods of bytebpe.Tokenizer for Hugging Face: import, its encoding, export."""
+
+    _encoder: Any
+    _ranks: dict[bytes, int]
+    _pattern: SplitPattern
+    _special_tokens: dict[str, int]
+    _merges: list[tuple[int, int]] | None
+    _ignore_merges: bool | None
+    _huggingface: Pipeline | None
+
+    @classmethod
+    def from_huggingface(cls, source: Any, *, implementation: str = "fast") -> Self:
+        """The model of a Hugging Face byte-level BPE tokenizer: a path to ``tokenizer.json`` or its
+        directory, a ``tokenizers.Tokenizer`` or a ``transformers`` fast tokenizer.
+
+        :meth:`encode_huggingface` then gives Hugging Face's ids for every text. A component bytebpe
+        cannot reproduce exactly raises bytebpe.huggingface.UnsupportedComponent (a ValueError)
+        naming it and what is supported. The other encoding methods use the model alone: no
+        normalizer, no split before the last, no ids added around a text.
+        """
+        from bytebpe.huggingface.importer import tokenizer_arguments
+
+        return cls(**tokenizer_arguments(source), implementation=implementation)  # type: ignore[call-arg]
+
+    def encode_huggingface(self, text: str, *, add_special_tokens: bool = True) -> list[int]:
+        """Hugging Face's ``encode(text, add_special_tokens=...).ids``: every special token is
+        recognised; an imported tokenizer's normalizers, splits and post-processor apply."""
+        return self.encode_huggingface_batch([text], add_special_tokens=add_special_tokens)[0]
+
+    def encode_huggingface_batch(
+        self, texts: Iterable[str], *, add_special_tokens: bool = True, num_threads: int | None = None
+    ) -> list[list[int]]:
+        """:meth:`encode_huggingface` for many texts, in parallel (fast implementation)."""
+        from bytebpe.huggingface.pipeline import Pipeline
+
+        pipeline = Pipeline() if self._huggingface is None else self._huggingface
+        return pipeline.encode_batch(self._encoder, self._special_tokens, texts, add_special_tokens, num_threads)
+
+    def to_huggingface(self) -> tokenizers.Tokenizer:
+        """A Hugging Face ``tokenizers.Tokenizer`` that gives the same ids, special tokens included."""
+        from bytebpe import huggingface
+
+        return huggingface.to_huggingface(self._ranks, self._pattern, self._special_tokens, **self._merge_list())
+
+    def save_huggingface(
+        self, directory: str | os.PathLike, *, model_max_length: int | None = None, overwrite: bool = False
+    ) -> Path:
+        """Write tokenizer.json and tokenizer_config.json for ``tokenizers`` and ``transformers``;
+        an earlier export in ``directory`` is replaced only with ``overwrite=True``."""
+        from bytebpe import huggingface
+
+        options = {"model_max_length": model_max_length, "overwrite": overwrite, **self._merge_list()}
+        return huggingface.save_huggingface(directory, self._ranks, self._pattern, self._special_tokens, **options)
+
+    def _merge_list(self) -> dict[str, Any]:
+        """The export's keywords for this model's merge list; ValueError for an imported pipeline."""
+        from bytebpe.huggingface.export import merge_list_arguments
+
+        return merge_list_arguments(self._merges, self._ignore_merges, self._huggingface)
+
+    def _refuse_merge_list(self, what: str) -> None:
+        if self._ignore_merges is not None:
+            raise ValueError(f"a merge-list model (spec §6.8, as imported from Hugging Face) cannot go to {what}")
