@@ -135,12 +135,14 @@ def _tokens(ranks: dict[bytes, int], pair: tuple[int, int]) -> tuple[bytes, byte
 
 
 def test_a_pathologically_long_piece(impl):
-    # A piece of 200,000 bytes goes through the heap, and the list decides, not the ranks.
+    # A long piece goes through the heap, and the list decides, not the ranks. The reference
+    # rescans the piece after every merge (spec order, not speed), so it gets a shorter one.
     ranks = {bytes([b]): b for b in range(256)} | {b"ab": 256, b"ba": 257, b"abab": 258}
     encoder = impl.Encoder(ranks, r"[\s\S]+", None, [(98, 97), (97, 98), (256, 256)], False)
-    text = "ab" * 100_000
+    pairs = 100_000 if impl is bytebpe.implementation("fast") else 1_000
+    text = "ab" * pairs
     ids = encoder.encode_ordinary(text)
-    assert ids == [97] + [257] * 99_999 + [98]
+    assert ids == [97] + [257] * (pairs - 1) + [98]
     assert encoder.decode_bytes(ids) == text.encode()
 
 
