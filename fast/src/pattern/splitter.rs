@@ -65,7 +65,7 @@ impl Splitter {
                 let tree = syntax::parse(source).map_err(Error::InvalidPattern)?;
                 match compiled::compile(&tree) {
                     Ok(matcher) => Engine::Compiled(Box::new(matcher), OnceLock::new()),
-                    Err(reason) => Engine::Regex(regex_for(&tree)?, reason),
+                    Err(reason) => Engine::Regex(regex_for(&tree, BACKTRACK_LIMIT)?, reason),
                 }
             }
         };
@@ -96,14 +96,22 @@ impl Splitter {
                 let matcher = compiled::compile(&tree).map_err(unavailable)?;
                 Engine::Compiled(Box::new(matcher), OnceLock::new())
             }
-            EngineKind::Regex => {
-                let tree = syntax::parse(source).map_err(Error::InvalidPattern)?;
-                Engine::Regex(regex_for(&tree)?, String::new())
-            }
+            EngineKind::Regex => return Self::regex_with_backtrack_limit(source, BACKTRACK_LIMIT),
         };
         Ok(Splitter {
             source: source.to_owned(),
             engine,
+        })
+    }
+
+    /// The regex engine with a backtracking limit of `limit` steps per search: the tests' oracle,
+    /// which may search for longer than a user waiting on Ctrl-C can (spec §2.4.5).
+    pub fn regex_with_backtrack_limit(pattern: &str, limit: usize) -> Result<Self> {
+        let source = named::resolve(pattern);
+        let tree = syntax::parse(source).map_err(Error::InvalidPattern)?;
+        Ok(Splitter {
+            source: source.to_owned(),
+            engine: Engine::Regex(regex_for(&tree, limit)?, String::new()),
         })
     }
 
@@ -197,8 +205,9 @@ impl Splitter {
                 Some(from) => {
                     let regex = regex
                         .get_or_init(|| {
-                            syntax::parse(&self.source)
-                                .and_then(|tree| regex_for(&tree).map_err(|err| err.to_string()))
+                            syntax::parse(&self.source).and_then(|tree| {
+                                regex_for(&tree, BACKTRACK_LIMIT).map_err(|err| err.to_string())
+                            })
                         })
                         .as_ref()
                         .map_err(|err| Error::Matching(err.clone()))?;
@@ -217,11 +226,11 @@ impl Splitter {
 }
 
 /// fancy-regex's program for a parsed pattern.
-fn regex_for(tree: &syntax::Node) -> Result<Regex> {
+fn regex_for(tree: &syntax::Node, backtrack_limit: usize) -> Result<Regex> {
     RegexBuilder::new(&render(tree))
         .delegate_size_limit(DELEGATE_SIZE_LIMIT)
         .delegate_dfa_size_limit(DELEGATE_SIZE_LIMIT)
-        .backtrack_limit(BACKTRACK_LIMIT)
+        .backtrack_limit(backtrack_limit)
         .build()
         .map_err(|err| Error::InvalidPattern(format!("invalid split pattern: {err}")))
 }
