@@ -39,12 +39,15 @@ def long_encode(method: str) -> Callable[[], None]:
     def run() -> None:
         tok = bytebpe.Tokenizer.train(["hello world, the quick brown fox"] * 50, 300)
         text = "the quick brown fox jumps over the lazy dog. " * 3_000_000  # 135 M characters
-        if method == "encode_ordinary":
-            tok.encode_ordinary(text)
-        elif method == "encode":
-            tok.encode(text, allowed_special="all")
-        else:
-            tok.encode_ordinary_batch([text[: len(text) // 4]] * 4)
+        # Encoded until Ctrl-C comes, so that it lands inside an encode (of seconds each) however
+        # fast the machine is, not after the last one.
+        while True:
+            if method == "encode_ordinary":
+                tok.encode_ordinary(text)
+            elif method == "encode":
+                tok.encode(text, allowed_special="all")
+            else:
+                tok.encode_ordinary_batch([text[: len(text) // 4]] * 4)
 
     return run
 
