@@ -26,7 +26,12 @@ def add_loading_options(parser: argparse.ArgumentParser) -> None:
     """
     parser.add_argument("tokenizer", nargs="?", metavar="TOKENIZER", help=_TOKENIZER_HELP)
     parser.add_argument("--tokenizer", "-t", dest="tokenizer_option", metavar="PATH", help=argparse.SUPPRESS)
-    bare = parser.add_argument_group("loading a bare .tiktoken rank file")
+    add_rank_file_options(parser, "loading")
+
+
+def add_rank_file_options(parser: argparse.ArgumentParser, verb: str) -> None:
+    """--pattern and --special-token(s) for a bare .tiktoken rank file, and --implementation."""
+    bare = parser.add_argument_group(f"{verb} a bare .tiktoken rank file")
     bare.add_argument(
         "--pattern",
         type=pattern,

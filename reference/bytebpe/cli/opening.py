@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from bytebpe import IMPLEMENTATIONS, PATTERNS
-from bytebpe.cli.arguments import add_special_token_options, pattern
+from bytebpe.cli.loading import add_rank_file_options
 from bytebpe.evaluation.opening import Opened, open_tokenizer
 
 TOKENIZER_KINDS = """\
@@ -21,22 +20,7 @@ tiktoken has it in its cache; nothing is downloaded."""
 
 def add_opening_options(parser: argparse.ArgumentParser) -> None:
     """--pattern and --special-token(s) for bare .tiktoken files, and --implementation."""
-    bare = parser.add_argument_group("opening a bare .tiktoken rank file")
-    bare.add_argument(
-        "--pattern",
-        type=pattern,
-        metavar="NAME|REGEX",
-        help=f"its split pattern: one of {', '.join(PATTERNS)}, or a regex",
-    )
-    add_special_token_options(
-        bare, with_ids=True, help_one="one of its special tokens and its id, e.g. '<|endoftext|>=100257'"
-    )
-    parser.add_argument(
-        "--implementation",
-        choices=IMPLEMENTATIONS,
-        default="fast",
-        help="run bytebpe tokenizers on the Rust core (fast, the default) or the pure-Python reference",
-    )
+    add_rank_file_options(parser, "opening")
 
 
 def open_all(args: argparse.Namespace, sources: list[str]) -> list[Opened]:
