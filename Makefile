@@ -46,8 +46,9 @@ docs: setup
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 # The built site in a real browser (tests/site_check.py): headless Chromium loads every page
-# offline and fails on console errors, failed requests, broken images or empty content; it
-# screenshots each page into site-screenshots/. The self-test first proves the checks catch those.
+# offline and fails on console errors, failed requests, broken images, empty content, sideways
+# scrolling at a phone's width, code blocks whose text differs from the Markdown source, or a plot
+# with an empty panel; it screenshots each page into site-screenshots/. The self-test first proves the checks catch those.
 # Debian's chromium is installed when missing: Playwright's browser downloads need the internet.
 # The CJK font lets the screenshots show the pages' CJK examples rather than empty boxes.
 docs-check: docs $(STAMPS)/chromium

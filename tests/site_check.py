@@ -14,6 +14,9 @@ would for a reader offline, whether or not this machine is online. For each page
 * a main content area (``article`` / ``.md-content``) with under ``--min-chars`` of text;
 * a page that scrolls sideways at a phone's width (390 CSS px): a code block may scroll inside
   itself, the page may not;
+* a code block of the page's Markdown source (tests/site_sources.py) that the page shows with
+  other text than the source's: what a reader copies must be what the docs say;
+* a plot with an empty panel: a quarter of an image that holds (almost) only background;
 
 and it saves a full-page PNG to ``--screenshots`` for a person to look at. Exit status: 0 all
 pages pass, 1 some page failed (a per-page report says why), 2 the check itself could not run.
@@ -26,31 +29,25 @@ from __future__ import annotations
 
 import argparse
 import base64
-import contextlib
-import functools
-import http.server
-import json
+import collections
+import difflib
 import os
 import shutil
 import signal
-import socketserver
-import subprocess
+import struct
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import websocket
+from site_browser import PAGE_TIMEOUT, VIEWPORT, Browser, CheckError, serve
+from site_sources import SourceBlock, code_blocks, source_of
 
-VIEWPORT = (1280, 800)
 PHONE_WIDTH = 390  # CSS pixels: a phone held upright; no page may scroll sideways at this width
 MAX_SCREENSHOT_HEIGHT = 16000  # Chromium cannot capture much taller than 16384 px
-PAGE_TIMEOUT = 30.0
-QUIET_NETWORK = 0.3  # seconds of network silence after which a page counts as loaded
 # Pages whose content is short by design, checked for everything but the amount of text.
 SHORT_PAGES = {"404.html"}
 
@@ -66,20 +63,55 @@ _INSPECT = """
   ]);
   const main = document.querySelector("article") || document.querySelector(".md-content")
     || document.querySelector("main") || document.body;
+  // A plot's quarter in which (almost) every pixel is the background's colour is an empty panel.
+  const blankQuarters = (img) => {
+    if (!img.complete || img.naturalWidth < 300 || img.naturalHeight < 200) return [];
+    const scale = Math.min(1, 400 / img.naturalWidth);
+    const w = Math.round(img.naturalWidth * scale), h = Math.round(img.naturalHeight * scale);
+    const canvas = document.createElement("canvas");
+    canvas.width = w; canvas.height = h;
+    const context = canvas.getContext("2d");
+    context.drawImage(img, 0, 0, w, h);
+    let pixels;
+    try { pixels = context.getImageData(0, 0, w, h).data; } catch (e) { return []; }
+    const at = (x, y) => 4 * (y * w + x);
+    // The background is the picture's commonest colour.
+    const counts = new Map();
+    for (let i = 0; i < pixels.length; i += 4) {
+      const key = (pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2];
+      counts.set(key, (counts.get(key) || 0) + 1);
+    }
+    const commonest = [...counts.entries()].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+    const background = [commonest >> 16, (commonest >> 8) & 255, commonest & 255];
+    const names = ["top left", "top right", "bottom left", "bottom right"];
+    const blank = [];
+    for (let q = 0; q < 4; q++) {
+      const x0 = (q % 2) * Math.floor(w / 2), y0 = Math.floor(q / 2) * Math.floor(h / 2);
+      let inked = 0, total = 0;
+      for (let y = y0; y < y0 + Math.floor(h / 2); y++) {
+        for (let x = x0; x < x0 + Math.floor(w / 2); x++) {
+          const i = at(x, y);
+          total++;
+          if (pixels[i + 3] > 0 && Math.abs(pixels[i] - background[0]) + Math.abs(pixels[i + 1] - background[1])
+              + Math.abs(pixels[i + 2] - background[2]) > 48) inked++;
+        }
+      }
+      if (total > 0 && inked / total < 0.003) blank.push(names[q]);
+    }
+    return blank;
+  };
   return {
     title: document.title,
     text: main ? main.innerText.trim().length : 0,
+    code: [...document.querySelectorAll("pre > code")].map(code => code.innerText),
     images: images.map(img => ({
       src: (img.currentSrc || img.src || "").slice(0, 120),
       ok: img.complete && img.naturalWidth > 0,
+      blank: blankQuarters(img),
     })),
   };
 })()
 """
-
-
-class CheckError(Exception):
-    """The check itself could not run (no Chromium, no site, a timeout): exit status 2."""
 
 
 @dataclass
@@ -92,177 +124,6 @@ class PageResult:
     images: int = 0
     screenshot: Path | None = None
     seconds: float = 0.0
-
-
-# -- the local server ------------------------------------------------------------------------
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # the browser reports failed requests; a log line per file is noise
-
-
-@contextlib.contextmanager
-def serve(root: Path) -> Iterator[str]:
-    """Serve ``root`` on 127.0.0.1 at a free port, in a thread; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-# -- Chromium and the DevTools protocol --------------------------------------------------------
-
-
-class Browser:
-    """A headless Chromium process with one page, spoken to over the DevTools protocol."""
-
-    def __init__(self, executable: str, deadline: float) -> None:
-        self.deadline = deadline
-        self._profile = tempfile.mkdtemp(prefix="site-check-chromium-")
-        command = [
-            executable,
-            "--headless=new",
-            "--no-sandbox",  # we run as root, where Chromium's sandbox refuses to start
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--no-first-run",
-            "--no-default-browser-check",
-            "--disable-extensions",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--mute-audio",
-            # Every host but the local server fails to resolve: the site must work offline.
-            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-            f"--user-data-dir={self._profile}",
-            "--remote-debugging-port=0",
-            f"--window-size={VIEWPORT[0]},{VIEWPORT[1]}",
-            "about:blank",
-        ]
-        # A session of its own, so that closing kills the renderers and helpers too.
-        self._process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
-        )
-        self._stderr: list[str] = []
-        threading.Thread(target=self._drain_stderr, daemon=True).start()
-        self._next_id = 0
-        self.events: list[dict[str, Any]] = []
-        self._socket: websocket.WebSocket | None = None
-        try:
-            self._socket = websocket.create_connection(self._page_url(), timeout=5, suppress_origin=True)
-        except BaseException:
-            self.close()  # no Chromium left behind when it starts badly or the check is interrupted
-            raise
-
-    def _drain_stderr(self) -> None:
-        assert self._process.stderr is not None
-        for line in self._process.stderr:
-            self._stderr.append(line.decode("utf-8", "replace").rstrip())
-
-    def _page_url(self) -> str:
-        # With port 0 Chromium picks a free port and writes it to DevToolsActivePort.
-        port_file = Path(self._profile) / "DevToolsActivePort"
-        while not port_file.exists() or not port_file.read_text().strip():
-            if self._process.poll() is not None:
-                raise CheckError("Chromium exited at start:\n  " + "\n  ".join(self._stderr[-15:]))
-            self._check_deadline("Chromium to start")
-            time.sleep(0.05)
-        port = int(port_file.read_text().split()[0])
-        import urllib.request
-
-        for _ in range(100):
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5) as answer:
-                    targets = json.load(answer)
-                pages = [t for t in targets if t.get("type") == "page"]
-                if pages:
-                    return pages[0]["webSocketDebuggerUrl"]
-            time.sleep(0.05)
-        raise CheckError("Chromium started but offered no page to drive")
-
-    def _check_deadline(self, waiting_for: str) -> float:
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise CheckError(f"timed out waiting for {waiting_for}")
-        return left
-
-    def _receive(self, timeout: float, waiting_for: str) -> dict[str, Any] | None:
-        assert self._socket is not None
-        self._socket.settimeout(max(0.01, min(timeout, self._check_deadline(waiting_for))))
-        try:
-            message = json.loads(self._socket.recv())
-        except websocket.WebSocketTimeoutException:
-            return None
-        except websocket.WebSocketConnectionClosedException:
-            raise CheckError("Chromium closed the DevTools connection (did it crash?)") from None
-        if "method" in message:
-            self.events.append(message)
-        return message
-
-    def send(self, method: str, timeout: float = PAGE_TIMEOUT, **params: Any) -> dict[str, Any]:
-        """Call a DevTools method and return its result; events that arrive meanwhile are kept."""
-        self._next_id += 1
-        call_id = self._next_id
-        assert self._socket is not None
-        self._socket.send(json.dumps({"id": call_id, "method": method, "params": params}))
-        until = time.monotonic() + timeout
-        while time.monotonic() < until:
-            message = self._receive(until - time.monotonic(), method)
-            if message is not None and message.get("id") == call_id:
-                if "error" in message:
-                    raise CheckError(f"{method} failed: {message['error'].get('message')}")
-                return message["result"]
-        raise CheckError(f"timed out waiting for {method}")
-
-    def wait_for(self, event: str, timeout: float = PAGE_TIMEOUT) -> bool:
-        """Wait for ``event`` (kept in ``events``); False if it did not come within ``timeout``."""
-        until = time.monotonic() + timeout
-        seen = len(self.events)
-        if any(e["method"] == event for e in self.events):
-            return True
-        while time.monotonic() < until:
-            self._receive(until - time.monotonic(), event)
-            if any(e["method"] == event for e in self.events[seen:]):
-                return True
-        return False
-
-    def wait_for_quiet_network(self, timeout: float) -> None:
-        """Wait until the network has been silent for QUIET_NETWORK seconds (or ``timeout``).
-
-        Silence, not "no request in flight": a worker's script (Material's search) is requested
-        by the page but finishes in the worker, so the page never hears that it ended.
-        """
-        until = time.monotonic() + timeout
-        quiet_since = time.monotonic()
-        while time.monotonic() < until:
-            message = self._receive(0.1, "the page's requests")
-            if message is not None and message.get("method", "").startswith("Network."):
-                quiet_since = time.monotonic()
-            elif time.monotonic() - quiet_since >= QUIET_NETWORK:
-                return
-
-    def close(self) -> None:
-        """Stop Chromium and everything it started, and remove its profile."""
-        if self._socket is not None:
-            with contextlib.suppress(Exception):
-                self._socket.close()
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self._process.pid, signal.SIGTERM)
-        try:
-            self._process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self._process.pid, signal.SIGKILL)
-            self._process.wait(timeout=5)
-        shutil.rmtree(self._profile, ignore_errors=True)
 
 
 # -- checking pages ----------------------------------------------------------------------------
@@ -319,7 +180,31 @@ def screenshot_name(page: str) -> str:
     return stem.replace("/", "--") + ".png"
 
 
-def check_page(browser: Browser, base: str, page: str, shots: Path | None, min_chars: int) -> PageResult:
+def code_problems(sources: list[SourceBlock], shown: list[str]) -> list[str]:
+    """A problem for each source code block that the page does not show exactly as written.
+
+    The page may show more blocks than its source holds (generated at build time); each block of
+    the source must be among them, as often as the source has it.
+    """
+    left = collections.Counter(text.rstrip("\n") for text in shown)
+    problems = []
+    for block in sources:
+        if left[block.text] > 0:
+            left[block.text] -= 1
+            continue
+        nearest = difflib.get_close_matches(block.text, list(left), n=1, cutoff=0.0)
+        differs = ""
+        if nearest:
+            pairs = zip(block.text.splitlines(), nearest[0].splitlines(), strict=False)
+            wrong = next(((a, b) for a, b in pairs if a != b), None)
+            differs = f": source {wrong[0]!r}, page {wrong[1]!r}" if wrong else ": the page's block has other lines"
+        problems.append(f"code block at {block.source}:{block.line} shows other text than its source{differs}")
+    return problems
+
+
+def check_page(
+    browser: Browser, base: str, page: str, shots: Path | None, min_chars: int, sources: list[SourceBlock]
+) -> PageResult:
     """Load one page and check it; see the module's docstring for what counts as a problem."""
     result = PageResult(page)
     started = time.monotonic()
@@ -337,13 +222,16 @@ def check_page(browser: Browser, base: str, page: str, shots: Path | None, min_c
     found = browser.send("Runtime.evaluate", expression=_INSPECT, awaitPromise=True, returnByValue=True)
     if "exceptionDetails" in found:
         result.problems.append(f"could not inspect the page: {found['exceptionDetails'].get('text')}")
-        info: dict[str, Any] = {"text": 0, "images": []}
+        info: dict[str, Any] = {"text": 0, "images": [], "code": []}
     else:
         info = found["result"]["value"]
     result.text_chars, result.images = info["text"], len(info["images"])
     for image in info["images"]:
         if not image["ok"]:
             result.problems.append(f"broken image: {image['src'] or '(no src)'}")
+        elif image["blank"]:
+            result.problems.append(f"empty plot panel ({', '.join(image['blank'])} quarter): {image['src']}")
+    result.problems += code_problems(sources, info["code"])
     if page not in SHORT_PAGES and info["text"] < min_chars:
         result.problems.append(f"main content has {info['text']} characters of text (< {min_chars}): empty page?")
     if shots is not None:
@@ -394,11 +282,17 @@ def _full_page_png(browser: Browser) -> bytes:
     return base64.b64decode(shot["data"])
 
 
-def check_site(root: Path, *, shots: Path | None, min_chars: int, timeout: float, executable: str) -> list[PageResult]:
-    """Check every page of the site in ``root``; raises CheckError if the check cannot run."""
+def check_site(
+    root: Path, *, docs: Path, shots: Path | None, min_chars: int, timeout: float, executable: str
+) -> list[PageResult]:
+    """Check every page of the site in ``root`` (built from the Markdown in ``docs``); raises
+    CheckError if the check cannot run."""
     if not (root / "index.html").is_file():
         raise CheckError(f"{root} holds no index.html: build the site first (make docs)")
+    if not docs.is_dir():
+        raise CheckError(f"{docs} is not the folder of the site's Markdown sources")
     pages = site_pages(root)
+    sources = {page: code_blocks(path, docs.parent) for page in pages if (path := source_of(page, docs))}
     if shots is not None:
         shots.mkdir(parents=True, exist_ok=True)
         for old in shots.glob("*.png"):
@@ -415,7 +309,7 @@ def check_site(root: Path, *, shots: Path | None, min_chars: int, timeout: float
                 browser.send(f"{domain}.enable")
             # No cache: each page must load its own assets, not lean on the previous page's.
             browser.send("Network.setCacheDisabled", cacheDisabled=True)
-            return [check_page(browser, base, page, shots, min_chars) for page in pages]
+            return [check_page(browser, base, page, shots, min_chars, sources.get(page, [])) for page in pages]
         finally:
             browser.close()
 
@@ -443,12 +337,43 @@ def report(results: list[PageResult], seconds: float) -> bool:
 _PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
 _GOOD = f"""<!doctype html><html><head><title>good</title><link rel="icon" href="data:,"></head><body><article>
 <p>{"Plenty of text on a page that works. " * 10}</p><img src="data:image/png;base64,{_PIXEL}" alt="dot">
-<img src="pixel.png" alt="a file"></article></body></html>"""
+<img src="pixel.png" alt="a file"><img src="plot.png" alt="a full plot" style="max-width: 100%">
+<pre><code>print("a | b")
+</code></pre></article></body></html>"""
 _BAD = """<!doctype html><html><head><title>bad</title>
 <link rel="stylesheet" href="https://cdn.example.com/theme.css"></head><body><article><p>short</p>
-<img src="missing.png" alt="missing"></article>
+<img src="missing.png" alt="missing"><img src="../empty-panel.png" alt="a plot with an empty panel">
+<pre><code>x = 1 \\| 2
+</code></pre></article>
 <div style="width: 900px">too wide for a phone</div>
 <script>console.error("logged an error"); throw new Error("boom");</script></body></html>"""
+
+
+_GOOD_SOURCE = '# good\n\n```python\nprint("a | b")\n```\n'
+_BAD_SOURCE = "# bad\n\n    ```python\n    x = 1 | 2\n    ```\n"
+
+
+def _plot_png(empty_quarter: bool) -> bytes:
+    """A 400 x 300 white picture with a frame and a line in each quarter (or none in the last)."""
+    width, height = 400, 300
+    rows = []
+    for y in range(height):
+        row = bytearray(b"\xff" * (3 * width))
+        for x in range(width):
+            right, bottom = x >= width // 2, y >= height // 2
+            if empty_quarter and right and bottom:
+                continue
+            local_x, local_y = x % (width // 2), y % (height // 2)
+            if local_x in (10, 11, 189) or local_y in (10, 139) or abs(local_y - local_x * 0.6) < 1.5:
+                row[3 * x : 3 * x + 3] = b"\x20\x40\xa0"
+        rows.append(b"\x00" + bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"".join(rows))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
 
 def self_test(executable: str, timeout: float) -> bool:
@@ -459,7 +384,15 @@ def self_test(executable: str, timeout: float) -> bool:
         (root / "pixel.png").write_bytes(base64.b64decode(_PIXEL))
         (root / "bad").mkdir()
         (root / "bad" / "index.html").write_text(_BAD)
-        results = check_site(root, shots=root / "shots", min_chars=200, timeout=timeout, executable=executable)
+        (root / "plot.png").write_bytes(_plot_png(empty_quarter=False))
+        (root / "empty-panel.png").write_bytes(_plot_png(empty_quarter=True))
+        docs = root / "sources" / "docs"
+        docs.mkdir(parents=True)
+        (docs / "index.md").write_text(_GOOD_SOURCE)
+        (docs / "bad.md").write_text(_BAD_SOURCE)
+        results = check_site(
+            root, docs=docs, shots=root / "shots", min_chars=200, timeout=timeout, executable=executable
+        )
         good, bad = sorted(results, key=lambda r: r.path != "index.html")
         expected = {
             "uncaught exception": "Error: boom",
@@ -469,6 +402,8 @@ def self_test(executable: str, timeout: float) -> bool:
             "broken image": "missing.png",
             "main content has": "empty page?",
             "scrolls sideways at 390 px": "div",
+            "empty plot panel (bottom right quarter)": "empty-panel.png",
+            "code block at docs/bad.md:3 shows other text": "source 'x = 1 | 2', page 'x = 1 \\\\| 2'",
         }
         missed = [
             f"{kind} ... {detail}"
@@ -491,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the check; the exit status is 0 (pass), 1 (a page failed) or 2 (could not check)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("site", nargs="?", type=Path, default=Path("site"), help="the built site (default: site)")
+    parser.add_argument("--docs", type=Path, default=Path("docs"), help="the site's Markdown (default: docs)")
     parser.add_argument("--screenshots", type=Path, default=Path("site-screenshots"), help="where PNGs go")
     parser.add_argument("--min-chars", type=int, default=200, help="least text a page's content must hold")
     parser.add_argument("--timeout", type=float, default=300, help="seconds for the whole check")
@@ -514,7 +450,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.self_test:
             return 0 if self_test(executable, args.timeout) else 1
         results = check_site(
-            args.site, shots=args.screenshots, min_chars=args.min_chars, timeout=args.timeout, executable=executable
+            args.site,
+            docs=args.docs,
+            shots=args.screenshots,
+            min_chars=args.min_chars,
+            timeout=args.timeout,
+            executable=executable,
         )
     except CheckError as err:
         print(f"site check could not run: {err}")
