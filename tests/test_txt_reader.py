@@ -244,3 +244,59 @@ def test_an_exception_from_progress_stops_a_read_that_would_never_end(tmp_path):
     finally:
         stop_writing.set()
         writer.join()
+
+
+def fed_pipes(directory: Path, contents: list[bytes]) -> tuple[list[Path], list[threading.Thread]]:
+    """Named pipes in ``directory``, each fed its content by a thread (``{i}.txt``, as write_files names them)."""
+    pipes, writers = [], []
+    for i, content in enumerate(contents):
+        pipe = directory / f"{i}.txt"
+        os.mkfifo(pipe)
+
+        def feed(pipe: Path = pipe, content: bytes = content) -> None:
+            with contextlib.suppress(BrokenPipeError), open(pipe, "wb") as sink:
+                sink.write(content)
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        pipes.append(pipe)
+        writers.append(writer)
+    return pipes, writers
+
+
+def release(pipes: list[Path], writers: list[threading.Thread]) -> None:
+    """Let every feeding thread end: a pipe the reader never opened gets a reader here."""
+    for pipe, writer in zip(pipes, writers, strict=True):
+        if writer.is_alive():
+            descriptor = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
+            writer.join(timeout=10)
+            os.close(descriptor)
+        writer.join(timeout=10)
+        assert not writer.is_alive()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    contents=st.lists(file_bytes(bad=True), min_size=1, max_size=2),
+    txt_split=st.sampled_from(["paragraph", "line", "file"]),
+    doc_cap=st.none() | st.integers(1, 12),
+    max_chars=st.none() | st.integers(1, 40),
+    block=st.sampled_from([1, 3, 7, 1 << 20]),
+)
+def test_a_bad_byte_in_a_pipe_is_named_by_its_line_as_in_a_file(
+    tmp_path_factory, contents, txt_split, doc_cap, max_chars, block
+):
+    # A pipe cannot be read again to number the line of a bad byte, so the core counts its lines
+    # as it reads; the message must be the one Python gives for the same bytes in a file.
+    files = write_files(tmp_path_factory.mktemp("txt"), contents)
+    folder = tmp_path_factory.mktemp("pipes")
+    pipes, writers = fed_pipes(folder, contents)
+    options = {"txt_split": txt_split, "doc_cap": doc_cap, "max_chars": max_chars, "errors": "strict"}
+    try:
+        from_pipes = outcome(core_documents, pipes, block, **options)
+    finally:
+        release(pipes, writers)
+    expected = outcome(python_documents, files, **options)
+    if isinstance(expected, tuple):
+        expected = (expected[0], expected[1].replace(str(files[0].parent), str(folder)))
+    assert from_pipes == expected

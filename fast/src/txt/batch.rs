@@ -41,6 +41,9 @@ pub struct Segment {
     pub file: usize,
     /// The file offset of the byte at `start`.
     pub offset: u64,
+    /// For a pipe, which cannot be read again to number the line of a bad byte: the lines of
+    /// the file before `start`. None for a regular file.
+    pub lines: Option<u64>,
 }
 
 impl DocumentBatch {
@@ -161,6 +164,10 @@ impl DocumentBatch {
                 bytes,
                 err,
                 segment.offset + (start - segment.start) as u64,
+                segment.lines.map(|lines| {
+                    let skipped = &self.bytes[segment.start..start];
+                    lines + memchr::memchr_iter(b'\n', skipped).count() as u64
+                }),
             ),
         }
     }

@@ -45,6 +45,7 @@ impl Cutter for BlockCutter {
             start: source.buf.len(),
             file: index,
             offset: 0,
+            lines: source.reading_a_pipe().then_some(0),
         });
         self.examined = source.buf.len();
         self.searched = source.buf.len();
@@ -96,10 +97,14 @@ impl Cutter for BlockCutter {
         let reading = source.reading();
         if let Some(last) = segments.last().filter(|last| Some(last.file) == reading) {
             let from = last.start.max(cut);
+            let handed_out = &bytes[last.start.min(cut)..cut];
             self.segments.push(Segment {
                 start: from - cut,
                 file: last.file,
                 offset: last.offset + (from - last.start) as u64,
+                lines: last
+                    .lines
+                    .map(|lines| lines + memchr::memchr_iter(b'\n', handed_out).count() as u64),
             });
         }
         DocumentBatch {

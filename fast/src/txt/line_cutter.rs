@@ -28,6 +28,8 @@ pub struct LineCutter<'a> {
     scan: usize,
     /// The file offset of the byte at `scan`.
     offset: u64,
+    /// The lines of the file before `scan`, for the error of a bad byte.
+    lines: u64,
     /// Nothing more is to be read from the file: (txt_split="file" with a doc_cap) its one
     /// document is full, or max_chars is reached.
     file_done: bool,
@@ -56,6 +58,7 @@ impl<'a> LineCutter<'a> {
             doc_start: 0,
             scan: 0,
             offset: 0,
+            lines: 0,
             file_done: false,
             after_blank: false,
             dropped_from: None,
@@ -143,6 +146,7 @@ impl<'a> LineCutter<'a> {
                 };
             }
             self.offset += (line_end - start) as u64;
+            self.lines += u64::from(source.buf[line_end - 1] == b'\n');
             self.scan = line_end;
             if self.options.split == TxtSplit::Line {
                 self.end_document(&mut source.buf, line_end);
@@ -174,7 +178,15 @@ impl<'a> LineCutter<'a> {
             return Ok(());
         };
         let offset = self.offset + (start - self.scan) as u64;
-        Err(utf8_error(&source.files[index], bytes, err, offset))
+        let lines =
+            self.lines + memchr::memchr_iter(b'\n', &source.buf[self.scan..start]).count() as u64;
+        Err(utf8_error(
+            &source.files[index],
+            bytes,
+            err,
+            offset,
+            Some(lines),
+        ))
     }
 }
 
@@ -189,6 +201,7 @@ impl Cutter for LineCutter<'_> {
 
     fn opened(&mut self, _source: &FileSource, _index: usize) {
         self.offset = 0;
+        self.lines = 0;
         self.file_done = false;
         self.after_blank = false;
         self.doc_chars = 0;

@@ -110,6 +110,17 @@ impl<'a> FileSource<'a> {
         Ok(())
     }
 
+    /// Whether the file being read is a pipe (or another file that cannot be read again).
+    pub fn reading_a_pipe(&self) -> bool {
+        matches!(
+            self.file,
+            Some(OpenFile {
+                file: Input::Stream(_),
+                ..
+            })
+        )
+    }
+
     /// The index of the file being read, if one is open.
     pub fn reading(&self) -> Option<usize> {
         self.file.as_ref().map(|open| open.index)

@@ -8,8 +8,16 @@ use std::io::Read;
 use crate::error::{show_bytes, Error, Result};
 
 /// The ValueError that Python's reader raises for `bytes`, which start at `offset` in file `name`
-/// and begin with whole lines, at their first byte that is not UTF-8 (`err`).
-pub fn utf8_error(name: &str, bytes: &[u8], err: std::str::Utf8Error, offset: u64) -> Error {
+/// and begin with whole lines, at their first byte that is not UTF-8 (`err`). `lines_before` is
+/// the number of lines of the file before `bytes` where the reader counted them (it must, for a
+/// pipe, which cannot be read again); None to count them from the file itself.
+pub fn utf8_error(
+    name: &str,
+    bytes: &[u8],
+    err: std::str::Utf8Error,
+    offset: u64,
+    lines_before: Option<u64>,
+) -> Error {
     let at = err.valid_up_to();
     let bad = match err.error_len() {
         Some(len) => &bytes[at..at + len],
@@ -24,7 +32,9 @@ pub fn utf8_error(name: &str, bytes: &[u8], err: std::str::Utf8Error, offset: u6
         "invalid continuation byte"
     };
     let offset = offset + at as u64;
-    let line = match line_number(name, offset) {
+    let counted = lines_before
+        .map(|before| before + 1 + memchr::memchr_iter(b'\n', &bytes[..at]).count() as u64);
+    let line = match counted.map_or_else(|| line_number(name, offset), |line| Ok(Some(line))) {
         Ok(Some(line)) => format!(":{line}"),
         Ok(None) => String::new(),
         Err(err) => return err,
@@ -41,8 +51,8 @@ pub fn utf8_error(name: &str, bytes: &[u8], err: std::str::Utf8Error, offset: u6
 const STDIN_FILE: &str = "/dev/stdin";
 
 /// The number (from 1) of the line of file `name` that holds byte `offset`: lines are not
-/// counted as the file is read, only here, when an error names one. None for a pipe (stdin
-/// from one, a FIFO), which cannot be read again: the message then names no line.
+/// counted as a regular file is read, only here, when an error names one. None for a pipe
+/// (stdin from one, a FIFO), which cannot be read again: its reader counts them instead.
 fn line_number(name: &str, offset: u64) -> Result<Option<u64>> {
     // Asked before opening: opening a FIFO waits for a writer.
     let regular = std::fs::metadata(name)
