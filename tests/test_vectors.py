@@ -49,6 +49,24 @@ def check_samples(impl, encoder, pattern: str, samples: list[str], expected: dic
     assert encoder.encode_ordinary_batch(samples) == expected["ids"]
 
 
+def truncated_encoder(impl, given: dict, expected: dict):
+    """A truncate case (§5.5) on ``impl``: the truncation of the longer training, which must be the
+    training to the smaller size; returns the truncated tokenizer, to encode the samples with."""
+    options = {"pattern": given["pattern"], "min_frequency": given["min_frequency"]}
+    longer = bytebpe.Tokenizer.train(
+        given["texts"], given["vocab_size"], special_tokens=given["special_tokens"], implementation=impl.NAME, **options
+    )
+    truncated = longer.truncated(given["truncate_to"])
+    n_special = len(given["special_tokens"])
+    shorter = impl.train(given["texts"], given["truncate_to"] - n_special, **options)
+    assert [list(merge) for merge in shorter] == expected["merges"]
+    assert [list(merge) for merge in truncated.merges] == [merge[:2] for merge in expected["merges"]]
+    tokens = sorted((token for token in truncated.mergeable_ranks if len(token) > 1), key=truncated.mergeable_ranks.get)
+    assert [token.hex() for token in tokens] == expected["tokens"]
+    assert truncated.special_tokens == expected["special_tokens"]
+    return truncated
+
+
 @pytest.mark.parametrize("path", VECTORS, ids=[path.stem for path in VECTORS])
 def test_vector(impl, path):
     case = load(path)
@@ -71,6 +89,9 @@ def test_vector(impl, path):
         encoder = impl.Encoder({bytes.fromhex(token): rank for token, rank in given["ranks"]}, pattern)
         assert [list(merge) for merge in encoder.merges()] == expected["merges"]
         samples = given["probes"]
+    elif case["kind"] == "truncate":
+        encoder = truncated_encoder(impl, given, expected)
+        samples = given["texts"] + given["probes"]
     else:
         ranks = {bytes.fromhex(token): rank for token, rank in given["ranks"]}
         merges = [tuple(pair) for pair in given["merges"]]

@@ -85,6 +85,75 @@ fn check_encoding(name: &str, encoder: &Encoder, samples: &[String], expected: &
     }
 }
 
+/// The tokens that `merges` make, after the 256 bytes: token 256 + i is merge i's (§5.1).
+fn vocabulary(merges: &[_fast::Merge]) -> Vec<Vec<u8>> {
+    let mut vocab: Vec<Vec<u8>> = (0..=255u8).map(|b| vec![b]).collect();
+    for m in merges {
+        let token = [
+            vocab[m.left as usize].as_slice(),
+            vocab[m.right as usize].as_slice(),
+        ]
+        .concat();
+        vocab.push(token);
+    }
+    vocab
+}
+
+/// `[left, right, count]` of each merge.
+fn merge_triples(merges: &[_fast::Merge]) -> Vec<Vec<u64>> {
+    merges
+        .iter()
+        .map(|m| vec![u64::from(m.left), u64::from(m.right), m.count])
+        .collect()
+}
+
+/// A truncate case (§5.5): the first merges of the longer training are the training to the
+/// smaller size and the expected ones; the special tokens follow them. Returns the encoder of the
+/// truncated rank table.
+fn truncated_encoder(name: &str, input: &Value, expected: &Value) -> Encoder {
+    let texts = strings(&input["texts"]);
+    let pattern = input["pattern"].as_str().expect("pattern");
+    let min_frequency = input["min_frequency"].as_u64().expect("min_frequency");
+    let n_special = input["special_tokens"]
+        .as_array()
+        .expect("special_tokens")
+        .len() as u32;
+    let size = |key: &str| input[key].as_u64().expect(key) as u32 - n_special;
+    let longer = train(&texts, size("vocab_size"), pattern, min_frequency, None).expect("train");
+    let shorter = train(&texts, size("truncate_to"), pattern, min_frequency, None).expect("train");
+    let want: Vec<Vec<u64>> = expected["merges"]
+        .as_array()
+        .expect("merges")
+        .iter()
+        .map(numbers)
+        .collect();
+    let k = want.len();
+    assert_eq!(
+        merge_triples(&shorter),
+        want,
+        "{name}: the shorter training"
+    );
+    assert_eq!(
+        merge_triples(&longer[..k]),
+        want,
+        "{name}: the first merges"
+    );
+    let vocab = vocabulary(&shorter);
+    let tokens: Vec<Vec<u8>> = strings(&expected["tokens"])
+        .iter()
+        .map(|t| hex(t))
+        .collect();
+    assert_eq!(vocab[256..].to_vec(), tokens, "{name}: tokens");
+    for (j, special) in strings(&input["special_tokens"]).iter().enumerate() {
+        let id = expected["special_tokens"][special]
+            .as_u64()
+            .expect("special id");
+        assert_eq!(id, (256 + k + j) as u64, "{name}: the id of {special}");
+    }
+    let ranks = vocab.into_iter().enumerate().map(|(i, t)| (t, i as u32));
+    Encoder::new(ranks, pattern).expect("encoder")
+}
+
 #[test]
 fn every_vector_passes_on_the_rust_core() {
     for (name, case) in vectors() {
@@ -101,10 +170,7 @@ fn every_vector_passes_on_the_rust_core() {
                 let max_token_length = input["max_token_length"].as_u64().map(|n| n as u32);
                 let merges = train(&texts, vocab_size, pattern, min_frequency, max_token_length)
                     .expect("train");
-                let got: Vec<Vec<u64>> = merges
-                    .iter()
-                    .map(|m| vec![u64::from(m.left), u64::from(m.right), m.count])
-                    .collect();
+                let got = merge_triples(&merges);
                 let want: Vec<Vec<u64>> = expected["merges"]
                     .as_array()
                     .expect("merges")
@@ -112,15 +178,7 @@ fn every_vector_passes_on_the_rust_core() {
                     .map(numbers)
                     .collect();
                 assert_eq!(got, want, "{name}: merges");
-                let mut vocab: Vec<Vec<u8>> = (0..=255u8).map(|b| vec![b]).collect();
-                for m in &merges {
-                    let token = [
-                        vocab[m.left as usize].clone(),
-                        vocab[m.right as usize].clone(),
-                    ]
-                    .concat();
-                    vocab.push(token);
-                }
+                let vocab = vocabulary(&merges);
                 let tokens: Vec<Vec<u8>> = strings(&expected["tokens"])
                     .iter()
                     .map(|t| hex(t))
@@ -166,6 +224,12 @@ fn every_vector_passes_on_the_rust_core() {
                 }
                 assert_eq!(encoder.merges(), once, "{name}: merges");
                 check_encoding(&name, &encoder, &probes, expected);
+            }
+            Some("truncate") => {
+                let encoder = truncated_encoder(&name, input, expected);
+                let samples: Vec<String> =
+                    strings(&input["texts"]).into_iter().chain(probes).collect();
+                check_encoding(&name, &encoder, &samples, expected);
             }
             other => panic!("{name}: unknown kind {other:?}"),
         }

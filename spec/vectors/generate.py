@@ -11,16 +11,22 @@ pytest (tests/test_vectors.py) for both Python-visible implementations, and `car
 File format (one JSON object per file, keys in this order):
   name, why, sections  the case, the reason it exists, the spec sections it pins down
   kind                 "train": learn from texts, then encode; "ranks": encode with a given table;
-                       "merges": encode with a given table and merge list (§6.8-§6.11)
+                       "merges": encode with a given table and merge list (§6.8-§6.11);
+                       "truncate": learn from texts to vocab_size, truncate to truncate_to (§5.5)
   input                train: texts, vocab_size, pattern, min_frequency, probes, and
                        max_token_length where the case limits it (§4.3.1; absent: no limit)
                        ranks: ranks ([hex token bytes, rank] pairs), pattern, probes
                        merges: ranks, merges ([left, right] rank pairs), ignore_merges, pattern, probes
+                       truncate: texts, vocab_size, truncate_to (both counting special_tokens),
+                       special_tokens, pattern, min_frequency, probes
   expected             pieces   the split of every text and probe, in order
                        merges   train: [left, right, count] per merge;
                                 ranks: [left, right] per merge that §5.3 recovers
                        tokens   train: hex bytes of tokens 256, 257, ... (§5.1)
                        ids      the encoding of every text and probe, in order (§6)
+                       truncate: pieces, merges and tokens of the truncation (which are the first
+                                merges and tokens of the longer training, and all of a training to
+                                truncate_to), special_tokens ({token: id} after truncation), ids
 Token bytes are lowercase hex so that any byte string fits in JSON.
 """
 
@@ -31,7 +37,7 @@ import json
 import sys
 from pathlib import Path
 
-from bytebpe import checks, reference
+from bytebpe import checks, reference, truncation
 
 HERE = Path(__file__).resolve().parent
 COMMAND = "python spec/vectors/generate.py"
@@ -127,6 +133,43 @@ def merges_case(name: str, why: str, sections: list[str], ranks: dict[bytes, int
         "expected": {
             "pieces": [reference.split(text, pattern) for text in probes],
             "ids": [reference.encode_ordinary(text, checked, pattern, model) for text in probes],
+        },
+    }
+
+
+def truncate_case(name: str, why: str, sections: list[str], texts: list[str], vocab_size: int, truncate_to: int,
+                  *, special_tokens: tuple[str, ...] = (), min_frequency: int = 1, pattern: str = "gpt4",
+                  probes: tuple[str, ...] = ()) -> dict:  # fmt: skip
+    """A training to ``vocab_size`` truncated to ``truncate_to`` (both counting the special tokens)."""
+    n_special = len(special_tokens)
+    longer = reference.train(texts, vocab_size - n_special, pattern=pattern, min_frequency=min_frequency)
+    vocab = reference.vocabulary_from_merges(longer)
+    specials = {token: len(vocab) + j for j, token in enumerate(special_tokens)}
+    ranks, kept_specials, k = truncation.truncate({t: r for r, t in vocab.items()}, specials, truncate_to)
+    # The corollary of §5.5, checked where the vector is made: the truncation is the shorter training.
+    shorter = reference.train(texts, truncate_to - n_special, pattern=pattern, min_frequency=min_frequency)
+    assert shorter == longer[:k], name
+    samples = [*texts, *probes]
+    return {
+        "name": name,
+        "why": why,
+        "sections": sections,
+        "kind": "truncate",
+        "input": {
+            "texts": texts,
+            "vocab_size": vocab_size,
+            "truncate_to": truncate_to,
+            "special_tokens": list(special_tokens),
+            "pattern": pattern,
+            "min_frequency": min_frequency,
+            "probes": list(probes),
+        },
+        "expected": {
+            "pieces": [reference.split(text, pattern) for text in samples],
+            "merges": [list(merge) for merge in longer[:k]],
+            "tokens": [vocab[256 + i].hex() for i in range(k)],
+            "special_tokens": kept_specials,
+            "ids": [reference.encode_ordinary(text, ranks, pattern) for text in samples],
         },
     }
 
@@ -420,6 +463,30 @@ def cases() -> list[dict]:
                 probes=("x \n ", "123456789", "a/b\n/c"),
             )
         )
+    out += [
+        truncate_case(
+            "truncate-with-special-tokens",
+            "A training to 300 truncated to 270 keeps the 256 bytes and its first 12 merges, and gives the "
+            "two special tokens the ids after them (268, 269), as a training to 270 would.",
+            ["5.5", "5.4"],
+            [MULTILINGUAL * 3, "the cat sat on the mat; the hat sat on the cat. " * 4],
+            300,
+            270,
+            special_tokens=("<|endoftext|>", "<|pad|>"),
+            probes=("the mat", "Größe café"),
+        ),
+        truncate_case(
+            "truncate-after-min-frequency",
+            "min_frequency stops the training to 400 after 8 merges; its truncation to 262 is their first "
+            "6, as a training to 262 with the same min_frequency gives.",
+            ["5.5", "4.5"],
+            ["aaabdaaabac abab abab cdcd cdcd cdcd"],
+            400,
+            262,
+            min_frequency=2,
+            probes=("abab", "aaab"),
+        ),
+    ]
     return sorted(out, key=lambda case: case["name"])
 
 
