@@ -51,3 +51,15 @@ def cli(capsysbinary, monkeypatch):
         return code, out, err.decode("utf-8")
 
     return run
+
+
+@pytest.fixture
+def word_level_tokenizer():
+    """A Hugging Face tokenizer that bytebpe does not reproduce (a WordLevel model): it can only be
+    encoded by Hugging Face itself."""
+    import tokenizers
+    from tokenizers import models, pre_tokenizers
+
+    hf = tokenizers.Tokenizer(models.WordLevel({"hello": 0, "world": 1, "[UNK]": 2}, unk_token="[UNK]"))
+    hf.pre_tokenizer = pre_tokenizers.Whitespace()
+    return hf

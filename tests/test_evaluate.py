@@ -300,6 +300,11 @@ def test_bad_baselines_and_names_are_refused(trained):
 # -- sizes and plots ------------------------------------------------------------------------
 
 
+def test_a_tokenizer_bytebpe_cannot_read_has_no_size_curve(scripts, word_level_tokenizer):
+    with pytest.raises(ValueError, match="Hugging Face"):
+        size_curve(word_level_tokenizer, [300], scripts["arabic"])
+
+
 def test_the_size_curve_is_the_curve_of_trainings_to_each_size(scripts):
     corpus = [scripts["latin"].read_bytes().decode("utf-8"), scripts["cjk"].read_bytes().decode("utf-8")]
     full = Tokenizer.train(corpus, 500, special_tokens=["<|endoftext|>"])
@@ -312,8 +317,11 @@ def test_the_size_curve_is_the_curve_of_trainings_to_each_size(scripts):
     }
     with pytest.raises(ValueError, match="larger than this tokenizer"):
         size_curve(full, [300, 501], scripts["arabic"])
-    with pytest.raises(ValueError, match="Hugging Face"):
-        size_curve(full.to_huggingface(), [300], scripts["arabic"])
+    imported = size_curve(full.to_huggingface(), [300, 420], scripts["arabic"])
+    for row, scores in imported.evaluation.scores.items():
+        assert {name: s.tokens for name, s in scores.items()} == {
+            name: s.tokens for name, s in curve.evaluation.scores[row].items() if name in ("300", "420")
+        }
 
 
 def fake_curve(values: dict[int, float]) -> SizeCurve:

@@ -63,7 +63,9 @@ def test_the_used_tokens_are_counted_from_each_sides_encoding(corpus_a, corpus_b
         assert list(used.values()) == sorted(used.values(), reverse=True)
 
 
-def test_a_hugging_face_tokenizer_cannot_be_compared():
-    tok = Tokenizer.train(["hello"], 260)
+def test_an_imported_hugging_face_tokenizer_is_compared_and_one_bytebpe_cannot_read_is_not(word_level_tokenizer):
+    tok = Tokenizer.train(["hello hello help"], 262)
+    same = vocabulary_diff(tok, tok.to_huggingface())
+    assert same.divergence is None and same.shared == len(tok.mergeable_ranks) and not same.moved
     with pytest.raises(ValueError, match="Hugging Face"):
-        vocabulary_diff(tok, tok.to_huggingface())
+        vocabulary_diff(tok, word_level_tokenizer)

@@ -119,6 +119,8 @@ def test_the_least_merged_tokens_come_from_the_training_counts():
     assert token_health(counted, top=2).least_merged == {b"cd": (257, 1), b"abcd": (258, 3)}
 
 
-def test_a_hugging_face_tokenizer_has_no_health_report():
+def test_an_imported_hugging_face_tokenizer_has_the_health_report_of_its_model(word_level_tokenizer):
+    tok = Tokenizer.train(["hello hello help"], 262)
+    assert token_health(tok.to_huggingface()).longest == token_health(tok).longest
     with pytest.raises(ValueError, match="Hugging Face"):
-        token_health(Tokenizer.train(["hello"], 260).to_huggingface())
+        token_health(word_level_tokenizer)

@@ -23,7 +23,7 @@ from bytebpe.merge_budget import merge_budget, trained_model
 from bytebpe.patterns import DEFAULT_PATTERN, SplitPattern
 from bytebpe.progress import ProgressCallback, reporter
 from bytebpe.special_tokens import SpecialSet, check_disallowed, special_sets
-from bytebpe.truncation import truncate
+from bytebpe.truncation import truncated_arguments
 
 if TYPE_CHECKING:
     import tiktoken
@@ -251,28 +251,16 @@ class Tokenizer(HuggingFaceSurface):
         """The tokenizer of ``vocab_size`` ids that a training to that size would have given (spec §5.5).
 
         It keeps the 256 byte tokens and the ``vocab_size - 256 - len(special_tokens)`` longer
-        tokens of lowest rank, each with its id; the special tokens, in the order of their ids,
-        take the ids right after the tokens kept. For a tokenizer trained by bytebpe this is
+        tokens of lowest rank, each with its id; special tokens with ids below every token keep
+        them, and the others, in the order of their ids, take the ids right after the tokens
+        kept. For a tokenizer trained by bytebpe this is
         exactly training to ``vocab_size`` with the same corpus and settings (``min_frequency``
-        and special tokens included), so one training gives every smaller vocabulary. ValueError
-        if ``vocab_size`` leaves no room for the special tokens or is larger than this tokenizer.
+        and special tokens included), so one training gives every smaller vocabulary. A merge-list
+        model (one imported from Hugging Face) keeps the merges that join kept tokens (§5.5.1).
+        ValueError if ``vocab_size`` leaves no room for the special tokens or is larger than this
+        tokenizer.
         """
-        self._refuse_merge_list("truncated (spec §5.5 cuts a rank table)")
-        ranks, specials, keep = truncate(self._ranks, self._special_tokens, vocab_size)
-        # Merge i made the i-th longer token only when every longer token has a merge (§5.3).
-        n_longer = len(self._ranks) - 256
-        trained_by = None
-        if self._trained_by is not None:
-            trained_by = {**self._trained_by, "vocab_size": 256 + keep + len(specials), "truncated_from": self.n_vocab}
-        return type(self)(
-            ranks,
-            self._pattern,
-            special_tokens=specials,
-            implementation=self._implementation,
-            merges=self._merges[:keep] if self._merges is not None and len(self._merges) == n_longer else None,
-            trained_by=trained_by,
-            merge_counts=self._merge_counts[:keep] if self._merge_counts is not None else None,
-        )
+        return type(self)(**truncated_arguments(self._arguments(), vocab_size))
 
     # -- what it is -------------------------------------------------------------------------
 

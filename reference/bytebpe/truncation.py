@@ -1,12 +1,15 @@
 """Truncation (spec §5.5): a vocabulary cut down to a smaller ``vocab_size``, the tokens of lowest rank kept.
 
 For a trained vocabulary this is the vocabulary a training to the smaller size would have made,
-which is how one training gives every smaller vocabulary (``Tokenizer.truncated``).
+which is how one training gives every smaller vocabulary (``Tokenizer.truncated``). A merge-list
+model keeps the entries of its list that join kept tokens into a kept token (§5.5.1).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from bytebpe import checks
 
@@ -30,6 +33,64 @@ def truncate(
         )
     kept = {token: rank for token, rank in by_rank if len(token) == 1}
     kept.update(longer[:keep])
+    lowest = by_rank[0][1]
     first_free = max(kept.values()) + 1
-    in_order = sorted(special_tokens, key=special_tokens.__getitem__)
-    return kept, {token: first_free + index for index, token in enumerate(in_order)}, keep
+    below = {token: i for token, i in special_tokens.items() if i < lowest}
+    after = sorted((token for token in special_tokens if token not in below), key=special_tokens.__getitem__)
+    return kept, {**below, **{token: first_free + index for index, token in enumerate(after)}}, keep
+
+
+def truncated_arguments(arguments: Mapping[str, Any], vocab_size: object) -> dict[str, Any]:
+    """The keyword arguments of ``bytebpe.Tokenizer`` for the truncation to ``vocab_size`` of the
+    tokenizer that ``arguments`` build (§5.5; §5.5.1 for a merge-list model)."""
+    ranks, specials, keep = truncate(arguments["mergeable_ranks"], arguments["special_tokens"], vocab_size)
+    merges: Sequence[tuple[int, int]] | None = arguments["merges"]
+    if arguments["ignore_merges"] is not None:
+        merges = _kept_merges(merges or [], arguments["mergeable_ranks"], set(ranks.values()))
+    elif merges is not None:
+        # Merge i made the i-th longer token only when every longer token has a merge (§5.3).
+        merges = merges[:keep] if len(merges) == len(arguments["mergeable_ranks"]) - 256 else None
+    trained_by = arguments["trained_by"]
+    if trained_by is not None:
+        n_vocab = max([*arguments["mergeable_ranks"].values(), *arguments["special_tokens"].values()]) + 1
+        trained_by = {**trained_by, "vocab_size": 256 + keep + len(specials), "truncated_from": n_vocab}
+    counts = arguments["merge_counts"]
+    return {
+        **arguments,
+        "mergeable_ranks": ranks,
+        "special_tokens": specials,
+        "merges": merges,
+        "trained_by": trained_by,
+        "merge_counts": counts[:keep] if counts is not None else None,
+        "huggingface": _moved_pipeline(arguments["huggingface"], arguments["special_tokens"], specials),
+    }
+
+
+def _kept_merges(
+    merges: Sequence[tuple[int, int]], ranks: Mapping[bytes, int], kept: set[int]
+) -> list[tuple[int, int]]:
+    """The entries of a merge list whose parts and result are all kept tokens, in order (§5.5.1)."""
+    token_of = {rank: token for token, rank in ranks.items()}
+    return [
+        (left, right)
+        for left, right in merges
+        if left in kept and right in kept and ranks[token_of[left] + token_of[right]] in kept
+    ]
+
+
+def _moved_pipeline(pipeline: Any, before: Mapping[str, int], after: Mapping[str, int]) -> Any:
+    """An imported pipeline whose added ids (special tokens') follow them to their new ids."""
+    if pipeline is None:
+        return None
+    moved = {before[token]: after[token] for token in before}
+
+    def move(ids: tuple[int, ...]) -> tuple[int, ...]:
+        unknown = [i for i in ids if i not in moved]
+        if unknown:
+            raise ValueError(
+                f"the imported pipeline adds id {unknown[0]}, which is not a special token: "
+                "it cannot follow a truncation"
+            )
+        return tuple(moved[i] for i in ids)
+
+    return dataclasses.replace(pipeline, prefix=move(pipeline.prefix), suffix=move(pipeline.suffix))

@@ -4,10 +4,12 @@ What can be opened (:func:`open_tokenizer`):
 
 * a :class:`bytebpe.Tokenizer`, a ``tiktoken.Encoding`` or a rustbpe tokenizer (anything with
   ``get_mergeable_ranks`` and ``get_pattern``): taken as a bytebpe tokenizer with the same ids;
-* a Hugging Face ``tokenizers.Tokenizer``: encoded by Hugging Face itself;
-* a path: a directory saved by bytebpe, a nanochat tokenizer directory (``tokenizer.pkl``), a
-  directory or file that is a Hugging Face ``tokenizer.json``, or a bare ``.tiktoken`` rank file
-  (with ``pattern``);
+* a Hugging Face ``tokenizers.Tokenizer``, or a path to a directory or file that is its
+  ``tokenizer.json``: imported (``Tokenizer.from_huggingface``) where bytebpe gives its ids
+  exactly, so that it can be truncated, diffed and checked too; encoded by Hugging Face itself
+  where it holds a component bytebpe does not reproduce;
+* a path: a directory saved by bytebpe, a nanochat tokenizer directory (``tokenizer.pkl``), or a
+  bare ``.tiktoken`` rank file (with ``pattern``);
 * the name of a tiktoken encoding (``gpt2``, ``cl100k_base``, ``o200k_base`` ...) when tiktoken has
   its files offline: in its cache (``TIKTOKEN_CACHE_DIR``, ``DATA_GYM_CACHE_DIR`` or the temporary
   directory's ``data-gym-cache``), or in an installed package that ships a file of that name (as
@@ -54,7 +56,11 @@ class Opened:
 
     def token_counts(self, texts: Sequence[str], *, num_threads: int | None = None) -> list[int]:
         """The number of tokens of each text, on all cores. Special-token strings are plain text to a
-        bytebpe tokenizer (``encode_ordinary``); Hugging Face still matches its added tokens."""
+        bytebpe tokenizer (``encode_ordinary``); one imported from Hugging Face with a pipeline, and
+        Hugging Face itself, count as ``encode(text, add_special_tokens=False)`` does there."""
+        if self.tokenizer is not None and self.tokenizer.huggingface_pipeline is not None:
+            encoded = self.tokenizer.encode_huggingface_batch(texts, add_special_tokens=False, num_threads=num_threads)
+            return [len(ids) for ids in encoded]
         if self.tokenizer is not None:
             return [len(ids) for ids in self.tokenizer.encode_ordinary_batch(texts, num_threads=num_threads)]
         return [len(encoding.ids) for encoding in self.huggingface.encode_batch(list(texts), add_special_tokens=False)]
@@ -90,7 +96,7 @@ def open_tokenizer(
         ranks = {bytes(token): rank for token, rank in source.get_mergeable_ranks()}
         return _bytebpe(shown, Tokenizer.from_ranks(ranks, source.get_pattern(), implementation=implementation))
     if kind.__module__.startswith("tokenizers") and hasattr(source, "encode_batch"):
-        return Opened(shown, source.get_vocab_size(with_added_tokens=True), huggingface=source)
+        return _imported_or_huggingface(shown, source, implementation)
     raise TypeError(
         f"cannot evaluate a {kind.__name__}: expected a bytebpe.Tokenizer, a tiktoken.Encoding, a rustbpe "
         "tokenizer, a tokenizers.Tokenizer, a path or a tiktoken encoding name"
@@ -128,14 +134,14 @@ def _open_path(
         if (path / files.NANOCHAT_PICKLE_FILE).is_file():
             return _bytebpe(name, _nanochat(path / "tokenizer.pkl", implementation))
         if (path / "tokenizer.json").is_file():
-            return _huggingface(name, path / "tokenizer.json")
+            return _huggingface(name, path / "tokenizer.json", implementation)
         raise ValueError(
             f"{path} is a directory but not a tokenizer: it holds no bytebpe.json (bytebpe), "
             "tokenizer.pkl (nanochat) or tokenizer.json (Hugging Face)"
         )
     if path.is_file():
         if path.suffix == ".json":
-            return _huggingface(name, path)
+            return _huggingface(name, path, implementation)
         if path.suffix == ".pkl":
             return _bytebpe(name, _nanochat(path, implementation))
         if pattern is None:
@@ -151,7 +157,17 @@ def _open_path(
     return _bytebpe(name, _tiktoken_by_name(os.fspath(source), implementation))
 
 
-def _huggingface(name: str, path: Path) -> Opened:
+def _imported_or_huggingface(name: str, loaded: Any, implementation: str) -> Opened:
+    """A Hugging Face tokenizer as bytebpe's where it gives the same ids, else as Hugging Face's."""
+    from bytebpe.huggingface import UnsupportedComponent
+
+    try:
+        return _bytebpe(name, Tokenizer.from_huggingface(loaded, implementation=implementation))
+    except UnsupportedComponent:
+        return Opened(name, loaded.get_vocab_size(with_added_tokens=True), huggingface=loaded)
+
+
+def _huggingface(name: str, path: Path, implementation: str) -> Opened:
     try:
         import tokenizers
     except ImportError as err:
@@ -162,7 +178,7 @@ def _huggingface(name: str, path: Path) -> Opened:
         loaded = tokenizers.Tokenizer.from_file(os.fspath(path))
     except Exception as err:  # tokenizers raises its own Exception subclass for a bad file
         raise ValueError(f"{path}: not a Hugging Face tokenizer.json ({err})") from None
-    return Opened(name, loaded.get_vocab_size(with_added_tokens=True), huggingface=loaded)
+    return _imported_or_huggingface(name, loaded, implementation)
 
 
 def _nanochat(path: Path, implementation: str) -> Tokenizer:

@@ -42,6 +42,12 @@ class HuggingFaceSurface:
 
         return cls(**tokenizer_arguments(source), implementation=implementation)  # type: ignore[call-arg]
 
+    @property
+    def huggingface_pipeline(self) -> Pipeline | None:
+        """What an imported Hugging Face tokenizer does around its model (normalizers, splits, ids
+        added around a text), which :meth:`encode_huggingface` applies; None where it does nothing."""
+        return self._huggingface
+
     def encode_huggingface(self, text: str, *, add_special_tokens: bool = True) -> list[int]:
         """Hugging Face's ``encode(text, add_special_tokens=...).ids``: every special token is
         recognised; an imported tokenizer's normalizers, splits and post-processor apply."""
