@@ -44,14 +44,20 @@ def trained(corpus: list[str], vocab_size: int, style: str) -> tokenizers.Tokeni
     hf.train_from_iterator(corpus, trainer)
     if style == "llama3":
         bos = hf.token_to_id(SPECIALS[0])
-        hf.post_processor = processors.TemplateProcessing(single=f"{SPECIALS[0]} $A", special_tokens=[(SPECIALS[0], bos)])
+        hf.post_processor = processors.TemplateProcessing(
+            single=f"{SPECIALS[0]} $A", special_tokens=[(SPECIALS[0], bos)]
+        )
     return hf
 
 
 @pytest.mark.parametrize("implementation", bytebpe.IMPLEMENTATIONS)
 @pytest.mark.parametrize("style", ["gpt2", "llama3"])
 @settings(max_examples=25, deadline=None)
-@given(corpus=corpora(), sizes=st.tuples(st.integers(258, 330), st.integers(258, 330)), probes=st.lists(texts(), max_size=4))
+@given(
+    corpus=corpora(),
+    sizes=st.tuples(st.integers(258, 330), st.integers(258, 330)),
+    probes=st.lists(texts(), max_size=4),
+)
 def test_a_truncated_import_is_hugging_faces_training_to_that_size(implementation, style, corpus, sizes, probes):
     smaller, larger = sorted(sizes)
     big = trained(corpus, larger, style)
@@ -67,7 +73,10 @@ def test_a_truncated_import_is_hugging_faces_training_to_that_size(implementatio
     oracle = small if size == smaller else big
     for text in [*corpus, *probes]:
         for add in (True, False):
-            assert truncated.encode_huggingface(text, add_special_tokens=add) == oracle.encode(text, add_special_tokens=add).ids
+            assert (
+                truncated.encode_huggingface(text, add_special_tokens=add)
+                == oracle.encode(text, add_special_tokens=add).ids
+            )
 
 
 def test_special_tokens_after_the_tokens_move_and_an_added_id_follows_them():
