@@ -7,7 +7,6 @@ bytes; a few run ``python -m bytebpe`` for real to check what a shell sees.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
 import signal
@@ -27,7 +26,6 @@ SPECIALS = ["<|endoftext|>", "<|bos|>"]
 VOCAB_SIZE = 600
 # Text the tokenizer has seen and text it has not: accents, CJK, emoji (a ZWJ sequence), "\r\n".
 SAMPLE = "Hello wörld! 你好，世界。🎉 👩‍👩‍👧 the cat sat\r\nτὸ πρῶτον ½ café\n\n  indented\tline\n"
-HAS_HUGGINGFACE = importlib.util.find_spec("bytebpe.huggingface") is not None
 
 
 def corpus_lines(count: int) -> list[str]:
@@ -294,10 +292,6 @@ def test_export_tiktoken(cli, saved, tok, tmp_path, monkeypatch):
     assert code == 1 and "is a directory" in one_error_line(err)
 
 
-@pytest.mark.skipif(
-    not HAS_HUGGINGFACE,
-    reason="bytebpe.huggingface is absent (another developer is writing it); this test runs once it exists",
-)
 def test_export_huggingface(cli, saved, tok, tmp_path):
     import tokenizers
 
