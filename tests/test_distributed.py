@@ -179,7 +179,7 @@ def test_bad_arguments_fail_before_ray_is_needed(tmp_path, monkeypatch):
         train([path], 300, implementation="slow")
     with pytest.raises(FileNotFoundError):
         train([tmp_path / "missing.txt"], 300)
-    with pytest.raises(ImportError, match=r"pip install 'bytebpe\[ray\]'"):
+    with pytest.raises(ImportError, match=r"pip install ray fsspec"):
         train([path], 300)
 
 

@@ -13,12 +13,13 @@ final table; and runs the merge loop on the driver with :meth:`bytebpe.Tokenizer
 The merges are exactly those of :meth:`bytebpe.Tokenizer.train` on :class:`bytebpe.Corpus` of the
 same paths, and ``min_frequency`` applies to the final sum only.
 
-Ray is an optional dependency (``pip install 'bytebpe[ray]'``), imported when a function here
-first needs it; ``import bytebpe`` never imports it. The cluster is the one Ray is already
-initialised with in this process, else ``address`` (a Ray address such as "auto" or
-"ray://head:10001"), else what ``ray.init()`` finds: ``RAY_ADDRESS``, a cluster started with
-``ray start`` on this machine, or a new local one. Every node must be able to import bytebpe and
-to read the paths (a shared filesystem, or fsspec URLs such as s3://).
+Ray is an optional dependency (``pip install ray fsspec``, or the ``ray`` extra: ``pip install
+'.[ray]'`` in a checkout), imported when a function here first needs it; ``import bytebpe`` never
+imports it. The cluster is the one Ray is already initialised with in this process, else ``address``
+(a Ray address such as "auto" or "ray://head:10001"), else what ``ray.init()`` finds:
+``RAY_ADDRESS``, a cluster started with ``ray start`` on this machine, or a new local one. Every
+node must be able to import bytebpe and to read the paths (a shared filesystem, or fsspec URLs such
+as s3://).
 """
 
 from __future__ import annotations
@@ -336,7 +337,7 @@ def _import_ray() -> Any:
         import ray
     except ImportError as error:
         raise ImportError(
-            f"bytebpe.distributed runs on Ray, an optional dependency: pip install 'bytebpe[ray]' ({error})"
+            f"bytebpe.distributed runs on Ray, an optional dependency: pip install ray fsspec ({error})"
         ) from error
     return ray
 
