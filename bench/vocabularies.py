@@ -189,11 +189,13 @@ def main(argv: list[str] | None = None) -> int:
     texts = texts_of(args.corpus.expanduser(), args.short, args.mb)
     mb = sum(len(text.encode("utf-8")) for text in texts) / 1e6
     wanted = args.vocabularies.split(",")
+    memory = f"{info['memory_gib']:.0f} GiB" if info["memory_gib"] is not None else "memory unknown"
     lines = [
         f"# Deployed vocabularies: {args.corpus.name}",
         "",
         f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; {info['cpu']}, "
-        f"{cores} usable cores, {info['memory_gib']} GiB; Python {info['python']}; "
+        f"{cores} usable cores, {memory}, load average {os.getloadavg()[0]:.1f} at the start; "
+        f"Python {info['python']}; "
         + ", ".join(f"{name} {version}" for name, version in info["versions"].items() if version),
         "",
         f"{len(texts)} documents, {mb:.1f} MB{' (first ' + str(args.mb) + ' MB)' if args.mb else ''}; "
