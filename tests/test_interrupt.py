@@ -1,6 +1,7 @@
 """Ctrl-C lands within a second in work that used to ignore it for a long while: a backtracking
 custom pattern (the core looks at Ctrl-C before every search, not every few thousand pieces), a
-corpus on a FIFO that nobody writes to, and one long encode. Each job runs in a child process
+corpus on a FIFO that nobody writes to, and one long encode (on a named pattern's splitter and
+on the compiled one, where the encode runs the signal handlers itself). Each job runs in a child process
 (tests/_interrupt_child.py) with a timeout, so a hang fails the test rather than the run."""
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ def test_ctrl_c_lands_while_a_fifo_has_no_writer(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("job", ["encode_ordinary", "encode", "encode_ordinary_batch"])
+@pytest.mark.parametrize(
+    "job", ["encode_ordinary", "encode", "encode_ordinary_batch", "compiled-encode_ordinary", "compiled-encode"]
+)
 def test_ctrl_c_lands_in_a_long_encode(job):
     report = interrupted(job, 1.5)
     assert report["latency"] is not None and report["latency"] < 1.0, report

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::cancel::Cancel;
 use super::join_by_buckets::{join_by_buckets, DenseBuckets, SparseBuckets};
 use super::join_by_heap::join_by_heap;
 use super::join_by_merge_priority::{join_by_merge_priority_heap, join_by_merge_priority_scan};
@@ -107,11 +108,11 @@ impl Encoder {
 
     /// [`Encoder::encode`] that stops with [`Error::Interrupted`] soon after `cancel` becomes
     /// true: it looks at the flag before every piece, so a long text is never the whole wait.
-    pub fn encode_cancellable(
+    pub fn encode_cancellable<C: Cancel + ?Sized>(
         &self,
         text: &str,
         allowed: &[&str],
-        cancel: &AtomicBool,
+        cancel: &C,
     ) -> Result<Vec<u32>> {
         let Some(occurrences) = self.specials.find_in(text, allowed) else {
             return self.encode_ordinary_cancellable(text, cancel);
@@ -183,23 +184,27 @@ impl Encoder {
     }
 
     /// [`Encoder::encode_ordinary`] that stops as [`Encoder::encode_cancellable`] does.
-    pub fn encode_ordinary_cancellable(&self, text: &str, cancel: &AtomicBool) -> Result<Vec<u32>> {
+    pub fn encode_ordinary_cancellable<C: Cancel + ?Sized>(
+        &self,
+        text: &str,
+        cancel: &C,
+    ) -> Result<Vec<u32>> {
         let mut ids = Vec::with_capacity(text.len() / 3);
         self.encode_ordinary_into(text, &mut ids, cancel)?;
         Ok(ids)
     }
 
-    fn encode_ordinary_into(
+    fn encode_ordinary_into<C: Cancel + ?Sized>(
         &self,
         text: &str,
         ids: &mut Vec<u32>,
-        cancel: &AtomicBool,
+        cancel: &C,
     ) -> Result<()> {
         let mut scan = ShortScan::new();
         // A search of a backtracking pattern may take most of a second (pattern/splitter.rs):
-        // the flag is looked at before each one, and costs a load from a shared cache line.
+        // cancel is asked before each one (a load from a shared cache line, for a flag).
         self.splitter.try_for_each_piece(text, |piece| {
-            if cancel.load(Ordering::Relaxed) {
+            if cancel.cancelled() {
                 return Err(Error::Interrupted);
             }
             self.encode_piece(piece.as_bytes(), &mut scan, ids);

@@ -10,9 +10,11 @@
 //! * rank_table.rs: token bytes to rank; specials.rs: special tokens and finding them;
 //! * merged_cache.rs: each thread's cache of merged pieces; scratch.rs: the memory that merging
 //!   long pieces keeps from piece to piece;
-//! * token_bytes.rs: the bytes of every id, for decoding; byte_map.rs: the map for long keys.
+//! * token_bytes.rs: the bytes of every id, for decoding; byte_map.rs: the map for long keys;
+//! * cancel.rs: what an encode asks between pieces to know whether to stop.
 
 mod byte_map;
+mod cancel;
 mod encoder;
 mod join_by_buckets;
 mod join_by_heap;
@@ -28,4 +30,5 @@ mod specials;
 mod tests;
 mod token_bytes;
 
+pub use cancel::Cancel;
 pub use encoder::Encoder;

@@ -8,6 +8,7 @@ use pyo3::types::{PyBytes, PyInt, PyList};
 
 use super::args;
 use super::progress::interruptible;
+use super::signal_check::SignalCheck;
 use crate::encode::Encoder;
 use crate::threads::with_threads;
 
@@ -24,9 +25,12 @@ const INT_CACHE: u32 = 1 << 18;
 /// Decodings of at least this many bytes (a few microseconds of copying) let other Python
 /// threads run while they are written.
 const DETACH_BYTES: usize = 1 << 16;
-/// Encodings of at least this many bytes of text (milliseconds of work) run on a thread of their
+/// Batches of at least this many bytes of text (milliseconds of work) run on a thread of their
 /// own, so that Ctrl-C lands while they run; shorter ones are not worth the thread.
 const INTERRUPTIBLE_BYTES: usize = 1 << 20;
+/// One text of at least this many bytes (tens of microseconds) is encoded with the GIL released;
+/// for a shorter one, releasing and taking back the GIL costs more than other threads would gain.
+const DETACH_TEXT_BYTES: usize = 4096;
 
 impl PyEncoder {
     /// True when encoding texts of these lengths may take long enough to be interruptible: long
@@ -34,6 +38,28 @@ impl PyEncoder {
     /// may take most of a second on a few bytes).
     fn long_work(&self, bytes: impl Iterator<Item = usize>) -> bool {
         !self.inner.splits_in_linear_time() || bytes.sum::<usize>() >= INTERRUPTIBLE_BYTES
+    }
+
+    /// Encode one text on this thread, running the signal handlers between pieces (so Ctrl-C
+    /// lands) and with the GIL released if the text is long or the pattern may backtrack.
+    fn one_text<'py>(
+        &self,
+        py: Python<'py>,
+        len: usize,
+        work: impl FnOnce(&SignalCheck) -> crate::error::Result<Vec<u32>> + Send,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let linear = self.inner.splits_in_linear_time();
+        let check = SignalCheck::new(linear);
+        let ids = if len >= DETACH_TEXT_BYTES || !linear {
+            py.detach(|| {
+                let ids = work(&check);
+                check.result(ids)
+            })?
+        } else {
+            let ids = work(&check);
+            check.result(ids)?
+        };
+        self.list(py, &ids)
     }
 
     /// A Python list of the ids, built from the cached ints where there is one.
@@ -113,15 +139,9 @@ impl PyEncoder {
     ) -> PyResult<Bound<'py, PyList>> {
         let text = args::text(text, "text")?;
         let inner = &self.inner;
-        let ids = if self.long_work(std::iter::once(text.len())) {
-            interruptible(py, |cancel| {
-                inner.encode_ordinary_cancellable(&text, cancel)
-            })?
-        } else {
-            py.detach(|| inner.encode_ordinary(&text))
-                .map_err(args::to_py_err)?
-        };
-        self.list(py, &ids)
+        self.one_text(py, text.len(), |check| {
+            inner.encode_ordinary_cancellable(&text, check)
+        })
     }
 
     #[pyo3(signature = (texts, num_threads = None))]
@@ -157,15 +177,9 @@ impl PyEncoder {
         let allowed = args::allowed_special(allowed_special)?;
         let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
         let inner = &self.inner;
-        let ids = if self.long_work(std::iter::once(text.len())) {
-            interruptible(py, |cancel| {
-                inner.encode_cancellable(&text, &allowed, cancel)
-            })?
-        } else {
-            py.detach(|| inner.encode(&text, &allowed))
-                .map_err(args::to_py_err)?
-        };
-        self.list(py, &ids)
+        self.one_text(py, text.len(), |check| {
+            inner.encode_cancellable(&text, &allowed, check)
+        })
     }
 
     #[pyo3(signature = (texts, allowed_special, num_threads = None))]

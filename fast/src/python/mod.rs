@@ -8,6 +8,7 @@ mod encoder;
 mod learned;
 mod pattern_tree;
 mod progress;
+mod signal_check;
 mod training;
 mod txt_files;
 
