@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyInt, PyList};
 
 use super::args;
+use super::id_list::new_list;
 use super::progress::interruptible;
 use super::signal_check::SignalCheck;
 use crate::encode::Encoder;
@@ -68,7 +69,7 @@ impl PyEncoder {
             Some(int) => int.bind(py).clone(),
             None => PyInt::new(py, id).into_any(),
         });
-        PyList::new(py, items)
+        new_list(py, items)
     }
 
     fn lists<'py>(&self, py: Python<'py>, batch: &[Vec<u32>]) -> PyResult<Bound<'py, PyList>> {
@@ -76,7 +77,7 @@ impl PyEncoder {
             .iter()
             .map(|ids| self.list(py, ids))
             .collect::<PyResult<Vec<_>>>()?;
-        PyList::new(py, lists)
+        new_list(py, lists.into_iter().map(Bound::into_any))
     }
 }
 

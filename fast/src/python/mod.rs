@@ -5,6 +5,7 @@
 mod args;
 mod counts;
 mod encoder;
+mod id_list;
 mod learned;
 mod pattern_tree;
 mod progress;
