@@ -14,7 +14,7 @@ import hashlib
 import os
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,12 @@ BATCH_CHARS = 8 * 2**20
 _QUEUE_ITEMS = 2
 
 
+Encoded = Iterator[tuple[bytes, Sequence[int], int]]
+"""Batches of encoded documents in corpus order: (ids, offsets, bytes of the corpus read so far)."""
+Source = Callable[..., Encoded]
+"""What encodes a corpus for a run: (tokenizer, corpus, settings, documents to skip, threads) -> batches."""
+
+
 def encode_to_shards(
     tokenizer: Tokenizer,
     corpus: Corpus | Iterable[str],
@@ -42,20 +48,45 @@ def encode_to_shards(
     *,
     num_threads: int | None = None,
     progress: bool | ProgressCallback | None = None,
-    encode_batches: Callable[[Iterator[list[str]]], Iterator[tuple[bytes, bytes]]] | None = None,
+    source: Source | None = None,
     **options: Any,
 ) -> dict[str, Any]:
     """Write the shards :meth:`bytebpe.Tokenizer.encode_to_shards` describes; return the index.
 
-    ``encode_batches`` encodes the batches elsewhere (Ray), in order; by default they are
-    encoded here.
+    ``source`` encodes the corpus elsewhere (:mod:`bytebpe.shards.on_ray`); by default it is
+    read and encoded here, by :func:`encode_here`.
     """
     plan = plan_run(tokenizer, corpus, Path(out_dir), **options)
     if plan.index["complete"]:
         return plan.index
     with reporter(progress) as report:
-        _run(tokenizer, corpus, plan, num_threads, report, encode_batches)
+        _run(tokenizer, corpus, plan, num_threads, report, source or encode_here)
     return read_index(plan.out)
+
+
+def encode_here(
+    tokenizer: Tokenizer,
+    corpus: Corpus | Iterable[str],
+    settings: dict[str, Any],
+    skip: int,
+    num_threads: int | None,
+) -> Encoded:
+    """The corpus read by a thread of its own and encoded in batches on this machine's cores."""
+    reader = _Reader(corpus, skip)
+    reader.start()
+    try:
+        for batch in reader.batches():
+            ids, offsets = encode_ordinary_flat(
+                tokenizer,
+                batch,
+                num_threads=num_threads,
+                prepend=settings["bos"],
+                append=settings["eot"],
+                dtype=settings["dtype"],
+            )
+            yield ids, offsets_of(offsets), reader.bytes_done
+    finally:
+        reader.stop()
 
 
 def _run(
@@ -64,54 +95,55 @@ def _run(
     plan: Plan,
     num_threads: int | None,
     report: ProgressCallback | None,
-    encode_batches: Callable[[Iterator[list[str]]], Iterator[tuple[bytes, bytes]]] | None,
+    source: Source,
 ) -> None:
     settings = plan.index["settings"]
     resume = plan.index["resume"]
-    width = formats.DTYPES[settings["dtype"]]
     packer = Packer(
         settings["shard_tokens"],
-        width,
+        formats.DTYPES[settings["dtype"]],
         settings["split_documents"],
         number=len(plan.index["shards"]),
         document=resume["documents"],
         skip=resume["skip_tokens"],
     )
     total = corpus.size or 0 if isinstance(corpus, Corpus) else 0
-    reader = _Reader(corpus, resume["documents"])
+    done = 0
     writer = _Writer(plan)
-    reader.start()
     writer.start()
+    encoded = source(tokenizer, corpus, settings, resume["documents"], num_threads)
     try:
-        if encode_batches is None:
-            encoded: Iterator[tuple[bytes, bytes]] = (
-                encode_ordinary_flat(
-                    tokenizer,
-                    batch,
-                    num_threads=num_threads,
-                    prepend=settings["bos"],
-                    append=settings["eot"],
-                    dtype=settings["dtype"],
-                )
-                for batch in reader.batches()
-            )
-        else:
-            encoded = encode_batches(reader.batches())
-        for ids, offsets in encoded:
-            for shard in packer.feed(ids, offsets_of(offsets)):
+        for ids, offsets, done in encoded:
+            for shard in packer.feed(ids, offsets):
                 writer.put(shard)
             if report is not None:
-                report("encoding", reader.bytes_done, total)
+                report("encoding", done, total)
         for shard in packer.finish():
             writer.put(shard)
         writer.put(None)
         writer.join()
         writer.check()
     finally:
-        reader.stop()
+        close = getattr(encoded, "close", None)
+        if close is not None:
+            close()
         writer.stop()
     if report is not None:
-        report("encoding", total or reader.bytes_done, total)
+        report("encoding", total or done, total)
+
+
+def batched(documents: Iterator[str]) -> Iterator[list[str]]:
+    """The documents in batches of about :data:`BATCH_CHARS` characters."""
+    batch: list[str] = []
+    chars = 0
+    for document in documents:
+        batch.append(document)
+        chars += len(document) if isinstance(document, str) else 0
+        if chars >= BATCH_CHARS:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
 
 
 class _Reader(threading.Thread):
@@ -146,19 +178,16 @@ class _Reader(threading.Thread):
                 raise ValueError(
                     f"the corpus has fewer documents than the {self._skip} the shards already hold: it changed"
                 )
-        batch: list[str] = []
-        chars = 0
+        for batch in batched(self._measured(documents, measured)):
+            if not self._put(("batch", batch, documents)):
+                return
+
+    def _measured(self, documents: Iterator[str], measured: bool) -> Iterator[str]:
+        """The documents, their UTF-8 bytes counted where the corpus does not count its files'."""
         for document in documents:
-            batch.append(document)
-            chars += len(document)
             if not measured and isinstance(document, str):
                 self.bytes_done += len(document.encode("utf-8", "surrogatepass"))
-            if chars >= BATCH_CHARS:
-                if not self._put(("batch", batch, documents)):
-                    return
-                batch, chars = [], 0
-        if batch:
-            self._put(("batch", batch, documents))
+            yield document
 
     def _put(self, item: Any) -> bool:
         while not self._stopping.is_set():
