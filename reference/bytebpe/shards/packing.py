@@ -3,9 +3,10 @@
 Each document's ids (its separators included) go to shards in order. Without
 ``split_documents`` a shard holds whole documents: a document that would take it past
 ``shard_tokens`` starts the next one, and a document longer than ``shard_tokens`` has a shard of
-its own. With it, every shard but the last holds exactly ``shard_tokens`` ids. A shard counts
-the documents that start in it. The cut depends on the documents alone, never on how they were
-batched, so a resumed run and a run on Ray cut where an uninterrupted local run does.
+its own (with any documents of no ids just before it). With it, every shard but the last holds
+exactly ``shard_tokens`` ids. A shard counts the documents that start in it. The cut depends on
+the documents alone, never on how they were batched, so a resumed run and a run on Ray cut
+where an uninterrupted local run does.
 """
 
 from __future__ import annotations
