@@ -9,17 +9,17 @@ from __future__ import annotations
 import struct
 import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bytebpe import checks
 from bytebpe.shards.formats import DTYPES
 
-if TYPE_CHECKING:
-    from bytebpe.tokenizer import Tokenizer
+TokenizerLike = Any
+"""A bytebpe.Tokenizer: not imported here, because tokenizer.py imports this package (surface.py)."""
 
 
 def encode_ordinary_flat(
-    tokenizer: Tokenizer,
+    tokenizer: TokenizerLike,
     texts: Iterable[str],
     *,
     num_threads: int | None = None,

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from bytebpe.tokenizer import Tokenizer
+from bytebpe.shards.flat import TokenizerLike
 
 
-def tokenizer_identity(tokenizer: Tokenizer) -> str:
+def tokenizer_identity(tokenizer: TokenizerLike) -> str:
     """The sha256 (hex) of the rank table, the split pattern, the special tokens and, for a
     merge-list model, its merges: two tokenizers with the same identity give the same ids."""
     digest = hashlib.sha256(b"bytebpe tokenizer identity 1\n")

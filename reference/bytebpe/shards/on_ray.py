@@ -15,17 +15,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bytebpe.corpus import Corpus
-from bytebpe.shards.flat import encode_ordinary_flat, offsets_of
+from bytebpe.shards.flat import TokenizerLike, encode_ordinary_flat, offsets_of
 from bytebpe.shards.writer import Encoded, batched
 from bytebpe.shards.writer import encode_to_shards as write_shards
 
 if TYPE_CHECKING:
     from bytebpe.progress import ProgressCallback
-    from bytebpe.tokenizer import Tokenizer
 
 
 def encode_to_shards_on_ray(
-    tokenizer: Tokenizer,
+    tokenizer: TokenizerLike,
     corpus: Corpus,
     out_dir: str | os.PathLike[str],
     *,
@@ -47,7 +46,7 @@ def encode_to_shards_on_ray(
     from bytebpe.distributed import _ray
 
     def source(
-        tokenizer: Tokenizer, corpus: Any, settings: dict[str, Any], skip: int, num_threads: int | None
+        tokenizer: TokenizerLike, corpus: Any, settings: dict[str, Any], skip: int, num_threads: int | None
     ) -> Encoded:
         with _ray(address) as ray:
             yield from _encoded_on_ray(ray, tokenizer, corpus, settings, skip, tasks_ahead)
@@ -56,7 +55,7 @@ def encode_to_shards_on_ray(
 
 
 def _encoded_on_ray(
-    ray: Any, tokenizer: Tokenizer, corpus: Corpus, settings: dict[str, Any], skip: int, tasks_ahead: int | None
+    ray: Any, tokenizer: TokenizerLike, corpus: Corpus, settings: dict[str, Any], skip: int, tasks_ahead: int | None
 ) -> Encoded:
     task = ray.remote(encode_file).options(num_cpus=1)
     ahead = tasks_ahead or max(1, int(ray.cluster_resources().get("CPU", 1)))
@@ -93,7 +92,7 @@ def _corpus_options(corpus: Corpus) -> dict[str, Any]:
 
 
 def encode_file(
-    tokenizer: Tokenizer, path: str, options: dict[str, Any], settings: dict[str, Any]
+    tokenizer: TokenizerLike, path: str, options: dict[str, Any], settings: dict[str, Any]
 ) -> tuple[list[tuple[bytes, bytes]], int]:
     """The encoded batches of the documents of one file, and the file's size (a Ray task)."""
     batches = []

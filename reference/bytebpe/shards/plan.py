@@ -12,11 +12,11 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bytebpe.corpus import Corpus
 from bytebpe.shards import formats
-from bytebpe.shards.flat import check_dtype
+from bytebpe.shards.flat import TokenizerLike, check_dtype
 from bytebpe.shards.identity import tokenizer_identity
 from bytebpe.shards.index import (
     INDEX_FILE,
@@ -27,9 +27,6 @@ from bytebpe.shards.index import (
     read_index,
     write_index,
 )
-
-if TYPE_CHECKING:
-    from bytebpe.tokenizer import Tokenizer
 
 DEFAULT_SHARD_TOKENS = 100_000_000
 """Ids per shard by default: llm.c's FineWeb shards hold 10**8."""
@@ -44,7 +41,7 @@ class Plan:
 
 
 def plan_run(
-    tokenizer: Tokenizer,
+    tokenizer: TokenizerLike,
     corpus: Corpus | Iterable[str],
     out: Path,
     *,
@@ -76,7 +73,7 @@ def plan_run(
 
 
 def _settings(
-    tokenizer: Tokenizer,
+    tokenizer: TokenizerLike,
     format: object,
     dtype: object,
     shard_tokens: object,

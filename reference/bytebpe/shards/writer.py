@@ -16,19 +16,16 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bytebpe import atomic
 from bytebpe.corpus import Corpus
 from bytebpe.progress import ProgressCallback, reporter
 from bytebpe.shards import formats
-from bytebpe.shards.flat import encode_ordinary_flat, offsets_of
+from bytebpe.shards.flat import TokenizerLike, encode_ordinary_flat, offsets_of
 from bytebpe.shards.index import PARTIAL_MEMMAP, read_index, write_index
 from bytebpe.shards.packing import PackedShard, Packer
 from bytebpe.shards.plan import Plan, plan_run
-
-if TYPE_CHECKING:
-    from bytebpe.tokenizer import Tokenizer
 
 # Text per encoded batch: enough for every core to have many documents, little beside a shard.
 BATCH_CHARS = 8 * 2**20
@@ -42,7 +39,7 @@ Source = Callable[..., Encoded]
 
 
 def encode_to_shards(
-    tokenizer: Tokenizer,
+    tokenizer: TokenizerLike,
     corpus: Corpus | Iterable[str],
     out_dir: str | os.PathLike[str],
     *,
@@ -65,7 +62,7 @@ def encode_to_shards(
 
 
 def encode_here(
-    tokenizer: Tokenizer,
+    tokenizer: TokenizerLike,
     corpus: Corpus | Iterable[str],
     settings: dict[str, Any],
     skip: int,
@@ -90,7 +87,7 @@ def encode_here(
 
 
 def _run(
-    tokenizer: Tokenizer,
+    tokenizer: TokenizerLike,
     corpus: Corpus | Iterable[str],
     plan: Plan,
     num_threads: int | None,
