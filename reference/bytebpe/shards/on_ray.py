@@ -65,7 +65,7 @@ def _encoded_on_ray(
     read = 0
     for path in [*corpus.files, None]:
         if path is not None:
-            pending.append(task.remote(tokenizer_ref, str(path), options, settings))
+            pending.append(task.remote(tokenizer_ref, os.path.abspath(path), options, settings))
             if len(pending) < ahead:
                 continue
         while pending and (path is None or len(pending) >= ahead):

@@ -46,6 +46,9 @@ class Packer:
         self._document = document
         self._skip = skip
         self._chunks: list[memoryview] = []
+        # The bytes of the current shard not yet in _chunks: (buffer, start, end), one slice of a
+        # batch, so that a shard of many documents is a few slices rather than one per document.
+        self._run: tuple[memoryview, int, int] | None = None
         self._tokens = 0
         self._documents = 0
 
@@ -61,7 +64,7 @@ class Packer:
             if not self._split:
                 if self._tokens and self._tokens + (end - start) > self._cap:
                     yield self._emit(self._document, 0)
-                self._chunks.append(view[start * width : end * width])
+                self._add(view, start * width, end * width)
                 self._tokens += end - start
                 self._documents += starts_here
                 self._document += 1
@@ -71,7 +74,7 @@ class Packer:
             self._documents += starts_here
             while start < end:
                 take = min(end - start, self._cap - self._tokens)
-                self._chunks.append(view[start * width : (start + take) * width])
+                self._add(view, start * width, (start + take) * width)
                 self._tokens += take
                 start += take
                 if self._tokens == self._cap:
@@ -86,7 +89,22 @@ class Packer:
         if self._tokens or self._documents:
             yield self._emit(self._document, 0)
 
+    def _add(self, view: memoryview, start: int, end: int) -> None:
+        run = self._run
+        if run is not None and run[0] is view and run[2] == start:
+            self._run = (view, run[1], end)
+            return
+        self._flush()
+        self._run = (view, start, end)
+
+    def _flush(self) -> None:
+        if self._run is not None:
+            view, start, end = self._run
+            self._chunks.append(view[start:end])
+            self._run = None
+
     def _emit(self, next_document: int, next_skip: int) -> PackedShard:
+        self._flush()
         shard = PackedShard(self._number, self._chunks, self._tokens, self._documents, next_document, next_skip)
         self._number += 1
         self._chunks, self._tokens, self._documents = [], 0, 0

@@ -125,6 +125,7 @@ def _run(
         if close is not None:
             close()
         writer.stop()
+        writer.join()  # it stops within a tenth of a second, after the shard and index it is writing
     if report is not None:
         report("encoding", total or done, total)
 
@@ -254,15 +255,19 @@ class _Writer(threading.Thread):
         settings = index["settings"]
         fmt, dtype = settings["format"], settings["dtype"]
         formats.check_tokens_fit(shard.tokens, fmt)
-        data = formats.header(fmt, dtype, shard.tokens) + shard.data()
+        # The pieces are written and hashed as they are: a shard is never joined in memory.
+        pieces = [formats.header(fmt, dtype, shard.tokens), *shard.chunks]
+        digest = hashlib.sha256()
+        for piece in pieces:
+            digest.update(piece)
         name = formats.shard_name(fmt, shard.number)
         entry: dict[str, Any] = {"file": name}
         if fmt == "memmap":
             entry["offset"] = index["tokens"]
-            _append(plan.out / PARTIAL_MEMMAP, data, index["tokens"] * formats.DTYPES[dtype])
+            _append(plan.out / PARTIAL_MEMMAP, pieces, index["tokens"] * formats.DTYPES[dtype])
         else:
-            atomic.write_file(plan.out / name, data, overwrite=True)
-        entry.update(tokens=shard.tokens, documents=shard.documents, sha256=hashlib.sha256(data).hexdigest())
+            atomic.write_file(plan.out / name, pieces, overwrite=True)
+        entry.update(tokens=shard.tokens, documents=shard.documents, sha256=digest.hexdigest())
         index["shards"].append(entry)
         index["tokens"] += shard.tokens
         index["documents"] += shard.documents
@@ -280,11 +285,12 @@ class _Writer(threading.Thread):
         write_index(self._plan.out, index)
 
 
-def _append(path: Path, data: bytes, at: int) -> None:
-    """Write ``data`` at byte ``at`` of ``path`` (the end of what the index lists) and make it durable."""
+def _append(path: Path, pieces: list[bytes | memoryview], at: int) -> None:
+    """Write ``pieces`` at byte ``at`` of ``path`` (the end of what the index lists) and make it durable."""
     with open(path, "r+b" if path.exists() else "wb") as file:
         file.seek(at)
-        file.write(data)
+        for piece in pieces:
+            file.write(piece)
         file.truncate()
         file.flush()
         os.fsync(file.fileno())
