@@ -53,7 +53,6 @@ def test_killed_runs_resume_to_the_bytes_of_an_uninterrupted_one(job, tmp_path, 
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
         kills += 1
-        assert not out.exists() or shards.read_index(out)["complete"] is False or child.returncode == 0
     subprocess.run([*arguments, str(out), format, split], check=True)
     assert kills > 0, "the child always finished before it was killed: make the job longer"
     assert contents(out) == expected
