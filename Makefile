@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 PYTEST_WORKERS ?= auto
 CORPUS ?=
 
-.PHONY: all setup build demo test test-thorough lint rust-test py-test docs docs-check vectors unicode bench bench-distributed bench-worst bench-reader bench-import bench-vocabularies wheel-check fuzz clean
+.PHONY: all setup build demo test test-thorough lint rust-test py-test docs docs-check vectors unicode bench bench-distributed bench-shards bench-worst bench-reader bench-import bench-vocabularies wheel-check fuzz clean
 
 all: test
 
@@ -109,6 +109,12 @@ bench:
 # peak RSS of every process, identical merges); the report goes to stdout and bench/results/.
 # DIST_ARGS passes more options (python bench/distributed.py --help), e.g. '--shards 16 --vocab-size 32768'.
 DIST_ARGS ?=
+# The whole pre-tokenizing job against tiktoken over a multiprocessing.Pool (bench/shards.py).
+bench-shards:
+	@test -n "$(CORPUS)" || { echo "usage: make bench-shards CORPUS=path/to/corpus.txt [SHARDS_ARGS='--runs 3']"; exit 2; }
+	@$(MAKE) --no-print-directory build
+	$(BIN)/python bench/shards.py "$(CORPUS)" $(SHARDS_ARGS)
+
 bench-distributed:
 	@test -n "$(CORPUS)" || { echo "usage: make bench-distributed CORPUS=path/to/corpus.txt [DIST_ARGS='--shards 16']"; exit 2; }
 	@$(MAKE) --no-print-directory build

@@ -22,6 +22,7 @@ from bytebpe.implementations import implementation as implementation_module
 from bytebpe.merge_budget import merge_budget, trained_model
 from bytebpe.patterns import DEFAULT_PATTERN, SplitPattern
 from bytebpe.progress import ProgressCallback, reporter
+from bytebpe.shards.surface import ShardsSurface
 from bytebpe.special_tokens import SpecialSet, check_disallowed, special_sets
 from bytebpe.truncation import truncated_arguments
 
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 TokenRef = int | str
 
 
-class Tokenizer(HuggingFaceSurface):
+class Tokenizer(HuggingFaceSurface, ShardsSurface):
     """A byte-level BPE tokenizer: a rank table (token bytes -> id), special tokens and a split pattern.
 
     Build one with :meth:`train`, :meth:`from_ranks`, :meth:`from_tiktoken` or :meth:`load`; each
@@ -334,9 +335,7 @@ class Tokenizer(HuggingFaceSurface):
     @property
     def bos_token_id(self) -> int:
         """The id that starts a document: ``<|bos|>`` (nanochat) or else ``<|endoftext|>`` (GPT).
-
-        KeyError if the tokenizer has neither.
-        """
+        KeyError if the tokenizer has neither."""
         for name in ("<|bos|>", "<|endoftext|>"):
             if name in self._special_tokens:
                 return self._special_tokens[name]

@@ -34,10 +34,15 @@ const INTERRUPTIBLE_BYTES: usize = 1 << 20;
 const DETACH_TEXT_BYTES: usize = 4096;
 
 impl PyEncoder {
+    /// The encoder itself, for the bindings of other files.
+    pub(super) fn inner(&self) -> &Encoder {
+        &self.inner
+    }
+
     /// True when encoding texts of these lengths may take long enough to be interruptible: long
     /// texts, or any text under a pattern without a hand-written splitter (a backtracking search
     /// may take most of a second on a few bytes).
-    fn long_work(&self, bytes: impl Iterator<Item = usize>) -> bool {
+    pub(super) fn long_work(&self, bytes: impl Iterator<Item = usize>) -> bool {
         !self.inner.splits_in_linear_time() || bytes.sum::<usize>() >= INTERRUPTIBLE_BYTES
     }
 
