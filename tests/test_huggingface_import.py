@@ -216,15 +216,12 @@ def test_round_trip_of_hand_written_tables(ranks, pattern):
 
 def test_an_imported_merge_list_model_exports_with_its_list(trained, tmp_path):
     tok = bytebpe.Tokenizer.from_huggingface(trained)
-    if tok._huggingface is not None:
-        with pytest.raises(ValueError, match="normalizers or a post-processor"):
-            tok.save_huggingface(tmp_path / "out")
-        return
     tok.save_huggingface(tmp_path / "out")
     again = tokenizers.Tokenizer.from_file(str(tmp_path / "out" / "tokenizer.json"))
     for text in CORPUS[:4]:
         assert again.encode(text).ids == trained.encode(text).ids
-    assert bytebpe.Tokenizer.from_huggingface(again) == tok
+    if tok._huggingface is None:  # an imported pipeline comes back with its regexes rendered
+        assert bytebpe.Tokenizer.from_huggingface(again) == tok
     with pytest.raises(ValueError, match="merge-list model"):
         tok.save(tmp_path / "bytebpe")
     assert not (tmp_path / "bytebpe").exists()

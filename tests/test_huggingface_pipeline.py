@@ -16,10 +16,10 @@ import pytest
 import tokenizers
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_huggingface_import import STYLES
+from test_huggingface_import import CORPUS, STYLES
 
 import bytebpe
-from bytebpe.huggingface import UnsupportedComponent
+from bytebpe.huggingface import UnsupportedComponent, tokenizer_json
 from bytebpe.huggingface.added_tokens import is_word_character
 
 # Added-token texts that overlap each other, start or end with white space or word characters,
@@ -126,3 +126,46 @@ def test_word_characters_are_rust_regexs(char):
     # differ from Python's on characters assigned since, so only those both know are compared.
     if unicodedata.category(char) != "Cn" and regex.fullmatch(r"\p{Cn}", char) is None:
         assert is_word_character(char) == bool(regex.fullmatch(r"\w", char)), hex(ord(char))
+
+
+FLAGGED = [
+    tokenizers.AddedToken("<x>", lstrip=True, normalized=False),
+    tokenizers.AddedToken("AB", rstrip=True, normalized=True, special=True),
+    tokenizers.AddedToken(" é", lstrip=True, rstrip=True, normalized=False, special=False),
+    tokenizers.AddedToken("zq", single_word=True, normalized=True, special=False),
+]
+
+
+@settings(max_examples=20)
+@given(
+    prefix_space=st.booleans(),
+    texts=st.lists(st.lists(st.sampled_from([*ALPHABET, "<x>", "AB", " é", "zq", "the"]), max_size=14).map("".join)),
+)
+def test_an_imported_pipeline_exports_with_hugging_faces_ids(style, tmp_path_factory, prefix_space, texts):
+    hf = style()
+    hf.add_tokens(FLAGGED)
+    if prefix_space:
+        hf = _with_prefix_space(hf)
+    tok = bytebpe.Tokenizer.from_huggingface(hf)
+    saved = tok.save_huggingface(tmp_path_factory.mktemp("hf") / "out")
+    exported = [tokenizers.Tokenizer.from_file(str(saved / "tokenizer.json")), tok.to_huggingface()]
+    again = bytebpe.Tokenizer.from_huggingface(saved)
+    for add_special_tokens in (True, False):
+        want = [encoding.ids for encoding in hf.encode_batch(texts, add_special_tokens=add_special_tokens)]
+        for copy in exported:
+            got = copy.encode_batch(texts, add_special_tokens=add_special_tokens)
+            assert [encoding.ids for encoding in got] == want
+        assert again.encode_huggingface_batch(texts, add_special_tokens=add_special_tokens) == want
+
+
+def test_an_imported_pipeline_is_not_dropped_by_bytebpes_own_files(tmp_path):
+    # A rank table's model (bytebpe's export) with a normalizer around it.
+    trained = bytebpe.Tokenizer.train(CORPUS, 300, special_tokens=["<s>"])
+    content = tokenizer_json(trained.mergeable_ranks, trained.pattern, trained.special_tokens)
+    content["normalizer"] = {"type": "NFKC"}
+    tok = bytebpe.Tokenizer.from_huggingface(content)
+    assert tok.mergeable_ranks == trained.mergeable_ranks
+    for refused in (lambda: tok.save(tmp_path / "tok"), tok.to_tiktoken):
+        with pytest.raises(ValueError, match="imported from Hugging Face with a pipeline"):
+            refused()
+    assert not any(tmp_path.iterdir())

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bytebpe import atomic, checks, pattern_language
+from bytebpe.huggingface import pipeline_json
 from bytebpe.huggingface.byte_map import ALPHABET as _ALPHABET
 from bytebpe.huggingface.byte_map import BYTE_OF_CHAR as _BYTE_OF_CHAR
 from bytebpe.huggingface.byte_map import bytes_to_unicode
@@ -273,6 +274,7 @@ def tokenizer_json(
     *,
     merges: Sequence[tuple[int, int]] | None = None,
     ignore_merges: bool = True,
+    pipeline: Pipeline | None = None,
 ) -> dict[str, Any]:
     """The content of a ``tokenizer.json`` that encodes like bytebpe (spec §6, §6.5).
 
@@ -284,13 +286,14 @@ def tokenizer_json(
     for another text).
 
     With ``merges`` (a merge list of spec §6.8, pairs of ranks) the model is that merge-list model
-    with ``ignore_merges``; without, the rank table's, encoding by §6.1.
+    with ``ignore_merges``; without, the rank table's, encoding by §6.1. With ``pipeline`` (an
+    imported tokenizer's, bytebpe.huggingface.Pipeline) the file runs that pipeline around the
+    model as the imported file did: its normalizers, splits, added tokens and post-processor.
 
     *Note.* Hugging Face decodes a special token written only in those characters, with one
     beyond ASCII (``"<|ä|>"``), to the bytes the characters stand for; its ids are right.
     """
     ranks = checks.check_ranks(mergeable_ranks)
-    regex = oniguruma_pattern(pattern)
     specials = checks.check_special_tokens({} if special_tokens is None else special_tokens, ranks)
     _check_hugging_face_strings(specials, ranks)
     if merges is None:
@@ -302,36 +305,15 @@ def tokenizer_json(
             for left, right in checks.check_merge_list(merges, ranks)
         ]
     vocab = {_token_string(token): rank for token, rank in ranks.items()}
-    vocab.update(specials)
+    vocab.update(pipeline_json.vocabulary_entries(pipeline, specials, ranks))
     return {
         "version": "1.0",
         "truncation": None,
         "padding": None,
-        "added_tokens": [
-            {
-                "id": token_id,
-                "content": text,
-                "single_word": False,
-                "lstrip": False,
-                "rstrip": False,
-                "normalized": False,
-                "special": True,
-            }
-            for text, token_id in sorted(specials.items(), key=lambda item: item[1])
-        ],
-        "normalizer": None,
-        "pre_tokenizer": {
-            "type": "Sequence",
-            "pretokenizers": [
-                # Spec §2.4.3 (and tiktoken) drop text that no match covers; behavior "Isolated"
-                # would keep it as pieces of its own. Inverting the pattern turns the matches into
-                # the kept stretches and the gaps into the "matches" that "Removed" drops. For
-                # patterns that cover every character (all named ones) both give the same pieces.
-                {"type": "Split", "pattern": {"Regex": regex}, "behavior": "Removed", "invert": True},
-                {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": False},
-            ],
-        },
-        "post_processor": None,
+        "added_tokens": pipeline_json.added_tokens(pipeline, specials),
+        "normalizer": pipeline_json.normalizer(pipeline),
+        "pre_tokenizer": pipeline_json.pre_tokenizer(pipeline, SplitPattern.of(pattern), oniguruma_pattern),
+        "post_processor": pipeline_json.post_processor(pipeline, specials, ranks),
         "decoder": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": False},
         "model": {
             "type": "BPE",
@@ -351,14 +333,12 @@ def tokenizer_json(
 def merge_list_arguments(
     merges: Sequence[tuple[int, int]] | None, ignore_merges: bool | None, pipeline: Pipeline | None
 ) -> dict[str, Any]:
-    """The export's keywords for a tokenizer's merge list (none for a rank table's model); ValueError
-    for an imported pipeline, which the export cannot write."""
-    if pipeline is not None and not pipeline.is_empty:
-        raise ValueError(
-            "this tokenizer was imported with normalizers or a post-processor, which bytebpe does not export; "
-            "use the original tokenizer.json"
-        )
-    return {} if ignore_merges is None else {"merges": list(merges or []), "ignore_merges": ignore_merges}
+    """The export's keywords for a tokenizer's merge list (none for a rank table's model) and its
+    imported pipeline (none if it has none)."""
+    arguments: dict[str, Any] = {} if pipeline is None or pipeline.is_empty else {"pipeline": pipeline}
+    if ignore_merges is not None:
+        arguments.update(merges=list(merges or []), ignore_merges=ignore_merges)
+    return arguments
 
 
 def _tokenizer_config(special_tokens: Mapping[str, int], model_max_length: int | None) -> dict[str, Any]:
@@ -383,6 +363,7 @@ def to_huggingface(
     *,
     merges: Sequence[tuple[int, int]] | None = None,
     ignore_merges: bool = True,
+    pipeline: Pipeline | None = None,
 ) -> tokenizers.Tokenizer:
     """A ``tokenizers.Tokenizer`` that gives bytebpe's ids: ``encode(text).ids`` equals
     bytebpe's ``encode_ordinary(text)`` for a text without special-token strings, and
@@ -401,7 +382,9 @@ def to_huggingface(
             f"to_huggingface needs tokenizers 0.19.1 or later (for ignore_merges), found {tokenizers.__version__}: "
             "pip install -U tokenizers"
         )
-    content = tokenizer_json(mergeable_ranks, pattern, special_tokens, merges=merges, ignore_merges=ignore_merges)
+    content = tokenizer_json(
+        mergeable_ranks, pattern, special_tokens, merges=merges, ignore_merges=ignore_merges, pipeline=pipeline
+    )
     try:
         return tokenizers.Tokenizer.from_str(json.dumps(content, ensure_ascii=False))
     except Exception as err:  # tokenizers raises plain Exception
@@ -425,6 +408,7 @@ def save_huggingface(
     model_max_length: int | None = None,
     merges: Sequence[tuple[int, int]] | None = None,
     ignore_merges: bool = True,
+    pipeline: Pipeline | None = None,
     overwrite: bool = False,
 ) -> Path:
     """Write ``tokenizer.json`` and ``tokenizer_config.json`` into ``directory`` and return its path.
@@ -447,7 +431,9 @@ def save_huggingface(
         isinstance(model_max_length, bool) or not isinstance(model_max_length, int) or model_max_length <= 0
     ):
         raise ValueError(f"model_max_length must be a positive int or None, not {model_max_length!r}")
-    content = tokenizer_json(mergeable_ranks, pattern, special_tokens, merges=merges, ignore_merges=ignore_merges)
+    content = tokenizer_json(
+        mergeable_ranks, pattern, special_tokens, merges=merges, ignore_merges=ignore_merges, pipeline=pipeline
+    )
     config = _tokenizer_config(special_tokens or {}, model_max_length)
     contents = {TOKENIZER_FILE: _json_bytes(content), CONFIG_FILE: _json_bytes(config)}
     return atomic.write_directory(

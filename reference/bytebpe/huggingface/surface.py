@@ -73,11 +73,19 @@ class HuggingFaceSurface:
         return huggingface.save_huggingface(directory, self._ranks, self._pattern, self._special_tokens, **options)
 
     def _merge_list(self) -> dict[str, Any]:
-        """The export's keywords for this model's merge list; ValueError for an imported pipeline."""
+        """The export's keywords for this model's merge list and imported pipeline."""
         from bytebpe.huggingface.export import merge_list_arguments
 
         return merge_list_arguments(self._merges, self._ignore_merges, self._huggingface)
 
     def _refuse_merge_list(self, what: str) -> None:
+        """ValueError for ``what`` on a model that only Hugging Face's format holds: a merge-list
+        model, or one imported with a pipeline around it (bytebpe's files do not hold one, and
+        dropping it would change the ids)."""
         if self._ignore_merges is not None:
             raise ValueError(f"a merge-list model (spec §6.8, as imported from Hugging Face) cannot go to {what}")
+        if self._huggingface is not None and not self._huggingface.is_empty:
+            raise ValueError(
+                "a tokenizer imported from Hugging Face with a pipeline around its model (normalizers, "
+                f"splits, added-token flags or a post-processor) cannot go to {what}"
+            )
