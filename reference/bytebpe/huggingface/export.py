@@ -46,6 +46,7 @@ from bytebpe.huggingface.byte_map import ALPHABET as _ALPHABET
 from bytebpe.huggingface.byte_map import BYTE_OF_CHAR as _BYTE_OF_CHAR
 from bytebpe.huggingface.byte_map import bytes_to_unicode
 from bytebpe.huggingface.byte_map import token_string as _token_string
+from bytebpe.huggingface.config import tokenizer_config
 from bytebpe.patterns import SplitPattern
 
 if TYPE_CHECKING:
@@ -81,15 +82,6 @@ _TOKENIZER_FILES = frozenset(
         "tokenizer.model",
     }
 )
-
-# Conventional names, most specific first: a special token with one of these strings fills that
-# role in tokenizer_config.json. No role is guessed beyond these (a model that wants
-# <|endoftext|> as its BOS too can set it after loading).
-_ROLES = {
-    "bos_token": ("<|bos|>", "<|begin_of_text|>", "<|startoftext|>", "<s>"),
-    "eos_token": ("<|eos|>", "<|endoftext|>", "<|end_of_text|>", "</s>"),
-    "pad_token": ("<|pad|>", "<|padding|>", "<pad>"),
-}
 
 # ignore_merges (the whole-piece lookup of spec §6.1) exists from tokenizers 0.19.1 on.
 _MIN_TOKENIZERS = (0, 19, 1)
@@ -341,21 +333,6 @@ def merge_list_arguments(
     return arguments
 
 
-def _tokenizer_config(special_tokens: Mapping[str, int], model_max_length: int | None) -> dict[str, Any]:
-    config: dict[str, Any] = {
-        "tokenizer_class": "PreTrainedTokenizerFast",
-        # transformers would otherwise drop the space before punctuation when decoding.
-        "clean_up_tokenization_spaces": False,
-    }
-    for role, names in _ROLES.items():
-        found = next((name for name in names if name in special_tokens), None)
-        if found is not None:
-            config[role] = found
-    if model_max_length is not None:
-        config["model_max_length"] = model_max_length
-    return config
-
-
 def to_huggingface(
     mergeable_ranks: Mapping[bytes, int],
     pattern: str | SplitPattern,
@@ -406,6 +383,11 @@ def save_huggingface(
     special_tokens: Mapping[str, int] | None = None,
     *,
     model_max_length: int | None = None,
+    bos_token: str | None = None,
+    eos_token: str | None = None,
+    pad_token: str | None = None,
+    unk_token: str | None = None,
+    chat_template: str | None = None,
     merges: Sequence[tuple[int, int]] | None = None,
     ignore_merges: bool = True,
     pipeline: Pipeline | None = None,
@@ -415,9 +397,12 @@ def save_huggingface(
 
     ``tokenizers.Tokenizer.from_file(directory / "tokenizer.json")``,
     ``transformers.PreTrainedTokenizerFast.from_pretrained(directory)`` and ``AutoTokenizer``
-    load it with bytebpe's ids. tokenizer_config.json names bos/eos/pad tokens where a special
-    token has a conventional name (``<|bos|>``, ``<|endoftext|>``, ``<|pad|>``, ...) and
-    ``model_max_length`` if given. Needs no Hugging Face package.
+    load it with bytebpe's ids. tokenizer_config.json (bytebpe.huggingface.config) names the
+    ``bos_token``, ``eos_token``, ``pad_token`` and ``unk_token`` given (each a special token),
+    else special tokens with a conventional name (``<|bos|>``, ``<|endoftext|>``, ``<|pad|>``,
+    ...), the eos (else bos) token as pad token when there is no other (so that padding works), the
+    ``chat_template`` if given (bytebpe.huggingface.chat_templates.NANOCHAT is nanochat's) and
+    ``model_max_length`` (2048 unless given). Needs no Hugging Face package.
 
     The save is atomic (bytebpe.atomic): everything is written into a hidden directory next to
     the target, which then takes the target's place in one step, so a failed or interrupted save
@@ -427,14 +412,12 @@ def save_huggingface(
     config.json, ...) are kept. A non-empty directory without a tokenizer.json,
     or a file, raises FileExistsError. The model is validated before anything is written.
     """
-    if model_max_length is not None and (
-        isinstance(model_max_length, bool) or not isinstance(model_max_length, int) or model_max_length <= 0
-    ):
-        raise ValueError(f"model_max_length must be a positive int or None, not {model_max_length!r}")
+    tokens = {*(special_tokens or {}), *(token.content for token in (pipeline.added_tokens if pipeline else ()))}
+    roles = {"bos_token": bos_token, "eos_token": eos_token, "pad_token": pad_token, "unk_token": unk_token}
+    config = tokenizer_config(tokens, roles=roles, model_max_length=model_max_length, chat_template=chat_template)
     content = tokenizer_json(
         mergeable_ranks, pattern, special_tokens, merges=merges, ignore_merges=ignore_merges, pipeline=pipeline
     )
-    config = _tokenizer_config(special_tokens or {}, model_max_length)
     contents = {TOKENIZER_FILE: _json_bytes(content), CONFIG_FILE: _json_bytes(config)}
     return atomic.write_directory(
         directory,

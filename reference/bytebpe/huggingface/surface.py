@@ -63,13 +63,33 @@ class HuggingFaceSurface:
         return huggingface.to_huggingface(self._ranks, self._pattern, self._special_tokens, **self._merge_list())
 
     def save_huggingface(
-        self, directory: str | os.PathLike, *, model_max_length: int | None = None, overwrite: bool = False
+        self,
+        directory: str | os.PathLike,
+        *,
+        model_max_length: int | None = None,
+        bos_token: str | None = None,
+        eos_token: str | None = None,
+        pad_token: str | None = None,
+        unk_token: str | None = None,
+        chat_template: str | None = None,
+        overwrite: bool = False,
     ) -> Path:
         """Write tokenizer.json and tokenizer_config.json for ``tokenizers`` and ``transformers``;
-        an earlier export in ``directory`` is replaced only with ``overwrite=True``."""
+        an earlier export in ``directory`` is replaced only with ``overwrite=True``. The roles,
+        ``chat_template`` and ``model_max_length`` (2048 unless given) go to tokenizer_config.json,
+        see bytebpe.huggingface.save_huggingface."""
         from bytebpe import huggingface
 
-        options = {"model_max_length": model_max_length, "overwrite": overwrite, **self._merge_list()}
+        options = {
+            "model_max_length": model_max_length,
+            "bos_token": bos_token,
+            "eos_token": eos_token,
+            "pad_token": pad_token,
+            "unk_token": unk_token,
+            "chat_template": chat_template,
+            "overwrite": overwrite,
+            **self._merge_list(),
+        }
         return huggingface.save_huggingface(directory, self._ranks, self._pattern, self._special_tokens, **options)
 
     def _merge_list(self) -> dict[str, Any]:
