@@ -33,9 +33,7 @@ def nanochat_export(tmp_path_factory):
 # Message text without special-token strings: Hugging Face tokenizes the rendered string, where
 # nanochat encodes each message as plain text (chat_templates.py says so).
 message_texts = texts(20).filter(lambda text: "<|" not in text)
-parts = st.fixed_dictionaries(
-    {"type": st.sampled_from(["text", "python", "python_output"]), "text": message_texts}
-)
+parts = st.fixed_dictionaries({"type": st.sampled_from(["text", "python", "python_output"]), "text": message_texts})
 
 
 @st.composite
