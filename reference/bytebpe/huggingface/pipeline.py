@@ -51,13 +51,15 @@ class Pipeline:
             token == AddedToken(token.content, token.id) for token in self.added_tokens
         )
 
-    @property
-    def _found_by_the_encoder(self) -> bool:
-        """True if the encoder's scan for special tokens (spec §6.5) finds the added tokens as
-        Hugging Face does: all in one search of the text as given, none stripping anything."""
-        return all(token.is_plain and not token.normalized for token in self.added_tokens) or (
-            not self.normalizers and all(token.is_plain and token.normalized for token in self.added_tokens)
-        )
+    @cached_property
+    def _by_stretches(self) -> bool:
+        """False if the encoder alone finds what Hugging Face does in a text: no normalizer, split
+        or prefix space, and the added tokens found by the encoder's scan for special tokens
+        (spec §6.5): all in one search of the text as given, none stripping anything. Cached:
+        encode_huggingface asks once a call."""
+        plain = all(token.is_plain for token in self.added_tokens)
+        one_search = len({token.normalized for token in self.added_tokens}) <= 1
+        return bool(self.normalizers or self.pre_splits or self.add_prefix_space) or not (plain and one_search)
 
     def normalize(self, text: str) -> str:
         """``text`` after every normalizer, in order."""
@@ -78,13 +80,7 @@ class Pipeline:
         normalized and split, the post-processor's ids around each text if ``add_special_tokens``."""
         if not isinstance(add_special_tokens, bool):
             raise TypeError(f"add_special_tokens must be a bool, not {type(add_special_tokens).__name__}")
-        if (
-            self.normalizers
-            or self.pre_splits
-            or self.add_prefix_space
-            or not self._found_by_the_encoder
-            or len(self.added_tokens) > len(added_tokens)  # some are tokens of the model
-        ):
+        if self._by_stretches or len(self.added_tokens) > len(added_tokens):  # some are tokens of the model
             encoded = self._encode_by_stretches(encoder, added_tokens, list(checks.check_texts(texts)), num_threads)
         else:
             encoded = encoder.encode_batch(texts, list(added_tokens), num_threads)
