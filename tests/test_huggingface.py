@@ -409,6 +409,7 @@ def test_tokenizer_config(transformers, tmp_path):
     assert json.loads((tmp_path / "tokenizer_config.json").read_text(encoding="utf-8")) == {
         "tokenizer_class": "PreTrainedTokenizerFast",
         "clean_up_tokenization_spaces": False,
+        "model_max_length": 2048,  # not transformers' 10^30 sentinel
     }
 
 

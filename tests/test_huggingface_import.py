@@ -216,15 +216,12 @@ def test_round_trip_of_hand_written_tables(ranks, pattern):
 
 def test_an_imported_merge_list_model_exports_with_its_list(trained, tmp_path):
     tok = bytebpe.Tokenizer.from_huggingface(trained)
-    if tok._huggingface is not None:
-        with pytest.raises(ValueError, match="normalizers or a post-processor"):
-            tok.save_huggingface(tmp_path / "out")
-        return
     tok.save_huggingface(tmp_path / "out")
     again = tokenizers.Tokenizer.from_file(str(tmp_path / "out" / "tokenizer.json"))
     for text in CORPUS[:4]:
         assert again.encode(text).ids == trained.encode(text).ids
-    assert bytebpe.Tokenizer.from_huggingface(again) == tok
+    if tok._huggingface is None:  # an imported pipeline comes back with its regexes rendered
+        assert bytebpe.Tokenizer.from_huggingface(again) == tok
     with pytest.raises(ValueError, match="merge-list model"):
         tok.save(tmp_path / "bytebpe")
     assert not (tmp_path / "bytebpe").exists()
@@ -278,7 +275,6 @@ UNSUPPORTED = [
     ("pre_tokenizer", None, "no pre-tokenizer"),
     ("pre_tokenizer", {"type": "Whitespace"}, "pre-tokenizer Whitespace"),
     ("pre_tokenizer", {"type": "Digits", "individual_digits": True}, "pre-tokenizer Digits"),
-    ("pre_tokenizer.add_prefix_space", True, "add_prefix_space"),
     ("pre_tokenizer", {"type": "Sequence", "pretokenizers": [SPLIT, SPLIT]}, "without ByteLevel"),
     ("pre_tokenizer", {"type": "Sequence", "pretokenizers": [BYTES, SPLIT]}, "after ByteLevel"),
     ("pre_tokenizer", _splitting(behavior="MergedWithPrevious"), "behavior MergedWithPrevious"),
@@ -286,8 +282,6 @@ UNSUPPORTED = [
     ("pre_tokenizer", _splitting(pattern={"Regex": r"\p{N}{1,3}+|\S|\s"}), "counted repeat"),
     ("pre_tokenizer", _splitting(pattern={"Regex": r"\w+|\s"}), r"\\w"),
     ("pre_tokenizer", _splitting(pattern={"Regex": r"a*"}), "empty string"),
-    ("added_tokens.0.lstrip", True, "lstrip"),
-    ("added_tokens.0.single_word", True, "single_word"),
     ("post_processor", {"type": "BertProcessingX"}, "post-processor BertProcessingX"),
     ("decoder", {"type": "Metaspace", "replacement": "▁"}, "decoder Metaspace"),
     ("truncation", {"direction": "Right", "max_length": 8, "strategy": "LongestFirst", "stride": 0}, "truncation"),
@@ -300,13 +294,6 @@ def test_unsupported_components_are_named(path, value, named):
         bytebpe.Tokenizer.from_huggingface(_edit(path, value))
     assert "bytebpe supports" in str(raised.value)
     assert isinstance(raised.value, ValueError)
-
-
-def test_added_tokens_matched_after_a_normalizer_are_refused():
-    content = _edit("normalizer", {"type": "NFC"})
-    content["added_tokens"][0]["normalized"] = True
-    with pytest.raises(UnsupportedComponent, match="matched in normalized text"):
-        bytebpe.Tokenizer.from_huggingface(content)
 
 
 def test_a_vocabulary_outside_the_byte_map_is_refused():

@@ -4,7 +4,8 @@
   :func:`to_huggingface`, :func:`save_huggingface`);
 * importer.py: a byte-level BPE ``tokenizer.json`` as a bytebpe model (:func:`import_model`,
   behind ``bytebpe.Tokenizer.from_huggingface``), with split_pattern.py (Hugging Face's split
-  regexes in the spec's language) and pipeline.py (normalizers and the ids added around a text);
+  regexes in the spec's language), pipeline.py (normalizers, splits, the ids added around a text)
+  and added_tokens.py (added tokens with their flags, found as Hugging Face finds them);
 * byte_map.py: GPT-2's map between bytes and the characters of a byte-level vocabulary;
 * unsupported.py: the error that names a component bytebpe does not import;
 * surface.py: the Tokenizer's Hugging Face methods (a base class of bytebpe.Tokenizer).

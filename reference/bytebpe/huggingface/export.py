@@ -41,10 +41,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bytebpe import atomic, checks, pattern_language
+from bytebpe.huggingface import pipeline_json
 from bytebpe.huggingface.byte_map import ALPHABET as _ALPHABET
 from bytebpe.huggingface.byte_map import BYTE_OF_CHAR as _BYTE_OF_CHAR
 from bytebpe.huggingface.byte_map import bytes_to_unicode
 from bytebpe.huggingface.byte_map import token_string as _token_string
+from bytebpe.huggingface.config import tokenizer_config
 from bytebpe.patterns import SplitPattern
 
 if TYPE_CHECKING:
@@ -80,15 +82,6 @@ _TOKENIZER_FILES = frozenset(
         "tokenizer.model",
     }
 )
-
-# Conventional names, most specific first: a special token with one of these strings fills that
-# role in tokenizer_config.json. No role is guessed beyond these (a model that wants
-# <|endoftext|> as its BOS too can set it after loading).
-_ROLES = {
-    "bos_token": ("<|bos|>", "<|begin_of_text|>", "<|startoftext|>", "<s>"),
-    "eos_token": ("<|eos|>", "<|endoftext|>", "<|end_of_text|>", "</s>"),
-    "pad_token": ("<|pad|>", "<|padding|>", "<pad>"),
-}
 
 # ignore_merges (the whole-piece lookup of spec §6.1) exists from tokenizers 0.19.1 on.
 _MIN_TOKENIZERS = (0, 19, 1)
@@ -273,6 +266,7 @@ def tokenizer_json(
     *,
     merges: Sequence[tuple[int, int]] | None = None,
     ignore_merges: bool = True,
+    pipeline: Pipeline | None = None,
 ) -> dict[str, Any]:
     """The content of a ``tokenizer.json`` that encodes like bytebpe (spec §6, §6.5).
 
@@ -284,13 +278,14 @@ def tokenizer_json(
     for another text).
 
     With ``merges`` (a merge list of spec §6.8, pairs of ranks) the model is that merge-list model
-    with ``ignore_merges``; without, the rank table's, encoding by §6.1.
+    with ``ignore_merges``; without, the rank table's, encoding by §6.1. With ``pipeline`` (an
+    imported tokenizer's, bytebpe.huggingface.Pipeline) the file runs that pipeline around the
+    model as the imported file did: its normalizers, splits, added tokens and post-processor.
 
     *Note.* Hugging Face decodes a special token written only in those characters, with one
     beyond ASCII (``"<|ä|>"``), to the bytes the characters stand for; its ids are right.
     """
     ranks = checks.check_ranks(mergeable_ranks)
-    regex = oniguruma_pattern(pattern)
     specials = checks.check_special_tokens({} if special_tokens is None else special_tokens, ranks)
     _check_hugging_face_strings(specials, ranks)
     if merges is None:
@@ -302,36 +297,15 @@ def tokenizer_json(
             for left, right in checks.check_merge_list(merges, ranks)
         ]
     vocab = {_token_string(token): rank for token, rank in ranks.items()}
-    vocab.update(specials)
+    vocab.update(pipeline_json.vocabulary_entries(pipeline, specials, ranks))
     return {
         "version": "1.0",
         "truncation": None,
         "padding": None,
-        "added_tokens": [
-            {
-                "id": token_id,
-                "content": text,
-                "single_word": False,
-                "lstrip": False,
-                "rstrip": False,
-                "normalized": False,
-                "special": True,
-            }
-            for text, token_id in sorted(specials.items(), key=lambda item: item[1])
-        ],
-        "normalizer": None,
-        "pre_tokenizer": {
-            "type": "Sequence",
-            "pretokenizers": [
-                # Spec §2.4.3 (and tiktoken) drop text that no match covers; behavior "Isolated"
-                # would keep it as pieces of its own. Inverting the pattern turns the matches into
-                # the kept stretches and the gaps into the "matches" that "Removed" drops. For
-                # patterns that cover every character (all named ones) both give the same pieces.
-                {"type": "Split", "pattern": {"Regex": regex}, "behavior": "Removed", "invert": True},
-                {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": False},
-            ],
-        },
-        "post_processor": None,
+        "added_tokens": pipeline_json.added_tokens(pipeline, specials),
+        "normalizer": pipeline_json.normalizer(pipeline),
+        "pre_tokenizer": pipeline_json.pre_tokenizer(pipeline, SplitPattern.of(pattern), oniguruma_pattern),
+        "post_processor": pipeline_json.post_processor(pipeline, specials, ranks),
         "decoder": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": False},
         "model": {
             "type": "BPE",
@@ -351,29 +325,12 @@ def tokenizer_json(
 def merge_list_arguments(
     merges: Sequence[tuple[int, int]] | None, ignore_merges: bool | None, pipeline: Pipeline | None
 ) -> dict[str, Any]:
-    """The export's keywords for a tokenizer's merge list (none for a rank table's model); ValueError
-    for an imported pipeline, which the export cannot write."""
-    if pipeline is not None and not pipeline.is_empty:
-        raise ValueError(
-            "this tokenizer was imported with normalizers or a post-processor, which bytebpe does not export; "
-            "use the original tokenizer.json"
-        )
-    return {} if ignore_merges is None else {"merges": list(merges or []), "ignore_merges": ignore_merges}
-
-
-def _tokenizer_config(special_tokens: Mapping[str, int], model_max_length: int | None) -> dict[str, Any]:
-    config: dict[str, Any] = {
-        "tokenizer_class": "PreTrainedTokenizerFast",
-        # transformers would otherwise drop the space before punctuation when decoding.
-        "clean_up_tokenization_spaces": False,
-    }
-    for role, names in _ROLES.items():
-        found = next((name for name in names if name in special_tokens), None)
-        if found is not None:
-            config[role] = found
-    if model_max_length is not None:
-        config["model_max_length"] = model_max_length
-    return config
+    """The export's keywords for a tokenizer's merge list (none for a rank table's model) and its
+    imported pipeline (none if it has none)."""
+    arguments: dict[str, Any] = {} if pipeline is None or pipeline.is_empty else {"pipeline": pipeline}
+    if ignore_merges is not None:
+        arguments.update(merges=list(merges or []), ignore_merges=ignore_merges)
+    return arguments
 
 
 def to_huggingface(
@@ -383,6 +340,7 @@ def to_huggingface(
     *,
     merges: Sequence[tuple[int, int]] | None = None,
     ignore_merges: bool = True,
+    pipeline: Pipeline | None = None,
 ) -> tokenizers.Tokenizer:
     """A ``tokenizers.Tokenizer`` that gives bytebpe's ids: ``encode(text).ids`` equals
     bytebpe's ``encode_ordinary(text)`` for a text without special-token strings, and
@@ -401,7 +359,9 @@ def to_huggingface(
             f"to_huggingface needs tokenizers 0.19.1 or later (for ignore_merges), found {tokenizers.__version__}: "
             "pip install -U tokenizers"
         )
-    content = tokenizer_json(mergeable_ranks, pattern, special_tokens, merges=merges, ignore_merges=ignore_merges)
+    content = tokenizer_json(
+        mergeable_ranks, pattern, special_tokens, merges=merges, ignore_merges=ignore_merges, pipeline=pipeline
+    )
     try:
         return tokenizers.Tokenizer.from_str(json.dumps(content, ensure_ascii=False))
     except Exception as err:  # tokenizers raises plain Exception
@@ -423,17 +383,26 @@ def save_huggingface(
     special_tokens: Mapping[str, int] | None = None,
     *,
     model_max_length: int | None = None,
+    bos_token: str | None = None,
+    eos_token: str | None = None,
+    pad_token: str | None = None,
+    unk_token: str | None = None,
+    chat_template: str | None = None,
     merges: Sequence[tuple[int, int]] | None = None,
     ignore_merges: bool = True,
+    pipeline: Pipeline | None = None,
     overwrite: bool = False,
 ) -> Path:
     """Write ``tokenizer.json`` and ``tokenizer_config.json`` into ``directory`` and return its path.
 
     ``tokenizers.Tokenizer.from_file(directory / "tokenizer.json")``,
     ``transformers.PreTrainedTokenizerFast.from_pretrained(directory)`` and ``AutoTokenizer``
-    load it with bytebpe's ids. tokenizer_config.json names bos/eos/pad tokens where a special
-    token has a conventional name (``<|bos|>``, ``<|endoftext|>``, ``<|pad|>``, ...) and
-    ``model_max_length`` if given. Needs no Hugging Face package.
+    load it with bytebpe's ids. tokenizer_config.json (bytebpe.huggingface.config) names the
+    ``bos_token``, ``eos_token``, ``pad_token`` and ``unk_token`` given (each a special token),
+    else special tokens with a conventional name (``<|bos|>``, ``<|endoftext|>``, ``<|pad|>``,
+    ...), the eos (else bos) token as pad token when there is no other (so that padding works), the
+    ``chat_template`` if given (bytebpe.huggingface.chat_templates.NANOCHAT is nanochat's) and
+    ``model_max_length`` (2048 unless given). Needs no Hugging Face package.
 
     The save is atomic (bytebpe.atomic): everything is written into a hidden directory next to
     the target, which then takes the target's place in one step, so a failed or interrupted save
@@ -443,12 +412,12 @@ def save_huggingface(
     config.json, ...) are kept. A non-empty directory without a tokenizer.json,
     or a file, raises FileExistsError. The model is validated before anything is written.
     """
-    if model_max_length is not None and (
-        isinstance(model_max_length, bool) or not isinstance(model_max_length, int) or model_max_length <= 0
-    ):
-        raise ValueError(f"model_max_length must be a positive int or None, not {model_max_length!r}")
-    content = tokenizer_json(mergeable_ranks, pattern, special_tokens, merges=merges, ignore_merges=ignore_merges)
-    config = _tokenizer_config(special_tokens or {}, model_max_length)
+    tokens = {*(special_tokens or {}), *(token.content for token in (pipeline.added_tokens if pipeline else ()))}
+    roles = {"bos_token": bos_token, "eos_token": eos_token, "pad_token": pad_token, "unk_token": unk_token}
+    config = tokenizer_config(tokens, roles=roles, model_max_length=model_max_length, chat_template=chat_template)
+    content = tokenizer_json(
+        mergeable_ranks, pattern, special_tokens, merges=merges, ignore_merges=ignore_merges, pipeline=pipeline
+    )
     contents = {TOKENIZER_FILE: _json_bytes(content), CONFIG_FILE: _json_bytes(config)}
     return atomic.write_directory(
         directory,

@@ -8,12 +8,16 @@ What is read, and how it maps:
   A list that is exactly what :func:`bytebpe.huggingface.tokenizer_json` writes (every split of
   every token, in rank order, with ``ignore_merges``) is a rank table's: it encodes by §6.1
   (spec §6.10, note), so the model imports as a plain rank table.
-* **pre_tokenizer**: ``ByteLevel`` last (with ``use_regex`` a split by its GPT-2 regex), after
+* **pre_tokenizer**: ``ByteLevel`` last (with ``use_regex`` a split by its GPT-2 regex, with
+  ``add_prefix_space`` a space before each piece that lacks one; ``trim_offsets`` changes only
+  offsets), after
   any ``Split`` and ``Digits`` steps of a ``Sequence`` (as GPT-2, Llama 3, Qwen2 and DeepSeek V3
   have them); the last split is the encoder's pattern, those before it the pipeline's. See
   split_pattern.py for the regexes.
 * **added_tokens**: every added token is a special token of bytebpe, recognised in any text as
-  Hugging Face recognises them; an entry of the vocabulary with an added token's id is that token.
+  Hugging Face recognises them, with its flags (``special``, ``normalized``, ``lstrip``,
+  ``rstrip``, ``single_word``, see added_tokens.py); an entry of the vocabulary with an added
+  token's id is that token.
 * **normalizer**, **post_processor**: see pipeline.py.
 
 Anything else raises :class:`UnsupportedComponent`, naming the component.
@@ -23,7 +27,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +35,7 @@ from typing import Any
 
 from bytebpe import files
 from bytebpe.huggingface import split_pattern
+from bytebpe.huggingface.added_tokens import AddedToken
 from bytebpe.huggingface.byte_map import token_bytes, token_string
 from bytebpe.huggingface.export import TOKENIZER_FILE, _merges, oniguruma_pattern
 from bytebpe.huggingface.pipeline import NORMALIZERS, Pipeline
@@ -150,8 +155,6 @@ def _step_pattern(step: dict, last: bool) -> SplitPattern | None:
     """The split pattern of one pre-tokenizer step; None for ByteLevel without regex (only last)."""
     kind = _type(step, "pre_tokenizer step")
     if kind == "ByteLevel":
-        if step.get("add_prefix_space", False):
-            raise UnsupportedComponent("ByteLevel pre-tokenizer with add_prefix_space", "ByteLevel without it")
         if not last:
             raise UnsupportedComponent("a pre-tokenizer after ByteLevel", "ByteLevel as the last step")
         return _BYTE_LEVEL_PATTERN if step.get("use_regex", True) else None
@@ -167,8 +170,9 @@ def _step_pattern(step: dict, last: bool) -> SplitPattern | None:
 _PRE_TOKENIZERS = "ByteLevel, Split and Digits, alone or in a Sequence ending with ByteLevel"
 
 
-def _pattern(pre_tokenizer: Any) -> tuple[tuple[str, ...], SplitPattern]:
-    """The split patterns before the last (the pipeline's), and the last (the encoder's)."""
+def _pattern(pre_tokenizer: Any) -> tuple[tuple[str, ...], SplitPattern, bool]:
+    """The split patterns before the last (the pipeline's), the last (the encoder's), and
+    ByteLevel's add_prefix_space."""
     if pre_tokenizer is None:
         raise UnsupportedComponent("no pre-tokenizer (the model is not byte-level)", _PRE_TOKENIZERS)
     steps = (
@@ -183,9 +187,15 @@ def _pattern(pre_tokenizer: Any) -> tuple[tuple[str, ...], SplitPattern]:
         )
     patterns = [_step_pattern(step, at == len(steps) - 1) for at, step in enumerate(steps)]
     splits = [pattern for pattern in patterns if pattern is not None]
-    if not splits:
-        return (), SplitPattern.of_regex(r"[\s\S]+")
-    return tuple(pattern.regex for pattern in splits[:-1]), splits[-1]
+    add_prefix_space = bool(steps[-1].get("add_prefix_space", False))
+    if not splits or (add_prefix_space and patterns[-1] is None):
+        # ByteLevel without its regex encodes each piece whole; with add_prefix_space it does
+        # so after putting a space before the piece, so every split runs before that.
+        return tuple(pattern.regex for pattern in splits), _WHOLE_PIECES, add_prefix_space
+    return tuple(pattern.regex for pattern in splits[:-1]), splits[-1], add_prefix_space
+
+
+_WHOLE_PIECES = SplitPattern.of_regex(r"[\s\S]+")
 
 
 def _template(post_processor: Any, added: Mapping[str, int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -228,25 +238,35 @@ def _template(post_processor: Any, added: Mapping[str, int]) -> tuple[tuple[int,
     )
 
 
-def _added_tokens(entries: Any, normalizers: tuple[str, ...]) -> dict[str, int]:
-    added: dict[str, int] = {}
+def _added_tokens(entries: Any) -> tuple[AddedToken, ...]:
+    tokens = []
     for entry in entries or []:
-        content = entry["content"]
-        for flag in ("lstrip", "rstrip", "single_word"):
-            if entry.get(flag, False):
+        special = bool(entry.get("special", False))
+        flags = {flag: bool(entry.get(flag, False)) for flag in ("lstrip", "rstrip", "single_word")}
+        normalized = bool(entry.get("normalized", not special))
+        tokens.append(AddedToken(entry["content"], int(entry["id"]), special, normalized, **flags))
+    return tuple(tokens)
+
+
+def _refuse_colliding(tokens: tuple[AddedToken, ...], normalize: Callable[[str], str]) -> None:
+    """Hugging Face finds either of two normalized added tokens with one normalized text, a
+    different one from run to run (the order of a hash map)."""
+    seen: dict[str, str] = {}
+    for token in tokens:
+        if token.normalized:
+            text = normalize(token.content)
+            if text in seen and seen[text] != token.content:
                 raise UnsupportedComponent(
-                    f"added token {content!r} with {flag}", "added tokens without lstrip, rstrip and single_word"
+                    f"added tokens {seen[text]!r} and {token.content!r}, the same text {text!r} after the "
+                    "normalizers (Hugging Face finds either, at random)",
+                    "normalized added tokens whose normalized texts differ",
                 )
-        if normalizers and entry.get("normalized", not entry.get("special", False)):
-            raise UnsupportedComponent(
-                f"added token {content!r} matched in normalized text",
-                "added tokens with normalized false when the tokenizer has a normalizer",
-            )
-        added[content] = int(entry["id"])
-    return added
+            seen[text] = token.content
 
 
-def _model(model: Any, added: Mapping[str, int]) -> tuple[dict[bytes, int], list[tuple[int, int]], bool]:
+def _model(model: Any, added: Mapping[str, int]) -> tuple[dict[bytes, int], list[tuple[int, int]], bool, set[str]]:
+    """The rank table, the merge list, ignore_merges, and the added tokens that are also tokens
+    of the model (a byte, or a merge's part or result), which stay in the rank table."""
     kind = _type(model, "model")
     if kind != "BPE":
         raise UnsupportedComponent(f"model {kind}", "byte-level BPE models")
@@ -257,20 +277,8 @@ def _model(model: Any, added: Mapping[str, int]) -> tuple[dict[bytes, int], list
             raise UnsupportedComponent(f"BPE with {option} {model[option]!r}", "byte-level BPE models without it")
     if model.get("dropout") not in (None, 0, 0.0):
         raise UnsupportedComponent(f"BPE with dropout {model['dropout']}", "BPE without dropout")
-    added_ids = set(added.values())
-    ranks: dict[bytes, int] = {}
-    for string, token_id in model.get("vocab", {}).items():
-        if token_id in added_ids and added.get(string) == token_id:
-            continue  # the added token itself
-        token = token_bytes(string)
-        if token is None:
-            raise UnsupportedComponent(
-                f"vocabulary entry {string!r} (id {token_id}), not written in GPT-2's byte map",
-                "byte-level vocabularies",
-            )
-        ranks[token] = token_id
     rank_of = {string: token_id for string, token_id in model.get("vocab", {}).items()}
-    merges: list[tuple[int, int]] = []
+    pairs: list[list[str]] = []
     for index, merge in enumerate(model.get("merges", [])):
         parts = merge.split(" ") if isinstance(merge, str) else merge
         if not isinstance(parts, list) or len(parts) != 2 or not all(isinstance(part, str) for part in parts):
@@ -278,8 +286,24 @@ def _model(model: Any, added: Mapping[str, int]) -> tuple[dict[bytes, int], list
         missing = [part for part in parts if part not in rank_of]
         if missing:
             raise ValueError(f"tokenizer.json: merges[{index}] names {missing[0]!r}, which the vocabulary lacks")
-        merges.append((rank_of[parts[0]], rank_of[parts[1]]))
-    return ranks, merges, bool(model.get("ignore_merges", False))
+        pairs.append(parts)
+    used = {string for left, right in pairs for string in (left, right, left + right)}
+    ranks: dict[bytes, int] = {}
+    in_model: set[str] = set()
+    for string, token_id in rank_of.items():
+        if added.get(string) == token_id:
+            if len(string) != 1 and string not in used:
+                continue  # the added token itself
+            in_model.add(string)
+        token = token_bytes(string)
+        if token is None:
+            raise UnsupportedComponent(
+                f"vocabulary entry {string!r} (id {token_id}), not written in GPT-2's byte map",
+                "byte-level vocabularies",
+            )
+        ranks[token] = token_id
+    merges = [(rank_of[left], rank_of[right]) for left, right in pairs]
+    return ranks, merges, bool(model.get("ignore_merges", False)), in_model
 
 
 def import_model(content: Mapping[str, Any]) -> ImportedModel:
@@ -292,9 +316,11 @@ def import_model(content: Mapping[str, Any]) -> ImportedModel:
     if decoder is not None and _type(decoder, "decoder") != "ByteLevel":
         raise UnsupportedComponent(f"decoder {decoder['type']}", "the ByteLevel decoder")
     normalizers = _normalizers(content.get("normalizer"))
-    added = _added_tokens(content.get("added_tokens"), normalizers)
-    ranks, merges, ignore_merges = _model(content.get("model"), added)
-    pre_splits, pattern = _pattern(content.get("pre_tokenizer"))
+    added_tokens = _added_tokens(content.get("added_tokens"))
+    _refuse_colliding(added_tokens, Pipeline(normalizers).normalize)
+    added = {token.content: token.id for token in added_tokens}
+    ranks, merges, ignore_merges, in_model = _model(content.get("model"), added)
+    pre_splits, pattern, add_prefix_space = _pattern(content.get("pre_tokenizer"))
     prefix, suffix = _template(content.get("post_processor"), added)
     as_rank_table = ignore_merges and _is_every_split(merges, ranks)
     return ImportedModel(
@@ -302,8 +328,8 @@ def import_model(content: Mapping[str, Any]) -> ImportedModel:
         merges=None if as_rank_table else merges,
         ignore_merges=ignore_merges,
         pattern=pattern,
-        special_tokens=added,
-        pipeline=Pipeline(normalizers, prefix, suffix, pre_splits),
+        special_tokens={text: token_id for text, token_id in added.items() if text not in in_model},
+        pipeline=Pipeline(normalizers, prefix, suffix, pre_splits, add_prefix_space, added_tokens),
     )
 
 

@@ -1,19 +1,22 @@
 """What a Hugging Face tokenizer does around its BPE model, as bytebpe reproduces it: the added
-tokens found first, the normalizers applied to the text between them, the splits of a pre-tokenizer
-``Sequence`` before its last (each cuts the pieces of the one before), and the ids the
+tokens found first (added_tokens.py: those matched in the text as given, then those matched in
+normalized text), the normalizers applied to the text between them, the splits of a pre-tokenizer
+``Sequence`` before its last (each cuts the pieces of the one before), ByteLevel's
+``add_prefix_space`` (a space before each piece that does not start with one), and the ids the
 post-processor adds around a text when ``add_special_tokens`` is on. The last split is the
 encoder's own pattern.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from bytebpe import checks, reference
+from bytebpe.huggingface.added_tokens import AddedToken, Finder
 from bytebpe.patterns import SplitPattern
 
 # Hugging Face's normalizers that byte-level models use, by their "type" in tokenizer.json.
@@ -29,18 +32,34 @@ def _lowercase(text: str) -> str:
 @dataclass(frozen=True)
 class Pipeline:
     """The normalizers (names from NORMALIZERS, in order), the split patterns applied before the
-    encoder's (spec regexes, in order), and the ids a post-processor puts before and after the
-    ids of one text."""
+    encoder's (spec regexes, in order), the ids a post-processor puts before and after the ids of
+    one text, ByteLevel's ``add_prefix_space``, and the added tokens with their flags (those
+    that are also tokens of the model among them, which the encoder does not hold as special
+    tokens)."""
 
     normalizers: tuple[str, ...] = ()
     prefix: tuple[int, ...] = ()
     suffix: tuple[int, ...] = ()
     pre_splits: tuple[str, ...] = ()
+    add_prefix_space: bool = False
+    added_tokens: tuple[AddedToken, ...] = ()
 
     @property
     def is_empty(self) -> bool:
         """True if it changes nothing: the encoder alone gives Hugging Face's ids."""
-        return not (self.normalizers or self.prefix or self.suffix or self.pre_splits)
+        return not (self.normalizers or self.prefix or self.suffix or self.pre_splits or self.add_prefix_space) and all(
+            token == AddedToken(token.content, token.id) for token in self.added_tokens
+        )
+
+    @cached_property
+    def _by_stretches(self) -> bool:
+        """False if the encoder alone finds what Hugging Face does in a text: no normalizer, split
+        or prefix space, and the added tokens found by the encoder's scan for special tokens
+        (spec §6.5): all in one search of the text as given, none stripping anything. Cached:
+        encode_huggingface asks once a call."""
+        plain = all(token.is_plain for token in self.added_tokens)
+        one_search = len({token.normalized for token in self.added_tokens}) <= 1
+        return bool(self.normalizers or self.pre_splits or self.add_prefix_space) or not (plain and one_search)
 
     def normalize(self, text: str) -> str:
         """``text`` after every normalizer, in order."""
@@ -61,7 +80,7 @@ class Pipeline:
         normalized and split, the post-processor's ids around each text if ``add_special_tokens``."""
         if not isinstance(add_special_tokens, bool):
             raise TypeError(f"add_special_tokens must be a bool, not {type(add_special_tokens).__name__}")
-        if self.normalizers or self.pre_splits:
+        if self._by_stretches or len(self.added_tokens) > len(added_tokens):  # some are tokens of the model
             encoded = self._encode_by_stretches(encoder, added_tokens, list(checks.check_texts(texts)), num_threads)
         else:
             encoded = encoder.encode_batch(texts, list(added_tokens), num_threads)
@@ -69,31 +88,46 @@ class Pipeline:
             return encoded
         return [[*self.prefix, *ids, *self.suffix] for ids in encoded]
 
+    def _finders(self, added_tokens: Mapping[str, int]) -> tuple[Finder, Finder]:
+        tokens = self.added_tokens or tuple(AddedToken(text, token_id) for text, token_id in added_tokens.items())
+        return (
+            Finder(token for token in tokens if not token.normalized),
+            Finder((token for token in tokens if token.normalized), self.normalize),
+        )
+
+    @cached_property
+    def _pre_split_patterns(self) -> tuple[SplitPattern, ...]:
+        return tuple(SplitPattern.of_regex(pattern) for pattern in self.pre_splits)
+
     def _encode_by_stretches(
         self, encoder: Any, added_tokens: Mapping[str, int], texts: list[str], num_threads: int | None
     ) -> list[list[int]]:
         # Each text becomes a plan: added-token ids, and indexes of stretches that the encoder
         # encodes in one batch (on all cores in the fast implementation).
-        tokens = sorted(added_tokens, key=len, reverse=True)
-        finder = re.compile("|".join(map(re.escape, tokens))) if tokens else None
+        raw, normalized = self._finders(added_tokens)
         stretches: list[str] = []
         plans: list[list[tuple[bool, int]]] = []
         for text in texts:
             plan: list[tuple[bool, int]] = []
-            pos = 0
-            for found in finder.finditer(text) if finder is not None else ():
-                plan += self._stretches(text[pos : found.start()], stretches)
-                plan.append((True, added_tokens[found.group()]))
-                pos = found.end()
-            plans.append(plan + self._stretches(text[pos:], stretches))
+            for is_token, value in raw.segments(text):
+                if is_token:
+                    plan.append((True, value))  # type: ignore[arg-type]
+                    continue
+                for is_normalized_token, part in normalized.segments(self.normalize(value)):  # type: ignore[arg-type]
+                    if is_normalized_token:
+                        plan.append((True, part))  # type: ignore[arg-type]
+                    else:
+                        plan += self._stretches(part, stretches)  # type: ignore[arg-type]
+            plans.append(plan)
         encoded = encoder.encode_ordinary_batch(stretches, num_threads)
         return [[i for is_id, value in plan for i in ([value] if is_id else encoded[value])] for plan in plans]
 
     def _stretches(self, text: str, stretches: list[str]) -> list[tuple[bool, int]]:
-        pieces = [self.normalize(text)]
-        for pattern in self.pre_splits:
-            split = SplitPattern.of_regex(pattern)
+        pieces = [text]
+        for split in self._pre_split_patterns:
             pieces = [part for piece in pieces for part in reference.split(piece, split)]
+        if self.add_prefix_space:
+            pieces = [piece if piece.startswith(" ") else " " + piece for piece in pieces if piece]
         start = len(stretches)
         stretches += [piece for piece in pieces if piece]
         return [(False, index) for index in range(start, len(stretches))]

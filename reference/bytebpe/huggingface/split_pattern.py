@@ -43,7 +43,8 @@ _COUNTED_REPEAT_MODE = re.compile(r"\{\d*(?:,\d*)?\}[+?]")
 
 
 def _outside_classes(regex: str) -> str:
-    """``regex`` with the contents of every character class blanked out, escapes kept."""
+    """``regex`` with the contents of every character class blanked out, escapes kept (their
+    braces blanked: the digits of \\x{20} are no repeat count)."""
     out: list[str] = []
     depth, i = 0, 0
     while i < len(regex):
@@ -53,7 +54,7 @@ def _outside_classes(regex: str) -> str:
             end = i + 2
             if regex[i + 1] in "xupP" and regex[end : end + 1] == "{" and "}" in regex[end:]:
                 end = regex.index("}", end) + 1
-            out.append(regex[i:end] if depth == 0 else " " * (end - i))
+            out.append(regex[i : i + 2].ljust(end - i) if depth == 0 else " " * (end - i))
             i = end
             continue
         if ch == "[":

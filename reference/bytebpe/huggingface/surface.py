@@ -69,21 +69,49 @@ class HuggingFaceSurface:
         return huggingface.to_huggingface(self._ranks, self._pattern, self._special_tokens, **self._merge_list())
 
     def save_huggingface(
-        self, directory: str | os.PathLike, *, model_max_length: int | None = None, overwrite: bool = False
+        self,
+        directory: str | os.PathLike,
+        *,
+        model_max_length: int | None = None,
+        bos_token: str | None = None,
+        eos_token: str | None = None,
+        pad_token: str | None = None,
+        unk_token: str | None = None,
+        chat_template: str | None = None,
+        overwrite: bool = False,
     ) -> Path:
         """Write tokenizer.json and tokenizer_config.json for ``tokenizers`` and ``transformers``;
-        an earlier export in ``directory`` is replaced only with ``overwrite=True``."""
+        an earlier export in ``directory`` is replaced only with ``overwrite=True``. The roles,
+        ``chat_template`` and ``model_max_length`` (2048 unless given) go to tokenizer_config.json,
+        see bytebpe.huggingface.save_huggingface."""
         from bytebpe import huggingface
 
-        options = {"model_max_length": model_max_length, "overwrite": overwrite, **self._merge_list()}
+        options = {
+            "model_max_length": model_max_length,
+            "bos_token": bos_token,
+            "eos_token": eos_token,
+            "pad_token": pad_token,
+            "unk_token": unk_token,
+            "chat_template": chat_template,
+            "overwrite": overwrite,
+            **self._merge_list(),
+        }
         return huggingface.save_huggingface(directory, self._ranks, self._pattern, self._special_tokens, **options)
 
     def _merge_list(self) -> dict[str, Any]:
-        """The export's keywords for this model's merge list; ValueError for an imported pipeline."""
+        """The export's keywords for this model's merge list and imported pipeline."""
         from bytebpe.huggingface.export import merge_list_arguments
 
         return merge_list_arguments(self._merges, self._ignore_merges, self._huggingface)
 
     def _refuse_merge_list(self, what: str) -> None:
+        """ValueError for ``what`` on a model that only Hugging Face's format holds: a merge-list
+        model, or one imported with a pipeline around it (bytebpe's files do not hold one, and
+        dropping it would change the ids)."""
         if self._ignore_merges is not None:
             raise ValueError(f"a merge-list model (spec §6.8, as imported from Hugging Face) cannot go to {what}")
+        if self._huggingface is not None and not self._huggingface.is_empty:
+            raise ValueError(
+                "a tokenizer imported from Hugging Face with a pipeline around its model (normalizers, "
+                f"splits, added-token flags or a post-processor) cannot go to {what}"
+            )
