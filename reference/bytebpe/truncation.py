@@ -62,7 +62,9 @@ def truncated_arguments(arguments: Mapping[str, Any], vocab_size: object) -> dic
         "merges": merges,
         "trained_by": trained_by,
         "merge_counts": counts[:keep] if counts is not None else None,
-        "huggingface": _moved_pipeline(arguments["huggingface"], arguments["special_tokens"], specials),
+        "huggingface": _moved_pipeline(
+            arguments["huggingface"], arguments["special_tokens"], specials, set(ranks.values())
+        ),
     }
 
 
@@ -78,19 +80,23 @@ def _kept_merges(
     ]
 
 
-def _moved_pipeline(pipeline: Any, before: Mapping[str, int], after: Mapping[str, int]) -> Any:
-    """An imported pipeline whose added ids (special tokens') follow them to their new ids."""
+def _moved_pipeline(pipeline: Any, before: Mapping[str, int], after: Mapping[str, int], kept: set[int]) -> Any:
+    """An imported pipeline whose ids follow the truncation: a special token's to its new id, a kept
+    token's as it is. An added token that is a token no longer kept goes; an id the pipeline adds
+    around a text must stay."""
     if pipeline is None:
         return None
-    moved = {before[token]: after[token] for token in before}
+    moved = {before[token]: after[token] for token in before} | {i: i for i in kept}
 
     def move(ids: tuple[int, ...]) -> tuple[int, ...]:
-        unknown = [i for i in ids if i not in moved]
-        if unknown:
+        lost = [i for i in ids if i not in moved]
+        if lost:
             raise ValueError(
-                f"the imported pipeline adds id {unknown[0]}, which is not a special token: "
-                "it cannot follow a truncation"
+                f"the imported pipeline adds id {lost[0]} around every text, which the truncation does not keep"
             )
         return tuple(moved[i] for i in ids)
 
-    return dataclasses.replace(pipeline, prefix=move(pipeline.prefix), suffix=move(pipeline.suffix))
+    added = tuple(
+        dataclasses.replace(token, id=moved[token.id]) for token in pipeline.added_tokens if token.id in moved
+    )
+    return dataclasses.replace(pipeline, prefix=move(pipeline.prefix), suffix=move(pipeline.suffix), added_tokens=added)
