@@ -67,6 +67,16 @@ def test_vector(impl, path):
         assert [vocab[256 + i].hex() for i in range(len(merges))] == expected["tokens"]
         encoder = impl.Encoder({token: rank for rank, token in vocab.items()}, pattern)
         samples = given["texts"] + given["probes"]
+    elif case["kind"] == "offsets":
+        ranks = {bytes.fromhex(token): rank for token, rank in given["ranks"]}
+        specials = dict(given["special_tokens"])
+        encoder = impl.Encoder(ranks, pattern, specials)
+        for i, probe in enumerate(given["probes"]):
+            ids, byte_offsets, offsets = encoder.encode_with_offsets(probe, list(specials))
+            assert ids == expected["ids"][i] == encoder.encode(probe, list(specials))
+            assert [list(span) for span in byte_offsets] == expected["byte_offsets"][i]
+            assert [list(span) for span in offsets] == expected["offsets"][i]
+        return
     elif case["kind"] == "ranks":
         encoder = impl.Encoder({bytes.fromhex(token): rank for token, rank in given["ranks"]}, pattern)
         assert [list(merge) for merge in encoder.merges()] == expected["merges"]

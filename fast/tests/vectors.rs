@@ -3,6 +3,7 @@
 
 use std::fs;
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 
 use _fast::{train, Encoder, Splitter};
 use serde_json::Value;
@@ -166,6 +167,55 @@ fn every_vector_passes_on_the_rust_core() {
                 }
                 assert_eq!(encoder.merges(), once, "{name}: merges");
                 check_encoding(&name, &encoder, &probes, expected);
+            }
+            Some("offsets") => {
+                let specials: Vec<(String, u32)> = input["special_tokens"]
+                    .as_array()
+                    .expect("special_tokens")
+                    .iter()
+                    .map(|s| {
+                        (
+                            s[0].as_str().unwrap().to_owned(),
+                            s[1].as_u64().unwrap() as u32,
+                        )
+                    })
+                    .collect();
+                let allowed: Vec<&str> = specials.iter().map(|(text, _)| text.as_str()).collect();
+                let encoder = Encoder::with_specials(rank_table(input), specials.clone(), pattern)
+                    .expect("encoder");
+                let spans = |value: &Value| -> Vec<(usize, usize)> {
+                    value
+                        .as_array()
+                        .expect("spans")
+                        .iter()
+                        .map(|s| {
+                            (
+                                s[0].as_u64().unwrap() as usize,
+                                s[1].as_u64().unwrap() as usize,
+                            )
+                        })
+                        .collect()
+                };
+                for (i, probe) in probes.iter().enumerate() {
+                    let got = encoder
+                        .encode_with_offsets(probe, &allowed, &AtomicBool::new(false))
+                        .expect("encode");
+                    let ids: Vec<u32> = numbers(&expected["ids"][i])
+                        .into_iter()
+                        .map(|n| n as u32)
+                        .collect();
+                    assert_eq!(got.ids, ids, "{name}: ids of probe {i}");
+                    assert_eq!(
+                        got.bytes,
+                        spans(&expected["byte_offsets"][i]),
+                        "{name}: byte offsets of probe {i}"
+                    );
+                    assert_eq!(
+                        got.chars,
+                        spans(&expected["offsets"][i]),
+                        "{name}: offsets of probe {i}"
+                    );
+                }
             }
             other => panic!("{name}: unknown kind {other:?}"),
         }

@@ -65,6 +65,10 @@ class Counts:
     @staticmethod
     def from_buffers(data: bytes, offsets: bytes, counts: bytes) -> Counts: ...
 
+def encode_with_offsets(
+    encoder: Encoder, text: str, allowed_special: Iterable[str]
+) -> tuple[list[int], list[tuple[int, int]], list[tuple[int, int]]]: ...
+
 class Encoder:
     def __init__(
         self,

@@ -174,3 +174,9 @@ class Encoder(_fast.Encoder):
     ) -> Encoder:
         regex = SplitPattern.of(pattern).regex
         return super().__new__(cls, mergeable_ranks, regex, special_tokens, merges, ignore_merges)
+
+    def encode_with_offsets(
+        self, text: str, allowed_special: Iterable[str]
+    ) -> tuple[list[int], list[tuple[int, int]], list[tuple[int, int]]]:
+        """:meth:`encode`, with each token's byte span and character span in ``text`` (spec §6.12)."""
+        return _fast.encode_with_offsets(self, text, allowed_special)

@@ -45,17 +45,22 @@ def split(text: str, pattern: str | SplitPattern = DEFAULT_PATTERN) -> list[str]
     resumes at its end. An empty match is not a piece: the search resumes one character after it
     (so a non-empty match starting at the same position is never tried, as in Rust's engines).
     """
+    return [text[start:end] for start, end in _piece_spans(text, pattern)]
+
+
+def _piece_spans(text: str, pattern: str | SplitPattern) -> list[tuple[int, int]]:
+    """The (start, end) character positions of the pieces of §2.4, in order."""
     compiled = compile_pattern(SplitPattern.of(pattern).regex)
-    pieces: list[str] = []
+    spans: list[tuple[int, int]] = []
     pos = 0
     # subtle: regex clamps a start beyond the end back to the end, so the bound is checked here.
     while pos <= len(text) and (match := compiled.search(text, pos)) is not None:
         if match.end() > match.start():
-            pieces.append(match.group())
+            spans.append((match.start(), match.end()))
             pos = match.end()
         else:
             pos = match.start() + 1
-    return pieces
+    return spans
 
 
 # ---------------------------------------------------------------------------------------------
@@ -259,11 +264,15 @@ def encode_ordinary(
     (§6.11)."""
     ids: list[int] = []
     for piece in split(text, pattern):
-        if merge_list is None:
-            ids.extend(encode_piece(piece_bytes(piece), ranks))
-        else:
-            ids.extend(encode_piece_by_merges(piece_bytes(piece), ranks, merge_list))
+        ids.extend(_encode_piece(piece_bytes(piece), ranks, merge_list))
     return ids
+
+
+def _encode_piece(piece: bytes, ranks: Mapping[bytes, int], merge_list: MergeList | None) -> list[int]:
+    """§6.1, or §6.10 for a merge-list model (§6.11)."""
+    if merge_list is None:
+        return encode_piece(piece, ranks)
+    return encode_piece_by_merges(piece, ranks, merge_list)
 
 
 def find_special(text: str, start: int, allowed: Iterable[str]) -> tuple[int, str] | None:
@@ -336,6 +345,52 @@ def encode_piece_by_merges(piece: bytes, ranks: Mapping[bytes, int], merge_list:
     if merge_list.ignore_merges and piece in ranks:
         return [ranks[piece]]
     return [ranks[part] for part in join_by_merge_priority(piece, ranks, merge_list.priorities)]
+
+
+Span = tuple[int, int]
+
+
+def encode_with_offsets(
+    text: str,
+    ranks: Mapping[bytes, int],
+    pattern: str | SplitPattern,
+    special_tokens: Mapping[str, int],
+    allowed: Iterable[str],
+    merge_list: MergeList | None = None,
+) -> tuple[list[int], list[Span], list[Span]]:
+    """§6.12: the ids of :func:`encode`, each token's byte span in the text's UTF-8 and its
+    character span: from the character holding its first byte to the one holding its last."""
+    allowed = [token for token in set(allowed) if token in special_tokens]
+    lengths = {rank: len(token) for token, rank in ranks.items()}
+    byte_at = [0]  # byte_at[c]: where character c starts in the UTF-8
+    for char in text:
+        byte_at.append(byte_at[-1] + len(char.encode("utf-8")))
+    ids: list[int] = []
+    byte_spans: list[Span] = []
+
+    def stretch(start: int, end: int) -> None:
+        for piece_start, piece_end in _piece_spans(text[start:end], pattern):
+            at = byte_at[start + piece_start]
+            for token in _encode_piece(piece_bytes(text[start + piece_start : start + piece_end]), ranks, merge_list):
+                ids.append(token)
+                byte_spans.append((at, at + lengths[token]))
+                at += lengths[token]
+
+    pos = 0
+    while (found := find_special(text, pos, allowed)) is not None:
+        at, token = found
+        stretch(pos, at)
+        ids.append(special_tokens[token])
+        byte_spans.append((byte_at[at], byte_at[at + len(token)]))
+        pos = at + len(token)
+    stretch(pos, len(text))
+    return ids, byte_spans, char_spans(text, byte_spans)
+
+
+def char_spans(text: str, byte_spans: Iterable[Span]) -> list[Span]:
+    """§6.12: the character span of each non-empty byte span of ``text``'s UTF-8."""
+    char_of_byte = [c for c, char in enumerate(text) for _ in char.encode("utf-8")]
+    return [(char_of_byte[start], char_of_byte[end - 1] + 1) for start, end in byte_spans]
 
 
 # ---------------------------------------------------------------------------------------------

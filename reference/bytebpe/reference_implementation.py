@@ -244,6 +244,16 @@ class Encoder:
             for text in texts
         ]
 
+    def encode_with_offsets(
+        self, text: str, allowed_special: Iterable[str]
+    ) -> tuple[list[int], list[tuple[int, int]], list[tuple[int, int]]]:
+        """:meth:`encode`, with each token's byte span and character span in ``text`` (spec §6.12)."""
+        checks.check_text(text, "text")
+        allowed = _allowed_special(allowed_special)
+        return reference.encode_with_offsets(
+            text, self.ranks, self._pattern, self.special_tokens, allowed, self.merge_list
+        )
+
     def decode_bytes(self, ids: Iterable[int]) -> bytes:
         """The concatenated bytes of the tokens (spec §7); KeyError for an unknown id."""
         return reference.decode_bytes(checks.check_ids(ids, self.vocab), self.vocab)

@@ -3,8 +3,7 @@
 Its surface is tiktoken's (``encode``, ``encode_ordinary``, ``encode_batch``, ``decode``,
 ``decode_single_token_bytes``, ``n_vocab``, ``eot_token`` ...), with the same behaviour, plus
 nanochat's conveniences (``prepend``/``append``, ``encode_special``, ``bos_token_id``,
-``token_bytes``) and bytebpe's own: training, saving, loading, and export to tiktoken and Hugging
-Face.
+``token_bytes``) and bytebpe's own: training, offsets, saving, loading, export to tiktoken and Hugging Face.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from bytebpe.counts import PieceCounts
 from bytebpe.huggingface.surface import HuggingFaceSurface
 from bytebpe.implementations import implementation as implementation_module
 from bytebpe.merge_budget import merge_budget, trained_model
+from bytebpe.offsets import OffsetsSurface
 from bytebpe.patterns import DEFAULT_PATTERN, SplitPattern
 from bytebpe.progress import ProgressCallback, reporter
 from bytebpe.special_tokens import SpecialSet, check_disallowed, special_sets
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 TokenRef = int | str
 
 
-class Tokenizer(HuggingFaceSurface):
+class Tokenizer(HuggingFaceSurface, OffsetsSurface):
     """A byte-level BPE tokenizer: a rank table (token bytes -> id), special tokens and a split pattern.
 
     Build one with :meth:`train`, :meth:`from_ranks`, :meth:`from_tiktoken` or :meth:`load`; each

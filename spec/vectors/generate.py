@@ -11,16 +11,19 @@ pytest (tests/test_vectors.py) for both Python-visible implementations, and `car
 File format (one JSON object per file, keys in this order):
   name, why, sections  the case, the reason it exists, the spec sections it pins down
   kind                 "train": learn from texts, then encode; "ranks": encode with a given table;
-                       "merges": encode with a given table and merge list (§6.8-§6.11)
+                       "merges": encode with a given table and merge list (§6.8-§6.11);
+                       "offsets": encode with a table and special tokens, with offsets (§6.12)
   input                train: texts, vocab_size, pattern, min_frequency, probes, and
                        max_token_length where the case limits it (§4.3.1; absent: no limit)
                        ranks: ranks ([hex token bytes, rank] pairs), pattern, probes
                        merges: ranks, merges ([left, right] rank pairs), ignore_merges, pattern, probes
+                       offsets: ranks, special_tokens ([text, id] pairs), pattern, probes
   expected             pieces   the split of every text and probe, in order
                        merges   train: [left, right, count] per merge;
                                 ranks: [left, right] per merge that §5.3 recovers
                        tokens   train: hex bytes of tokens 256, 257, ... (§5.1)
                        ids      the encoding of every text and probe, in order (§6)
+                       offsets: ids, and byte_offsets and offsets ([start, end] per token)
 Token bytes are lowercase hex so that any byte string fits in JSON.
 """
 
@@ -127,6 +130,30 @@ def merges_case(name: str, why: str, sections: list[str], ranks: dict[bytes, int
         "expected": {
             "pieces": [reference.split(text, pattern) for text in probes],
             "ids": [reference.encode_ordinary(text, checked, pattern, model) for text in probes],
+        },
+    }
+
+
+def offsets_case(name: str, why: str, sections: list[str], ranks: dict[bytes, int], special_tokens: dict[str, int],
+                 probes: list[str], *, pattern: str = "gpt4") -> dict:  # fmt: skip
+    """Encoding with offsets (§6.12), every special token allowed."""
+    checked = checks.check_ranks(ranks)
+    encoded = [reference.encode_with_offsets(text, checked, pattern, special_tokens, special_tokens) for text in probes]
+    return {
+        "name": name,
+        "why": why,
+        "sections": sections,
+        "kind": "offsets",
+        "input": {
+            "ranks": [[token.hex(), rank] for token, rank in sorted(checked.items(), key=lambda item: item[1])],
+            "special_tokens": [[text, token_id] for text, token_id in special_tokens.items()],
+            "pattern": pattern,
+            "probes": probes,
+        },
+        "expected": {
+            "ids": [ids for ids, _, _ in encoded],
+            "byte_offsets": [[list(span) for span in spans] for _, spans, _ in encoded],
+            "offsets": [[list(span) for span in spans] for _, _, spans in encoded],
         },
     }
 
@@ -405,6 +432,16 @@ def cases() -> list[dict]:
             {**byte_ranks(), b"ab": 256, b"abab": 257, b"ba": 258, b"aa": 259},
             [b"b+a", b"a+b", b"ab+ab", b"a+a"],
             ["ab" * 100, "a" * 101, "b" + "ab" * 70 + "aab"],
+        ),
+        offsets_case(
+            "offsets-split-character",
+            "A character whose bytes are split between tokens is in the character span of each; a "
+            "special token's span is its occurrence; text the pattern drops has no token.",
+            ["6.12"],
+            {**byte_ranks(), b"a\xf0": 256, b"\x9f\x98": 257, "é".encode(): 258},
+            {"<|e|>": 300},
+            ["a😀b", "1 é<|e|>é😀", "日本<|e|><|e|>"],
+            pattern=r"\p{L}+|\p{So}+|<\|e\|>|[^\d]",
         ),
     ]
     for name in ("gpt4", "cl100k", "o200k", "gpt2", "nanochat"):

@@ -10,7 +10,8 @@
 //! * rank_table.rs: token bytes to rank; specials.rs: special tokens and finding them;
 //! * merged_cache.rs: each thread's cache of merged pieces; scratch.rs: the memory that merging
 //!   long pieces keeps from piece to piece;
-//! * token_bytes.rs: the bytes of every id, for decoding; byte_map.rs: the map for long keys.
+//! * token_bytes.rs: the bytes of every id, for decoding; byte_map.rs: the map for long keys;
+//! * offsets.rs: encoding with each token's byte and character span in the text (§6.12).
 
 mod byte_map;
 mod encoder;
@@ -20,6 +21,7 @@ mod join_by_merge_priority;
 mod join_by_scan;
 mod merge_list;
 mod merged_cache;
+mod offsets;
 mod rank_table;
 mod scan_slots;
 mod scratch;
@@ -29,3 +31,4 @@ mod tests;
 mod token_bytes;
 
 pub use encoder::Encoder;
+pub use offsets::{Offsets, Span};
