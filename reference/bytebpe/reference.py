@@ -107,7 +107,7 @@ def select_pair(pair_counts: Mapping[tuple[int, int], int]) -> tuple[tuple[int, 
 
 
 def pairs_within_length(
-    pair_counts: Mapping[tuple[int, int], int], lengths: Sequence[int], max_token_length: int | None
+    pair_counts: Mapping[tuple[int, int], int], lengths: Mapping[int, int] | Sequence[int], max_token_length: int | None
 ) -> Mapping[tuple[int, int], int]:
     """§4.3.1: the pairs whose token would be at most ``max_token_length`` bytes long (all of them
     for None); ``lengths[i]`` is the byte length of token i."""
@@ -150,21 +150,44 @@ def train_from_counts(
     ``min_frequency`` (§4.5). ``progress(stage, done, total)``, if given, hears of every merge.
     """
     words = {tuple(piece): frequency for piece, frequency in counts.items()}
-    lengths = [1] * 256  # the byte length of every token so far
+    tokens = {i: bytes([i]) for i in range(256)}
+    return _merge_loop(words, tokens, 256, vocab_size, min_frequency, max_token_length, progress, extending=False)
+
+
+def _merge_loop(
+    words: Mapping[tuple[int, ...], int],
+    tokens: dict[int, bytes],
+    first_id: int,
+    vocab_size: int,
+    min_frequency: int,
+    max_token_length: int | None,
+    progress: Callable[[str, int, int], object] | None,
+    *,
+    extending: bool,
+) -> list[tuple[int, int, int]]:
+    """§4.2-§4.5 from ``words`` whose ids are the ``tokens`` (id -> bytes): merge i makes token
+    ``first_id + i``, until id ``vocab_size``. Extending (§4.7) passes over a pair whose bytes
+    are already a token."""
+    lengths = {token: len(data) for token, data in tokens.items()}
+    known = set(tokens.values()) if extending else set()
     merges: list[tuple[int, int, int]] = []
-    for new_id in range(256, vocab_size):
+    for new_id in range(first_id, vocab_size):
         pair_counts = pairs_within_length(count_pairs(words), lengths, max_token_length)
+        if extending:
+            pair_counts = {pair: n for pair, n in pair_counts.items() if tokens[pair[0]] + tokens[pair[1]] not in known}
         if not pair_counts:
             break
         pair, pair_count = select_pair(pair_counts)
         if pair_count < min_frequency:
             break
         words = {apply_merge(ids, pair, new_id): frequency for ids, frequency in words.items()}
-        lengths.append(lengths[pair[0]] + lengths[pair[1]])
+        tokens[new_id] = tokens[pair[0]] + tokens[pair[1]]
+        known.add(tokens[new_id])
+        lengths[new_id] = lengths[pair[0]] + lengths[pair[1]]
         merges.append((pair[0], pair[1], pair_count))
         if progress is not None:
-            progress("merging", len(merges), vocab_size - 256)
-    if progress is not None and len(merges) < vocab_size - 256:
+            progress("merging", len(merges), vocab_size - first_id)
+    if progress is not None and len(merges) < vocab_size - first_id:
         progress("merging", len(merges), len(merges))  # stopped early: the total is what was made
     return merges
 
@@ -183,6 +206,25 @@ def train(
     return train_from_counts(
         counts, vocab_size, min_frequency=min_frequency, max_token_length=max_token_length, progress=progress
     )
+
+
+def extend_from_counts(
+    counts: Mapping[bytes, int],
+    ranks: Mapping[bytes, int],
+    vocab_size: int,
+    first_id: int,
+    *,
+    merge_list: MergeList | None = None,
+    min_frequency: int = 1,
+    max_token_length: int | None = None,
+    progress: Callable[[str, int, int], object] | None = None,
+) -> list[tuple[int, int, int]]:
+    """§4.7: continue training from the model ``ranks`` (with ``merge_list``, a merge-list model):
+    each piece's word is its encoding (§6.1, §6.10), and merge i makes token ``first_id + i`` up
+    to id ``vocab_size``, never a token whose bytes the vocabulary already holds."""
+    words = {tuple(_encode_piece(piece, ranks, merge_list)): frequency for piece, frequency in counts.items()}
+    tokens = {rank: token for token, rank in ranks.items()}
+    return _merge_loop(words, tokens, first_id, vocab_size, min_frequency, max_token_length, progress, extending=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 from bytebpe import checks, files
 from bytebpe.counts import PieceCounts
+from bytebpe.extend import ExtendSurface
 from bytebpe.huggingface.surface import HuggingFaceSurface
 from bytebpe.implementations import implementation as implementation_module
 from bytebpe.merge_budget import merge_budget, trained_model
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 TokenRef = int | str
 
 
-class Tokenizer(HuggingFaceSurface, OffsetsSurface):
+class Tokenizer(HuggingFaceSurface, OffsetsSurface, ExtendSurface):
     """A byte-level BPE tokenizer: a rank table (token bytes -> id), special tokens and a split pattern.
 
     Build one with :meth:`train`, :meth:`from_ranks`, :meth:`from_tiktoken` or :meth:`load`; each
@@ -155,11 +156,7 @@ class Tokenizer(HuggingFaceSurface, OffsetsSurface):
         module = implementation_module(implementation)
         with reporter(progress) as callback:
             learned = module.train_from_counts_with_ranks(
-                counts,
-                merges_wanted,
-                min_frequency=min_frequency,
-                max_token_length=max_token_length,
-                progress=callback,
+                counts, merges_wanted, min_frequency=min_frequency, max_token_length=max_token_length, progress=callback
             )
         settings = {"min_frequency": min_frequency, "max_token_length": max_token_length}
         return cls(**trained_model(learned, counts.split_pattern, specials, implementation, vocab_size, settings))
