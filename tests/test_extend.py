@@ -54,8 +54,8 @@ def forced_training(first: list[tuple[int, int]], corpus: list[str], pattern: st
     more=st.integers(0, 40),
     pattern=st.sampled_from(["gpt4", r"\S+|\s+"]),
 )
-def test_extending_equals_training_with_forced_first_merges(first, second, size, more, pattern):
-    base = quietly(bytebpe.Tokenizer.train, first, size, pattern=pattern, implementation="reference")
+def test_extending_equals_training_with_forced_first_merges(impl, first, second, size, more, pattern):
+    base = quietly(bytebpe.Tokenizer.train, first, size, pattern=pattern, implementation=impl.NAME)
     extended = quietly(base.extend, second, base.n_vocab + more)
     expected = forced_training(base.merges, second, pattern, base.n_vocab + more)
     assert extended.n_vocab == base.n_vocab + len(expected)
@@ -68,13 +68,18 @@ def test_extending_equals_training_with_forced_first_merges(first, second, size,
     corpus=corpora(),
     more=st.integers(0, 40),
     merge_list=st.sampled_from([None, False, True]),
+    min_frequency=st.integers(0, 3),
+    max_token_length=st.sampled_from([None, 2, 3, 5]),
 )
-def test_both_implementations_extend_alike_and_keep_every_id(ranks, corpus, more, merge_list):
+def test_both_implementations_extend_alike_and_keep_every_id(
+    ranks, corpus, more, merge_list, min_frequency, max_token_length
+):
     specials = {"<|a|>": max(ranks.values()) + 1, "<|b|>": max(ranks.values()) + 9}
     options = {} if merge_list is None else {"merges": reference.merges_from_ranks(ranks), "ignore_merges": merge_list}
     slow = bytebpe.Tokenizer(ranks, r"\S+|\s+", special_tokens=specials, implementation="reference", **options)
-    extended = quietly(slow.extend, corpus, slow.n_vocab + more)
-    fast = quietly(slow.with_implementation("fast").extend, corpus, slow.n_vocab + more)
+    limits = {"min_frequency": min_frequency, "max_token_length": max_token_length}
+    extended = quietly(slow.extend, corpus, slow.n_vocab + more, **limits)
+    fast = quietly(slow.with_implementation("fast").extend, corpus, slow.n_vocab + more, **limits)
     assert fast == extended.with_implementation("fast")
     new = extended.mergeable_ranks
     assert all(new[token] == rank for token, rank in ranks.items())

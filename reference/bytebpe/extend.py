@@ -3,8 +3,8 @@ else trained (a bytebpe tokenizer, a rank table such as cl100k, an imported Hugg
 new text, keeping every token and id and appending merges, as people adapt a tokenizer to a new
 language or domain. :class:`ExtendSurface` is a base class of bytebpe.Tokenizer.
 
-The pieces are counted by the tokenizer's implementation; the merge loop that continues from
-their encodings is the reference's (bytebpe.reference.extend_from_counts) on both.
+Both implementations count the pieces, encode them and run the merge loop themselves: the fast
+one on all cores and in Rust (fast/src/train/extend.rs), from an arena of encoded pieces.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from bytebpe import checks, reference
+from bytebpe import checks
 from bytebpe.implementations import implementation as implementation_module
 from bytebpe.merge_budget import warn_if_fewer
 from bytebpe.progress import ProgressCallback, reporter
@@ -29,6 +29,7 @@ class ExtendSurface:
     """The method of bytebpe.Tokenizer that extends its vocabulary."""
 
     _implementation: str
+    _encoder: Any
     _ranks: dict[bytes, int]
     _pattern: SplitPattern
     _special_tokens: dict[str, int]
@@ -67,18 +68,13 @@ class ExtendSurface:
             raise ValueError(f"extend: vocab_size must be at least n_vocab ({self.n_vocab}), got {vocab_size}")
         checks.check_min_frequency(min_frequency)
         checks.check_max_token_length(max_token_length)
-        merge_list = None
-        if self._ignore_merges is not None:
-            merge_list = reference.merge_list(self._merges or [], self._ignore_merges)
         module = implementation_module(self._implementation)
         with reporter(progress) as callback:
             counts = module.count(texts, self._pattern, progress=callback)
-            learned = reference.extend_from_counts(
-                counts.as_dict(),
-                self._ranks,
+            learned = module.extend_from_counts(
+                counts,
+                self._encoder,
                 vocab_size,
-                self.n_vocab,
-                merge_list=merge_list,
                 min_frequency=min_frequency,
                 max_token_length=max_token_length,
                 progress=callback,

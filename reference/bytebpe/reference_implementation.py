@@ -25,6 +25,7 @@ __all__ = [
     "UNICODE_VERSION",
     "Encoder",
     "count",
+    "extend_from_counts",
     "split",
     "train",
     "train_from_counts",
@@ -167,6 +168,36 @@ def train_from_counts_with_ranks(
         reference.train_from_counts(
             table, vocab_size, min_frequency=min_frequency, max_token_length=max_token_length, progress=progress
         )
+    )
+
+
+def extend_from_counts(
+    counts: PieceCounts,
+    encoder: Encoder,
+    vocab_size: int,
+    *,
+    min_frequency: int = 1,
+    max_token_length: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> list[tuple[int, int, int]]:
+    """The merges that extend ``encoder``'s model on piece counts to ``vocab_size`` ids (spec §4.7);
+    merge i makes id n_vocab + i."""
+    table = check_piece_counts(counts).as_dict()
+    checks.check_vocab_size(vocab_size)
+    checks.check_min_frequency(min_frequency)
+    checks.check_max_token_length(max_token_length)
+    first_id = max(encoder.vocab) + 1
+    if vocab_size < first_id:
+        raise ValueError(f"vocab_size must be at least n_vocab ({first_id}), got {vocab_size}")
+    return reference.extend_from_counts(
+        table,
+        encoder.ranks,
+        vocab_size,
+        first_id,
+        merge_list=encoder.merge_list,
+        min_frequency=min_frequency,
+        max_token_length=max_token_length,
+        progress=progress,
     )
 
 

@@ -11,7 +11,8 @@
 //! * merged_cache.rs: each thread's cache of merged pieces; scratch.rs: the memory that merging
 //!   long pieces keeps from piece to piece;
 //! * token_bytes.rs: the bytes of every id, for decoding; byte_map.rs: the map for long keys;
-//! * offsets.rs: encoding with each token's byte and character span in the text (§6.12).
+//! * offsets.rs: encoding with each token's byte and character span in the text (§6.12);
+//! * words.rs: pieces encoded into the words that extending a vocabulary starts from (§4.7).
 
 mod byte_map;
 mod encoder;
@@ -29,6 +30,7 @@ mod specials;
 #[cfg(test)]
 mod tests;
 mod token_bytes;
+mod words;
 
 pub use encoder::Encoder;
 pub use offsets::{Offsets, Span};

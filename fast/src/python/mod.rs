@@ -5,6 +5,7 @@
 mod args;
 mod counts;
 mod encoder;
+mod extending;
 mod learned;
 mod offsets;
 mod pattern_tree;
@@ -44,6 +45,7 @@ fn _fast(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(txt_files::count_txt, m)?)?;
     m.add_function(wrap_pyfunction!(txt_files::train_txt, m)?)?;
     m.add_function(wrap_pyfunction!(offsets::encode_with_offsets, m)?)?;
+    m.add_function(wrap_pyfunction!(extending::extend_from_counts, m)?)?;
     m.add_class::<counts::PyCounts>()?;
     m.add_class::<encoder::PyEncoder>()?;
     let patterns = PyDict::new(py);
