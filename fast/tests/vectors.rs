@@ -5,7 +5,7 @@ use std::fs;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
-use _fast::{train, Encoder, Splitter};
+use _fast::{extend_from_words, train, Encoder, Silent, Splitter};
 use serde_json::Value;
 
 fn vectors() -> Vec<(String, Value)> {
@@ -167,6 +167,83 @@ fn every_vector_passes_on_the_rust_core() {
                 }
                 assert_eq!(encoder.merges(), once, "{name}: merges");
                 check_encoding(&name, &encoder, &probes, expected);
+            }
+            Some("extend") => {
+                let specials: Vec<(String, u32)> = input["special_tokens"]
+                    .as_array()
+                    .expect("special_tokens")
+                    .iter()
+                    .map(|s| {
+                        (
+                            s[0].as_str().unwrap().to_owned(),
+                            s[1].as_u64().unwrap() as u32,
+                        )
+                    })
+                    .collect();
+                let model =
+                    Encoder::with_specials(rank_table(input), specials, pattern).expect("encoder");
+                let texts = strings(&input["texts"]);
+                let splitter = Splitter::new(pattern).expect("pattern compiles");
+                let mut counts: std::collections::BTreeMap<Vec<u8>, u64> = Default::default();
+                for text in &texts {
+                    for piece in splitter.split(text).expect("split") {
+                        *counts.entry(piece.as_bytes().to_vec()).or_default() += 1;
+                    }
+                }
+                let pieces: Vec<(Vec<u8>, u64)> = counts.into_iter().collect();
+                let tokens = model.rank_token_bytes();
+                let first_id = tokens.len();
+                let vocab_size = input["vocab_size"].as_u64().expect("vocab_size") as u32;
+                let merges = extend_from_words(
+                    model.piece_words(&pieces),
+                    tokens.clone(),
+                    vocab_size,
+                    1,
+                    None,
+                    &mut Silent,
+                    None,
+                )
+                .expect("extend");
+                let got: Vec<Vec<u64>> = merges
+                    .iter()
+                    .map(|m| vec![u64::from(m.left), u64::from(m.right), m.count])
+                    .collect();
+                let want: Vec<Vec<u64>> = expected["merges"]
+                    .as_array()
+                    .expect("merges")
+                    .iter()
+                    .map(numbers)
+                    .collect();
+                assert_eq!(got, want, "{name}: merges");
+                let mut vocab = tokens;
+                for m in &merges {
+                    let token = [
+                        vocab[m.left as usize].clone(),
+                        vocab[m.right as usize].clone(),
+                    ]
+                    .concat();
+                    vocab.push(token);
+                }
+                let new: Vec<Vec<u8>> = strings(&expected["tokens"])
+                    .iter()
+                    .map(|t| hex(t))
+                    .collect();
+                assert_eq!(vocab[first_id..].to_vec(), new, "{name}: tokens");
+                let ranks = vocab
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, t)| !t.is_empty())
+                    .map(|(i, t)| (t, i as u32));
+                let encoder = Encoder::new(ranks, pattern).expect("encoder");
+                let samples: Vec<String> = texts.into_iter().chain(probes).collect();
+                for (i, sample) in samples.iter().enumerate() {
+                    let ids = encoder.encode_ordinary(sample).expect("encode");
+                    let want: Vec<u32> = numbers(&expected["ids"][i])
+                        .into_iter()
+                        .map(|n| n as u32)
+                        .collect();
+                    assert_eq!(ids, want, "{name}: ids of sample {i}");
+                }
             }
             Some("offsets") => {
                 let specials: Vec<(String, u32)> = input["special_tokens"]
