@@ -5,7 +5,7 @@ use std::fs;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
-use _fast::{extend_from_words, train, Encoder, Silent, Splitter};
+use _fast::{extend_from_words, train, Encoder, Merge, Silent, Splitter};
 use serde_json::Value;
 
 fn vectors() -> Vec<(String, Value)> {
@@ -65,6 +65,57 @@ fn rank_table(input: &Value) -> Vec<(Vec<u8>, u32)> {
         .collect()
 }
 
+/// The special tokens of an `offsets` or `extend` case.
+fn special_tokens(input: &Value) -> Vec<(String, u32)> {
+    input["special_tokens"]
+        .as_array()
+        .expect("special_tokens")
+        .iter()
+        .map(|s| {
+            (
+                s[0].as_str().unwrap().to_owned(),
+                s[1].as_u64().unwrap() as u32,
+            )
+        })
+        .collect()
+}
+
+/// Check the learned merges against a case's `(left, right, count)` triples and the bytes of
+/// the tokens they make after `vocab` (§5.1, §4.7); return `vocab` grown by them.
+fn check_merges(
+    name: &str,
+    merges: &[Merge],
+    expected: &Value,
+    mut vocab: Vec<Vec<u8>>,
+) -> Vec<Vec<u8>> {
+    let got: Vec<Vec<u64>> = merges
+        .iter()
+        .map(|m| vec![u64::from(m.left), u64::from(m.right), m.count])
+        .collect();
+    let want: Vec<Vec<u64>> = expected["merges"]
+        .as_array()
+        .expect("merges")
+        .iter()
+        .map(numbers)
+        .collect();
+    assert_eq!(got, want, "{name}: merges");
+    let first = vocab.len();
+    for m in merges {
+        let token = [
+            vocab[m.left as usize].clone(),
+            vocab[m.right as usize].clone(),
+        ]
+        .concat();
+        vocab.push(token);
+    }
+    let tokens: Vec<Vec<u8>> = strings(&expected["tokens"])
+        .iter()
+        .map(|t| hex(t))
+        .collect();
+    assert_eq!(vocab[first..].to_vec(), tokens, "{name}: tokens");
+    vocab
+}
+
 fn check_encoding(name: &str, encoder: &Encoder, samples: &[String], expected: &Value) {
     let pieces = &expected["pieces"];
     let splitter = Splitter::new(encoder.pattern()).expect("pattern compiles");
@@ -102,31 +153,8 @@ fn every_vector_passes_on_the_rust_core() {
                 let max_token_length = input["max_token_length"].as_u64().map(|n| n as u32);
                 let merges = train(&texts, vocab_size, pattern, min_frequency, max_token_length)
                     .expect("train");
-                let got: Vec<Vec<u64>> = merges
-                    .iter()
-                    .map(|m| vec![u64::from(m.left), u64::from(m.right), m.count])
-                    .collect();
-                let want: Vec<Vec<u64>> = expected["merges"]
-                    .as_array()
-                    .expect("merges")
-                    .iter()
-                    .map(numbers)
-                    .collect();
-                assert_eq!(got, want, "{name}: merges");
-                let mut vocab: Vec<Vec<u8>> = (0..=255u8).map(|b| vec![b]).collect();
-                for m in &merges {
-                    let token = [
-                        vocab[m.left as usize].clone(),
-                        vocab[m.right as usize].clone(),
-                    ]
-                    .concat();
-                    vocab.push(token);
-                }
-                let tokens: Vec<Vec<u8>> = strings(&expected["tokens"])
-                    .iter()
-                    .map(|t| hex(t))
-                    .collect();
-                assert_eq!(vocab[256..].to_vec(), tokens, "{name}: tokens");
+                let bytes: Vec<Vec<u8>> = (0..=255u8).map(|b| vec![b]).collect();
+                let vocab = check_merges(&name, &merges, expected, bytes);
                 let ranks = vocab.into_iter().enumerate().map(|(i, t)| (t, i as u32));
                 let encoder = Encoder::new(ranks, pattern).expect("encoder");
                 let samples: Vec<String> = texts.into_iter().chain(probes).collect();
@@ -169,17 +197,7 @@ fn every_vector_passes_on_the_rust_core() {
                 check_encoding(&name, &encoder, &probes, expected);
             }
             Some("extend") => {
-                let specials: Vec<(String, u32)> = input["special_tokens"]
-                    .as_array()
-                    .expect("special_tokens")
-                    .iter()
-                    .map(|s| {
-                        (
-                            s[0].as_str().unwrap().to_owned(),
-                            s[1].as_u64().unwrap() as u32,
-                        )
-                    })
-                    .collect();
+                let specials = special_tokens(input);
                 let model =
                     Encoder::with_specials(rank_table(input), specials, pattern).expect("encoder");
                 let texts = strings(&input["texts"]);
@@ -192,7 +210,6 @@ fn every_vector_passes_on_the_rust_core() {
                 }
                 let pieces: Vec<(Vec<u8>, u64)> = counts.into_iter().collect();
                 let tokens = model.rank_token_bytes();
-                let first_id = tokens.len();
                 let vocab_size = input["vocab_size"].as_u64().expect("vocab_size") as u32;
                 let merges = extend_from_words(
                     model.piece_words(&pieces),
@@ -204,31 +221,7 @@ fn every_vector_passes_on_the_rust_core() {
                     None,
                 )
                 .expect("extend");
-                let got: Vec<Vec<u64>> = merges
-                    .iter()
-                    .map(|m| vec![u64::from(m.left), u64::from(m.right), m.count])
-                    .collect();
-                let want: Vec<Vec<u64>> = expected["merges"]
-                    .as_array()
-                    .expect("merges")
-                    .iter()
-                    .map(numbers)
-                    .collect();
-                assert_eq!(got, want, "{name}: merges");
-                let mut vocab = tokens;
-                for m in &merges {
-                    let token = [
-                        vocab[m.left as usize].clone(),
-                        vocab[m.right as usize].clone(),
-                    ]
-                    .concat();
-                    vocab.push(token);
-                }
-                let new: Vec<Vec<u8>> = strings(&expected["tokens"])
-                    .iter()
-                    .map(|t| hex(t))
-                    .collect();
-                assert_eq!(vocab[first_id..].to_vec(), new, "{name}: tokens");
+                let vocab = check_merges(&name, &merges, expected, tokens);
                 let ranks = vocab
                     .into_iter()
                     .enumerate()
@@ -246,17 +239,7 @@ fn every_vector_passes_on_the_rust_core() {
                 }
             }
             Some("offsets") => {
-                let specials: Vec<(String, u32)> = input["special_tokens"]
-                    .as_array()
-                    .expect("special_tokens")
-                    .iter()
-                    .map(|s| {
-                        (
-                            s[0].as_str().unwrap().to_owned(),
-                            s[1].as_u64().unwrap() as u32,
-                        )
-                    })
-                    .collect();
+                let specials = special_tokens(input);
                 let allowed: Vec<&str> = specials.iter().map(|(text, _)| text.as_str()).collect();
                 let encoder = Encoder::with_specials(rank_table(input), specials.clone(), pattern)
                     .expect("encoder");
