@@ -87,11 +87,12 @@ class ExtendSurface:
         self, learned: list[tuple[int, int, int]], vocab_size: int, settings: dict[str, Any]
     ) -> dict[str, Any]:
         """The Tokenizer's arguments for this model and the ``learned`` merges (§4.7 item 5)."""
+        first_id = self.n_vocab  # a property that looks at every id: once, not per merge
         vocab = {rank: token for token, rank in self._ranks.items()}
         ranks = dict(self._ranks)
         for i, (left, right, _) in enumerate(learned):
-            vocab[self.n_vocab + i] = vocab[left] + vocab[right]
-            ranks[vocab[self.n_vocab + i]] = self.n_vocab + i
+            vocab[first_id + i] = vocab[left] + vocab[right]
+            ranks[vocab[first_id + i]] = first_id + i
         new_merges = [(left, right) for left, right, _ in learned]
         merges = None if self._ignore_merges is None else [*(self._merges or []), *new_merges]
         trained_by = {
@@ -100,7 +101,7 @@ class ExtendSurface:
             "implementation": self._implementation,
             "vocab_size": vocab_size,
             "pattern": str(self._pattern),
-            "extended_from_n_vocab": self.n_vocab,
+            "extended_from_n_vocab": first_id,
             **settings,
         }
         return {
