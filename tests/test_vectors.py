@@ -85,6 +85,31 @@ def test_vector(impl, path):
         assert [vocab[256 + i].hex() for i in range(len(merges))] == expected["tokens"]
         encoder = impl.Encoder({token: rank for rank, token in vocab.items()}, pattern)
         samples = given["texts"] + given["probes"]
+    elif case["kind"] == "extend":
+        ranks = {bytes.fromhex(token): rank for token, rank in given["ranks"]}
+        model = impl.Encoder(ranks, pattern, dict(given["special_tokens"]))
+        counts = impl.count(given["texts"], pattern)
+        merges = impl.extend_from_counts(counts, model, given["vocab_size"])
+        assert [list(merge) for merge in merges] == expected["merges"]
+        vocab = {rank: token for token, rank in ranks.items()}
+        first_id = max([*ranks.values(), *(token_id for _, token_id in given["special_tokens"])]) + 1
+        for i, (left, right, _) in enumerate(merges):
+            vocab[first_id + i] = vocab[left] + vocab[right]
+        assert [vocab[first_id + i].hex() for i in range(len(merges))] == expected["tokens"]
+        encoder = impl.Encoder({token: rank for rank, token in vocab.items()}, pattern)
+        samples = given["texts"] + given["probes"]
+        assert encoder.encode_ordinary_batch(samples) == expected["ids"]
+        return
+    elif case["kind"] == "offsets":
+        ranks = {bytes.fromhex(token): rank for token, rank in given["ranks"]}
+        specials = dict(given["special_tokens"])
+        encoder = impl.Encoder(ranks, pattern, specials)
+        for i, probe in enumerate(given["probes"]):
+            ids, byte_offsets, offsets = encoder.encode_with_offsets(probe, list(specials))
+            assert ids == expected["ids"][i] == encoder.encode(probe, list(specials))
+            assert [list(span) for span in byte_offsets] == expected["byte_offsets"][i]
+            assert [list(span) for span in offsets] == expected["offsets"][i]
+        return
     elif case["kind"] == "ranks":
         encoder = impl.Encoder({bytes.fromhex(token): rank for token, rank in given["ranks"]}, pattern)
         assert [list(merge) for merge in encoder.merges()] == expected["merges"]

@@ -39,7 +39,7 @@ pub use encode::Encoder;
 pub use error::{Error, Result};
 pub use pattern::Splitter;
 pub use progress::{Progress, Silent, Stage};
-pub use train::{train_from_counts, train_from_piece_counts, Merge};
+pub use train::{extend_from_words, train_from_counts, train_from_piece_counts, Merge};
 
 /// Train on texts in one call (§4): split and count, then merge. The Python module streams
 /// texts in batches instead; this is the convenience for Rust callers and tests.

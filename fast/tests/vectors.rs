@@ -3,8 +3,9 @@
 
 use std::fs;
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 
-use _fast::{train, Encoder, Splitter};
+use _fast::{extend_from_words, train, Encoder, Merge, Silent, Splitter};
 use serde_json::Value;
 
 fn vectors() -> Vec<(String, Value)> {
@@ -64,6 +65,57 @@ fn rank_table(input: &Value) -> Vec<(Vec<u8>, u32)> {
         .collect()
 }
 
+/// The special tokens of an `offsets` or `extend` case.
+fn special_tokens(input: &Value) -> Vec<(String, u32)> {
+    input["special_tokens"]
+        .as_array()
+        .expect("special_tokens")
+        .iter()
+        .map(|s| {
+            (
+                s[0].as_str().unwrap().to_owned(),
+                s[1].as_u64().unwrap() as u32,
+            )
+        })
+        .collect()
+}
+
+/// Check the learned merges against a case's `(left, right, count)` triples and the bytes of
+/// the tokens they make after `vocab` (§5.1, §4.7); return `vocab` grown by them.
+fn check_merges(
+    name: &str,
+    merges: &[Merge],
+    expected: &Value,
+    mut vocab: Vec<Vec<u8>>,
+) -> Vec<Vec<u8>> {
+    let got: Vec<Vec<u64>> = merges
+        .iter()
+        .map(|m| vec![u64::from(m.left), u64::from(m.right), m.count])
+        .collect();
+    let want: Vec<Vec<u64>> = expected["merges"]
+        .as_array()
+        .expect("merges")
+        .iter()
+        .map(numbers)
+        .collect();
+    assert_eq!(got, want, "{name}: merges");
+    let first = vocab.len();
+    for m in merges {
+        let token = [
+            vocab[m.left as usize].clone(),
+            vocab[m.right as usize].clone(),
+        ]
+        .concat();
+        vocab.push(token);
+    }
+    let tokens: Vec<Vec<u8>> = strings(&expected["tokens"])
+        .iter()
+        .map(|t| hex(t))
+        .collect();
+    assert_eq!(vocab[first..].to_vec(), tokens, "{name}: tokens");
+    vocab
+}
+
 fn check_encoding(name: &str, encoder: &Encoder, samples: &[String], expected: &Value) {
     let pieces = &expected["pieces"];
     let splitter = Splitter::new(encoder.pattern()).expect("pattern compiles");
@@ -85,31 +137,9 @@ fn check_encoding(name: &str, encoder: &Encoder, samples: &[String], expected: &
     }
 }
 
-/// The tokens that `merges` make, after the 256 bytes: token 256 + i is merge i's (§5.1).
-fn vocabulary(merges: &[_fast::Merge]) -> Vec<Vec<u8>> {
-    let mut vocab: Vec<Vec<u8>> = (0..=255u8).map(|b| vec![b]).collect();
-    for m in merges {
-        let token = [
-            vocab[m.left as usize].as_slice(),
-            vocab[m.right as usize].as_slice(),
-        ]
-        .concat();
-        vocab.push(token);
-    }
-    vocab
-}
-
-/// `[left, right, count]` of each merge.
-fn merge_triples(merges: &[_fast::Merge]) -> Vec<Vec<u64>> {
-    merges
-        .iter()
-        .map(|m| vec![u64::from(m.left), u64::from(m.right), m.count])
-        .collect()
-}
-
-/// A truncate case (§5.5): the first merges of the longer training are the training to the
-/// smaller size and the expected ones; the special tokens follow them. Returns the encoder of the
-/// truncated rank table.
+/// A truncate case (§5.5): the training to the smaller size gives the expected merges and tokens,
+/// and they are the first merges of the longer training; the special tokens follow them. Returns
+/// the encoder of the truncated rank table.
 fn truncated_encoder(name: &str, input: &Value, expected: &Value) -> Encoder {
     let texts = strings(&input["texts"]);
     let pattern = input["pattern"].as_str().expect("pattern");
@@ -121,29 +151,10 @@ fn truncated_encoder(name: &str, input: &Value, expected: &Value) -> Encoder {
     let size = |key: &str| input[key].as_u64().expect(key) as u32 - n_special;
     let longer = train(&texts, size("vocab_size"), pattern, min_frequency, None).expect("train");
     let shorter = train(&texts, size("truncate_to"), pattern, min_frequency, None).expect("train");
-    let want: Vec<Vec<u64>> = expected["merges"]
-        .as_array()
-        .expect("merges")
-        .iter()
-        .map(numbers)
-        .collect();
-    let k = want.len();
-    assert_eq!(
-        merge_triples(&shorter),
-        want,
-        "{name}: the shorter training"
-    );
-    assert_eq!(
-        merge_triples(&longer[..k]),
-        want,
-        "{name}: the first merges"
-    );
-    let vocab = vocabulary(&shorter);
-    let tokens: Vec<Vec<u8>> = strings(&expected["tokens"])
-        .iter()
-        .map(|t| hex(t))
-        .collect();
-    assert_eq!(vocab[256..].to_vec(), tokens, "{name}: tokens");
+    let bytes: Vec<Vec<u8>> = (0..=255u8).map(|b| vec![b]).collect();
+    let vocab = check_merges(name, &shorter, expected, bytes);
+    let k = shorter.len();
+    assert_eq!(longer[..k], shorter[..], "{name}: the first merges");
     for (j, special) in strings(&input["special_tokens"]).iter().enumerate() {
         let id = expected["special_tokens"][special]
             .as_u64()
@@ -170,20 +181,8 @@ fn every_vector_passes_on_the_rust_core() {
                 let max_token_length = input["max_token_length"].as_u64().map(|n| n as u32);
                 let merges = train(&texts, vocab_size, pattern, min_frequency, max_token_length)
                     .expect("train");
-                let got = merge_triples(&merges);
-                let want: Vec<Vec<u64>> = expected["merges"]
-                    .as_array()
-                    .expect("merges")
-                    .iter()
-                    .map(numbers)
-                    .collect();
-                assert_eq!(got, want, "{name}: merges");
-                let vocab = vocabulary(&merges);
-                let tokens: Vec<Vec<u8>> = strings(&expected["tokens"])
-                    .iter()
-                    .map(|t| hex(t))
-                    .collect();
-                assert_eq!(vocab[256..].to_vec(), tokens, "{name}: tokens");
+                let bytes: Vec<Vec<u8>> = (0..=255u8).map(|b| vec![b]).collect();
+                let vocab = check_merges(&name, &merges, expected, bytes);
                 let ranks = vocab.into_iter().enumerate().map(|(i, t)| (t, i as u32));
                 let encoder = Encoder::new(ranks, pattern).expect("encoder");
                 let samples: Vec<String> = texts.into_iter().chain(probes).collect();
@@ -230,6 +229,87 @@ fn every_vector_passes_on_the_rust_core() {
                 let samples: Vec<String> =
                     strings(&input["texts"]).into_iter().chain(probes).collect();
                 check_encoding(&name, &encoder, &samples, expected);
+            }
+            Some("extend") => {
+                let specials = special_tokens(input);
+                let model =
+                    Encoder::with_specials(rank_table(input), specials, pattern).expect("encoder");
+                let texts = strings(&input["texts"]);
+                let splitter = Splitter::new(pattern).expect("pattern compiles");
+                let mut counts: std::collections::BTreeMap<Vec<u8>, u64> = Default::default();
+                for text in &texts {
+                    for piece in splitter.split(text).expect("split") {
+                        *counts.entry(piece.as_bytes().to_vec()).or_default() += 1;
+                    }
+                }
+                let pieces: Vec<(Vec<u8>, u64)> = counts.into_iter().collect();
+                let tokens = model.rank_token_bytes();
+                let vocab_size = input["vocab_size"].as_u64().expect("vocab_size") as u32;
+                let merges = extend_from_words(
+                    model.piece_words(&pieces),
+                    tokens.clone(),
+                    vocab_size,
+                    1,
+                    None,
+                    &mut Silent,
+                    None,
+                )
+                .expect("extend");
+                let vocab = check_merges(&name, &merges, expected, tokens);
+                let ranks = vocab
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, t)| !t.is_empty())
+                    .map(|(i, t)| (t, i as u32));
+                let encoder = Encoder::new(ranks, pattern).expect("encoder");
+                let samples: Vec<String> = texts.into_iter().chain(probes).collect();
+                for (i, sample) in samples.iter().enumerate() {
+                    let ids = encoder.encode_ordinary(sample).expect("encode");
+                    let want: Vec<u32> = numbers(&expected["ids"][i])
+                        .into_iter()
+                        .map(|n| n as u32)
+                        .collect();
+                    assert_eq!(ids, want, "{name}: ids of sample {i}");
+                }
+            }
+            Some("offsets") => {
+                let specials = special_tokens(input);
+                let allowed: Vec<&str> = specials.iter().map(|(text, _)| text.as_str()).collect();
+                let encoder = Encoder::with_specials(rank_table(input), specials.clone(), pattern)
+                    .expect("encoder");
+                let spans = |value: &Value| -> Vec<(usize, usize)> {
+                    value
+                        .as_array()
+                        .expect("spans")
+                        .iter()
+                        .map(|s| {
+                            (
+                                s[0].as_u64().unwrap() as usize,
+                                s[1].as_u64().unwrap() as usize,
+                            )
+                        })
+                        .collect()
+                };
+                for (i, probe) in probes.iter().enumerate() {
+                    let got = encoder
+                        .encode_with_offsets(probe, &allowed, &AtomicBool::new(false))
+                        .expect("encode");
+                    let ids: Vec<u32> = numbers(&expected["ids"][i])
+                        .into_iter()
+                        .map(|n| n as u32)
+                        .collect();
+                    assert_eq!(got.ids, ids, "{name}: ids of probe {i}");
+                    assert_eq!(
+                        got.bytes,
+                        spans(&expected["byte_offsets"][i]),
+                        "{name}: byte offsets of probe {i}"
+                    );
+                    assert_eq!(
+                        got.chars,
+                        spans(&expected["offsets"][i]),
+                        "{name}: offsets of probe {i}"
+                    );
+                }
             }
             other => panic!("{name}: unknown kind {other:?}"),
         }

@@ -73,6 +73,19 @@ class Counts:
     @staticmethod
     def from_buffers(data: bytes, offsets: bytes, counts: bytes) -> Counts: ...
 
+def extend_from_counts(
+    counts: Counts,
+    encoder: Encoder,
+    vocab_size: int,
+    *,
+    min_frequency: int,
+    max_token_length: int | None = None,
+    progress: Callable[[str, int, int], object] | None = None,
+) -> list[tuple[int, int, int]]: ...
+def encode_with_offsets(
+    encoder: Encoder, text: str, allowed_special: Iterable[str]
+) -> tuple[list[int], list[tuple[int, int]], list[tuple[int, int]]]: ...
+
 class Encoder:
     def __init__(
         self,

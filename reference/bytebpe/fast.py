@@ -158,6 +158,23 @@ def train_from_counts_with_ranks(
     )
 
 
+def extend_from_counts(
+    counts: PieceCounts,
+    encoder: Encoder,
+    vocab_size: int,
+    *,
+    min_frequency: int = 1,
+    max_token_length: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> list[tuple[int, int, int]]:
+    """The merges that extend ``encoder``'s model on piece counts to ``vocab_size`` ids (spec §4.7);
+    merge i makes id n_vocab + i. The pieces are encoded on all cores, the loop runs in the core."""
+    table = check_piece_counts(counts).core()
+    return _fast.extend_from_counts(
+        table, encoder, vocab_size, min_frequency=min_frequency, max_token_length=max_token_length, progress=progress
+    )
+
+
 class Encoder(_fast.Encoder):
     """Encode and decode with a rank table, special tokens and a split pattern (spec §5-§7), in Rust.
 
@@ -174,3 +191,9 @@ class Encoder(_fast.Encoder):
     ) -> Encoder:
         regex = SplitPattern.of(pattern).regex
         return super().__new__(cls, mergeable_ranks, regex, special_tokens, merges, ignore_merges)
+
+    def encode_with_offsets(
+        self, text: str, allowed_special: Iterable[str]
+    ) -> tuple[list[int], list[tuple[int, int]], list[tuple[int, int]]]:
+        """:meth:`encode`, with each token's byte span and character span in ``text`` (spec §6.12)."""
+        return _fast.encode_with_offsets(self, text, allowed_special)

@@ -45,17 +45,22 @@ def split(text: str, pattern: str | SplitPattern = DEFAULT_PATTERN) -> list[str]
     resumes at its end. An empty match is not a piece: the search resumes one character after it
     (so a non-empty match starting at the same position is never tried, as in Rust's engines).
     """
+    return [text[start:end] for start, end in _piece_spans(text, pattern)]
+
+
+def _piece_spans(text: str, pattern: str | SplitPattern) -> list[tuple[int, int]]:
+    """The (start, end) character positions of the pieces of §2.4, in order."""
     compiled = compile_pattern(SplitPattern.of(pattern).regex)
-    pieces: list[str] = []
+    spans: list[tuple[int, int]] = []
     pos = 0
     # subtle: regex clamps a start beyond the end back to the end, so the bound is checked here.
     while pos <= len(text) and (match := compiled.search(text, pos)) is not None:
         if match.end() > match.start():
-            pieces.append(match.group())
+            spans.append((match.start(), match.end()))
             pos = match.end()
         else:
             pos = match.start() + 1
-    return pieces
+    return spans
 
 
 # ---------------------------------------------------------------------------------------------
@@ -102,7 +107,7 @@ def select_pair(pair_counts: Mapping[tuple[int, int], int]) -> tuple[tuple[int, 
 
 
 def pairs_within_length(
-    pair_counts: Mapping[tuple[int, int], int], lengths: Sequence[int], max_token_length: int | None
+    pair_counts: Mapping[tuple[int, int], int], lengths: Mapping[int, int] | Sequence[int], max_token_length: int | None
 ) -> Mapping[tuple[int, int], int]:
     """§4.3.1: the pairs whose token would be at most ``max_token_length`` bytes long (all of them
     for None); ``lengths[i]`` is the byte length of token i."""
@@ -145,21 +150,44 @@ def train_from_counts(
     ``min_frequency`` (§4.5). ``progress(stage, done, total)``, if given, hears of every merge.
     """
     words = {tuple(piece): frequency for piece, frequency in counts.items()}
-    lengths = [1] * 256  # the byte length of every token so far
+    tokens = {i: bytes([i]) for i in range(256)}
+    return _merge_loop(words, tokens, 256, vocab_size, min_frequency, max_token_length, progress, extending=False)
+
+
+def _merge_loop(
+    words: Mapping[tuple[int, ...], int],
+    tokens: dict[int, bytes],
+    first_id: int,
+    vocab_size: int,
+    min_frequency: int,
+    max_token_length: int | None,
+    progress: Callable[[str, int, int], object] | None,
+    *,
+    extending: bool,
+) -> list[tuple[int, int, int]]:
+    """§4.2-§4.5 from ``words`` whose ids are the ``tokens`` (id -> bytes): merge i makes token
+    ``first_id + i``, until id ``vocab_size``. Extending (§4.7) passes over a pair whose bytes
+    are already a token."""
+    lengths = {token: len(data) for token, data in tokens.items()}
+    known = set(tokens.values()) if extending else set()
     merges: list[tuple[int, int, int]] = []
-    for new_id in range(256, vocab_size):
+    for new_id in range(first_id, vocab_size):
         pair_counts = pairs_within_length(count_pairs(words), lengths, max_token_length)
+        if extending:
+            pair_counts = {pair: n for pair, n in pair_counts.items() if tokens[pair[0]] + tokens[pair[1]] not in known}
         if not pair_counts:
             break
         pair, pair_count = select_pair(pair_counts)
         if pair_count < min_frequency:
             break
         words = {apply_merge(ids, pair, new_id): frequency for ids, frequency in words.items()}
-        lengths.append(lengths[pair[0]] + lengths[pair[1]])
+        tokens[new_id] = tokens[pair[0]] + tokens[pair[1]]
+        known.add(tokens[new_id])
+        lengths[new_id] = lengths[pair[0]] + lengths[pair[1]]
         merges.append((pair[0], pair[1], pair_count))
         if progress is not None:
-            progress("merging", len(merges), vocab_size - 256)
-    if progress is not None and len(merges) < vocab_size - 256:
+            progress("merging", len(merges), vocab_size - first_id)
+    if progress is not None and len(merges) < vocab_size - first_id:
         progress("merging", len(merges), len(merges))  # stopped early: the total is what was made
     return merges
 
@@ -178,6 +206,25 @@ def train(
     return train_from_counts(
         counts, vocab_size, min_frequency=min_frequency, max_token_length=max_token_length, progress=progress
     )
+
+
+def extend_from_counts(
+    counts: Mapping[bytes, int],
+    ranks: Mapping[bytes, int],
+    vocab_size: int,
+    first_id: int,
+    *,
+    merge_list: MergeList | None = None,
+    min_frequency: int = 1,
+    max_token_length: int | None = None,
+    progress: Callable[[str, int, int], object] | None = None,
+) -> list[tuple[int, int, int]]:
+    """§4.7: continue training from the model ``ranks`` (with ``merge_list``, a merge-list model):
+    each piece's word is its encoding (§6.1, §6.10), and merge i makes token ``first_id + i`` up
+    to id ``vocab_size``, never a token whose bytes the vocabulary already holds."""
+    words = {tuple(_encode_piece(piece, ranks, merge_list)): frequency for piece, frequency in counts.items()}
+    tokens = {rank: token for token, rank in ranks.items()}
+    return _merge_loop(words, tokens, first_id, vocab_size, min_frequency, max_token_length, progress, extending=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -259,11 +306,15 @@ def encode_ordinary(
     (§6.11)."""
     ids: list[int] = []
     for piece in split(text, pattern):
-        if merge_list is None:
-            ids.extend(encode_piece(piece_bytes(piece), ranks))
-        else:
-            ids.extend(encode_piece_by_merges(piece_bytes(piece), ranks, merge_list))
+        ids.extend(_encode_piece(piece_bytes(piece), ranks, merge_list))
     return ids
+
+
+def _encode_piece(piece: bytes, ranks: Mapping[bytes, int], merge_list: MergeList | None) -> list[int]:
+    """§6.1, or §6.10 for a merge-list model (§6.11)."""
+    if merge_list is None:
+        return encode_piece(piece, ranks)
+    return encode_piece_by_merges(piece, ranks, merge_list)
 
 
 def find_special(text: str, start: int, allowed: Iterable[str]) -> tuple[int, str] | None:
@@ -336,6 +387,52 @@ def encode_piece_by_merges(piece: bytes, ranks: Mapping[bytes, int], merge_list:
     if merge_list.ignore_merges and piece in ranks:
         return [ranks[piece]]
     return [ranks[part] for part in join_by_merge_priority(piece, ranks, merge_list.priorities)]
+
+
+Span = tuple[int, int]
+
+
+def encode_with_offsets(
+    text: str,
+    ranks: Mapping[bytes, int],
+    pattern: str | SplitPattern,
+    special_tokens: Mapping[str, int],
+    allowed: Iterable[str],
+    merge_list: MergeList | None = None,
+) -> tuple[list[int], list[Span], list[Span]]:
+    """§6.12: the ids of :func:`encode`, each token's byte span in the text's UTF-8 and its
+    character span: from the character holding its first byte to the one holding its last."""
+    allowed = [token for token in set(allowed) if token in special_tokens]
+    lengths = {rank: len(token) for token, rank in ranks.items()}
+    byte_at = [0]  # byte_at[c]: where character c starts in the UTF-8
+    for char in text:
+        byte_at.append(byte_at[-1] + len(char.encode("utf-8")))
+    ids: list[int] = []
+    byte_spans: list[Span] = []
+
+    def stretch(start: int, end: int) -> None:
+        for piece_start, piece_end in _piece_spans(text[start:end], pattern):
+            at = byte_at[start + piece_start]
+            for token in _encode_piece(piece_bytes(text[start + piece_start : start + piece_end]), ranks, merge_list):
+                ids.append(token)
+                byte_spans.append((at, at + lengths[token]))
+                at += lengths[token]
+
+    pos = 0
+    while (found := find_special(text, pos, allowed)) is not None:
+        at, token = found
+        stretch(pos, at)
+        ids.append(special_tokens[token])
+        byte_spans.append((byte_at[at], byte_at[at + len(token)]))
+        pos = at + len(token)
+    stretch(pos, len(text))
+    return ids, byte_spans, char_spans(text, byte_spans)
+
+
+def char_spans(text: str, byte_spans: Iterable[Span]) -> list[Span]:
+    """§6.12: the character span of each non-empty byte span of ``text``'s UTF-8."""
+    char_of_byte = [c for c, char in enumerate(text) for _ in char.encode("utf-8")]
+    return [(char_of_byte[start], char_of_byte[end - 1] + 1) for start, end in byte_spans]
 
 
 # ---------------------------------------------------------------------------------------------

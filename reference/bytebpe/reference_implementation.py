@@ -25,6 +25,7 @@ __all__ = [
     "UNICODE_VERSION",
     "Encoder",
     "count",
+    "extend_from_counts",
     "split",
     "train",
     "train_from_counts",
@@ -170,6 +171,36 @@ def train_from_counts_with_ranks(
     )
 
 
+def extend_from_counts(
+    counts: PieceCounts,
+    encoder: Encoder,
+    vocab_size: int,
+    *,
+    min_frequency: int = 1,
+    max_token_length: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> list[tuple[int, int, int]]:
+    """The merges that extend ``encoder``'s model on piece counts to ``vocab_size`` ids (spec §4.7);
+    merge i makes id n_vocab + i."""
+    table = check_piece_counts(counts).as_dict()
+    checks.check_vocab_size(vocab_size)
+    checks.check_min_frequency(min_frequency)
+    checks.check_max_token_length(max_token_length)
+    first_id = max(encoder.vocab) + 1
+    if vocab_size < first_id:
+        raise ValueError(f"vocab_size must be at least n_vocab ({first_id}), got {vocab_size}")
+    return reference.extend_from_counts(
+        table,
+        encoder.ranks,
+        vocab_size,
+        first_id,
+        merge_list=encoder.merge_list,
+        min_frequency=min_frequency,
+        max_token_length=max_token_length,
+        progress=progress,
+    )
+
+
 def _learned(merges: list[tuple[int, int, int]]) -> Learned:
     return merges, reference.ranks_from_merges(merges)
 
@@ -243,6 +274,16 @@ class Encoder:
             reference.encode(text, self.ranks, self._pattern, self.special_tokens, allowed, self.merge_list)
             for text in texts
         ]
+
+    def encode_with_offsets(
+        self, text: str, allowed_special: Iterable[str]
+    ) -> tuple[list[int], list[tuple[int, int]], list[tuple[int, int]]]:
+        """:meth:`encode`, with each token's byte span and character span in ``text`` (spec §6.12)."""
+        checks.check_text(text, "text")
+        allowed = _allowed_special(allowed_special)
+        return reference.encode_with_offsets(
+            text, self.ranks, self._pattern, self.special_tokens, allowed, self.merge_list
+        )
 
     def decode_bytes(self, ids: Iterable[int]) -> bytes:
         """The concatenated bytes of the tokens (spec §7); KeyError for an unknown id."""

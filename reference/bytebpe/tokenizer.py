@@ -3,8 +3,7 @@
 Its surface is tiktoken's (``encode``, ``encode_ordinary``, ``encode_batch``, ``decode``,
 ``decode_single_token_bytes``, ``n_vocab``, ``eot_token`` ...), with the same behaviour, plus
 nanochat's conveniences (``prepend``/``append``, ``encode_special``, ``bos_token_id``,
-``token_bytes``) and bytebpe's own: training, saving, loading, and export to tiktoken and Hugging
-Face.
+``token_bytes``) and bytebpe's own: training, offsets, saving, loading, export to tiktoken and Hugging Face.
 """
 
 from __future__ import annotations
@@ -17,9 +16,11 @@ from typing import TYPE_CHECKING, Any, overload
 
 from bytebpe import argument_checks, checks, files
 from bytebpe.counts import PieceCounts
+from bytebpe.extend import ExtendSurface
 from bytebpe.huggingface.surface import HuggingFaceSurface
 from bytebpe.implementations import implementation as implementation_module
 from bytebpe.merge_budget import merge_budget, trained_model
+from bytebpe.offsets import OffsetsSurface
 from bytebpe.patterns import DEFAULT_PATTERN, SplitPattern
 from bytebpe.progress import ProgressCallback, reporter
 from bytebpe.shards.surface import ShardsSurface
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 TokenRef = int | str
 
 
-class Tokenizer(HuggingFaceSurface, ShardsSurface):
+class Tokenizer(HuggingFaceSurface, ShardsSurface, OffsetsSurface, ExtendSurface):
     """A byte-level BPE tokenizer: a rank table (token bytes -> id), special tokens and a split pattern.
 
     Build one with :meth:`train`, :meth:`from_ranks`, :meth:`from_tiktoken` or :meth:`load`; each
@@ -156,11 +157,7 @@ class Tokenizer(HuggingFaceSurface, ShardsSurface):
         module = implementation_module(implementation)
         with reporter(progress) as callback:
             learned = module.train_from_counts_with_ranks(
-                counts,
-                merges_wanted,
-                min_frequency=min_frequency,
-                max_token_length=max_token_length,
-                progress=callback,
+                counts, merges_wanted, min_frequency=min_frequency, max_token_length=max_token_length, progress=callback
             )
         settings = {"min_frequency": min_frequency, "max_token_length": max_token_length}
         return cls(**trained_model(learned, counts.split_pattern, specials, implementation, vocab_size, settings))

@@ -12,11 +12,15 @@ File format (one JSON object per file, keys in this order):
   name, why, sections  the case, the reason it exists, the spec sections it pins down
   kind                 "train": learn from texts, then encode; "ranks": encode with a given table;
                        "merges": encode with a given table and merge list (§6.8-§6.11);
+                       "offsets": encode with a table and special tokens, with offsets (§6.12);
+                       "extend": extend a table on texts (§4.7), then encode
                        "truncate": learn from texts to vocab_size, truncate to truncate_to (§5.5)
   input                train: texts, vocab_size, pattern, min_frequency, probes, and
                        max_token_length where the case limits it (§4.3.1; absent: no limit)
                        ranks: ranks ([hex token bytes, rank] pairs), pattern, probes
                        merges: ranks, merges ([left, right] rank pairs), ignore_merges, pattern, probes
+                       offsets: ranks, special_tokens ([text, id] pairs), pattern, probes
+                       extend: ranks, special_tokens, texts, vocab_size, pattern, probes
                        truncate: texts, vocab_size, truncate_to (both counting special_tokens),
                        special_tokens, pattern, min_frequency, probes
   expected             pieces   the split of every text and probe, in order
@@ -24,6 +28,8 @@ File format (one JSON object per file, keys in this order):
                                 ranks: [left, right] per merge that §5.3 recovers
                        tokens   train: hex bytes of tokens 256, 257, ... (§5.1)
                        ids      the encoding of every text and probe, in order (§6)
+                       offsets: ids, and byte_offsets and offsets ([start, end] per token)
+                       extend: merges, tokens (of the new ids, from n_vocab), ids of texts and probes
                        truncate: pieces, merges and tokens of the truncation (which are the first
                                 merges and tokens of the longer training, and all of a training to
                                 truncate_to), special_tokens ({token: id} after truncation), ids
@@ -133,6 +139,64 @@ def merges_case(name: str, why: str, sections: list[str], ranks: dict[bytes, int
         "expected": {
             "pieces": [reference.split(text, pattern) for text in probes],
             "ids": [reference.encode_ordinary(text, checked, pattern, model) for text in probes],
+        },
+    }
+
+
+def offsets_case(name: str, why: str, sections: list[str], ranks: dict[bytes, int], special_tokens: dict[str, int],
+                 probes: list[str], *, pattern: str = "gpt4") -> dict:  # fmt: skip
+    """Encoding with offsets (§6.12), every special token allowed."""
+    checked = checks.check_ranks(ranks)
+    encoded = [reference.encode_with_offsets(text, checked, pattern, special_tokens, special_tokens) for text in probes]
+    return {
+        "name": name,
+        "why": why,
+        "sections": sections,
+        "kind": "offsets",
+        "input": {
+            "ranks": [[token.hex(), rank] for token, rank in sorted(checked.items(), key=lambda item: item[1])],
+            "special_tokens": [[text, token_id] for text, token_id in special_tokens.items()],
+            "pattern": pattern,
+            "probes": probes,
+        },
+        "expected": {
+            "ids": [ids for ids, _, _ in encoded],
+            "byte_offsets": [[list(span) for span in spans] for _, spans, _ in encoded],
+            "offsets": [[list(span) for span in spans] for _, _, spans in encoded],
+        },
+    }
+
+
+def extend_case(name: str, why: str, sections: list[str], ranks: dict[bytes, int], special_tokens: dict[str, int],
+                texts: list[str], vocab_size: int, *, pattern: str = "gpt4",
+                probes: tuple[str, ...] = ()) -> dict:  # fmt: skip
+    """Extending the rank table ``ranks`` (with its special tokens) on ``texts`` (§4.7)."""
+    checked = checks.check_ranks(ranks)
+    first_id = max([*checked.values(), *special_tokens.values()]) + 1
+    counts = reference.count_pieces(texts, pattern)
+    merges = reference.extend_from_counts(counts, checked, vocab_size, first_id)
+    vocab = {rank: token for token, rank in checked.items()}
+    for i, (left, right, _) in enumerate(merges):
+        vocab[first_id + i] = vocab[left] + vocab[right]
+    extended = {token: rank for rank, token in vocab.items()}
+    samples = [*texts, *probes]
+    return {
+        "name": name,
+        "why": why,
+        "sections": sections,
+        "kind": "extend",
+        "input": {
+            "ranks": [[token.hex(), rank] for token, rank in sorted(checked.items(), key=lambda item: item[1])],
+            "special_tokens": [[text, token_id] for text, token_id in special_tokens.items()],
+            "texts": texts,
+            "vocab_size": vocab_size,
+            "pattern": pattern,
+            "probes": list(probes),
+        },
+        "expected": {
+            "merges": [list(merge) for merge in merges],
+            "tokens": [vocab[first_id + i].hex() for i in range(len(merges))],
+            "ids": [reference.encode_ordinary(text, extended, pattern) for text in samples],
         },
     }
 
@@ -448,6 +512,27 @@ def cases() -> list[dict]:
             {**byte_ranks(), b"ab": 256, b"abab": 257, b"ba": 258, b"aa": 259},
             [b"b+a", b"a+b", b"ab+ab", b"a+a"],
             ["ab" * 100, "a" * 101, "b" + "ab" * 70 + "aab"],
+        ),
+        extend_case(
+            "extend-repeated-bytes",
+            "Extending keeps every id, starts new ids after the special token's, and passes over a "
+            "pair whose bytes are already a token (ab + c would repeat abc, which no pair reaches).",
+            ["4.7"],
+            {**byte_ranks(), b"abc": 256, b"xy": 257},
+            {"<|s|>": 260},
+            ["abce abce abcd xyab xyab", "abc"],
+            270,
+            probes=("abcdxy", "xyabcd abc"),
+        ),
+        offsets_case(
+            "offsets-split-character",
+            "A character whose bytes are split between tokens is in the character span of each; a "
+            "special token's span is its occurrence; text the pattern drops has no token.",
+            ["6.12"],
+            {**byte_ranks(), b"a\xf0": 256, b"\x9f\x98": 257, "é".encode(): 258},
+            {"<|e|>": 300},
+            ["a😀b", "1 é<|e|>é😀", "日本<|e|><|e|>"],
+            pattern=r"\p{L}+|\p{So}+|<\|e\|>|[^\d]",
         ),
     ]
     for name in ("gpt4", "cl100k", "o200k", "gpt2", "nanochat"):

@@ -54,11 +54,11 @@ pub struct Encoder {
     identity: u64,
     ranks: RankTable,
     /// The bytes of every id, special tokens' included, for decoding.
-    tokens: TokenBytes,
+    pub(super) tokens: TokenBytes,
     /// The largest rank, kept because long pieces size their buckets by it.
     pub(super) max_rank: u32,
-    specials: Specials,
-    splitter: Arc<Splitter>,
+    pub(super) specials: Specials,
+    pub(super) splitter: Arc<Splitter>,
     /// The merge list of a merge-list model (§6.8), whose pieces are joined by §6.9.
     merge_list: Option<MergeList>,
 }
@@ -255,7 +255,7 @@ impl Encoder {
     /// §6.1: a piece that is a token is that token; otherwise merge up from single bytes,
     /// always joining the adjacent pair with the lowest-ranked concatenation, leftmost on ties.
     /// For a merge-list model, §6.10: the whole piece only with `ignore_merges`, and joins by §6.9.
-    fn encode_piece(&self, piece: &[u8], scan: &mut ShortScan, out: &mut Vec<u32>) {
+    pub(super) fn encode_piece(&self, piece: &[u8], scan: &mut ShortScan, out: &mut Vec<u32>) {
         let whole = self.merge_list.as_ref().is_none_or(|m| m.ignore_merges);
         if let Some(rank) = self.ranks.get(piece).filter(|_| whole) {
             out.push(rank);

@@ -12,6 +12,8 @@
 //!   long pieces keeps from piece to piece;
 //! * token_bytes.rs: the bytes of every id, for decoding; byte_map.rs: the map for long keys;
 //! * cancel.rs: what an encode asks between pieces to know whether to stop.
+//! * offsets.rs: encoding with each token's byte and character span in the text (§6.12);
+//! * words.rs: pieces encoded into the words that extending a vocabulary starts from (§4.7).
 
 mod byte_map;
 mod cancel;
@@ -22,6 +24,7 @@ mod join_by_merge_priority;
 mod join_by_scan;
 mod merge_list;
 mod merged_cache;
+mod offsets;
 mod rank_table;
 mod scan_slots;
 mod scratch;
@@ -29,6 +32,8 @@ mod specials;
 #[cfg(test)]
 mod tests;
 mod token_bytes;
+mod words;
 
 pub use cancel::Cancel;
 pub use encoder::Encoder;
+pub use offsets::{Offsets, Span};

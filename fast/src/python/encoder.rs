@@ -15,7 +15,7 @@ use crate::threads::with_threads;
 
 #[pyclass(name = "Encoder", module = "bytebpe._fast", frozen, subclass)]
 pub struct PyEncoder {
-    inner: Arc<Encoder>,
+    pub(super) inner: Arc<Encoder>,
     /// One Python int per id below [`INT_CACHE`]: a list of ids is then built by reference, not
     /// by allocating an int object per token (Python caches only the ints below 257), which
     /// otherwise costs about as much as encoding itself.
@@ -69,7 +69,7 @@ impl PyEncoder {
     }
 
     /// A Python list of the ids, built from the cached ints where there is one.
-    fn list<'py>(&self, py: Python<'py>, ids: &[u32]) -> PyResult<Bound<'py, PyList>> {
+    pub(super) fn list<'py>(&self, py: Python<'py>, ids: &[u32]) -> PyResult<Bound<'py, PyList>> {
         let items = ids.iter().map(|&id| match self.ints.get(id as usize) {
             Some(int) => int.bind(py).clone(),
             None => PyInt::new(py, id).into_any(),

@@ -5,9 +5,11 @@
 mod args;
 mod counts;
 mod encoder;
+mod extending;
 mod flat;
 mod id_list;
 mod learned;
+mod offsets;
 mod pattern_tree;
 mod progress;
 mod signal_check;
@@ -46,6 +48,8 @@ fn _fast(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(txt_files::count_txt, m)?)?;
     m.add_function(wrap_pyfunction!(txt_files::train_txt, m)?)?;
     m.add_function(wrap_pyfunction!(flat::encode_ordinary_flat, m)?)?;
+    m.add_function(wrap_pyfunction!(offsets::encode_with_offsets, m)?)?;
+    m.add_function(wrap_pyfunction!(extending::extend_from_counts, m)?)?;
     m.add_class::<counts::PyCounts>()?;
     m.add_class::<encoder::PyEncoder>()?;
     let patterns = PyDict::new(py);

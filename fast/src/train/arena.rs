@@ -110,6 +110,84 @@ impl Arena {
         Ok((arena, pairs))
     }
 
+    /// The arena of words that are already runs of tokens (§4.7: pieces encoded by a model),
+    /// with their frequencies, and their pairs counted with their positions (§4.2). `token_len`
+    /// is the length in bytes of every id the words hold; `symbols` the number of ids, for the
+    /// pairs' slots.
+    pub fn build_words(
+        words: impl IntoIterator<Item = (Vec<u32>, u64)>,
+        token_len: &[u32],
+        tick: &mut dyn FnMut() -> Result<()>,
+    ) -> Result<(Self, Pairs)> {
+        let mut arena = Arena {
+            nodes: Vec::new(),
+            frequency: Vec::new(),
+        };
+        let mut pairs = Pairs::for_symbols(token_len.len())?;
+        let mut known: std::collections::HashMap<(u32, u32), u32> =
+            std::collections::HashMap::new();
+        for (n, (word_ids, frequency)) in words.into_iter().enumerate() {
+            if n % TICK_EVERY == TICK_EVERY - 1 {
+                tick()?;
+            }
+            if word_ids.len() < 2 || frequency == 0 {
+                continue;
+            }
+            let bytes: usize = word_ids
+                .iter()
+                .map(|&id| token_len[id as usize] as usize)
+                .sum();
+            let base = arena.nodes.len();
+            if base + bytes >= NONE as usize {
+                return Err(Error::InvalidArgument(
+                    "the corpus has more than 4 GiB of distinct piece bytes".into(),
+                ));
+            }
+            arena.nodes.try_reserve(bytes).map_err(|_| {
+                Error::out_of_memory(&format!(
+                    "{} MiB for the training arena",
+                    (base + bytes) >> 16
+                ))
+            })?;
+            let word = arena.frequency.len() as u32;
+            arena.frequency.push(frequency);
+            let mut previous = NONE;
+            for (k, &id) in word_ids.iter().enumerate() {
+                let index = arena.nodes.len() as u32;
+                let pair = match word_ids.get(k + 1) {
+                    Some(&after) => {
+                        let slot = *known
+                            .entry((id, after))
+                            .or_insert_with(|| pairs.create(id, after));
+                        pairs.add(slot, frequency, index);
+                        slot
+                    }
+                    None => NONE,
+                };
+                arena.nodes.push(Node {
+                    symbol: id,
+                    prev: previous,
+                    pair,
+                    word,
+                });
+                // The token's other bytes: never a token's start, never read as one.
+                for _ in 1..token_len[id as usize] {
+                    arena.nodes.push(Node {
+                        symbol: DEAD,
+                        prev: index,
+                        pair: NONE,
+                        word,
+                    });
+                }
+                previous = index;
+            }
+        }
+        for list in &mut pairs.positions {
+            list.shrink_to_fit();
+        }
+        Ok((arena, pairs))
+    }
+
     /// Ask the CPU to start loading the nodes of a merge at `position` of tokens of `lengths`
     /// bytes: its own, its right token's and the one after that. A merge visits nodes
     /// scattered over a large arena, so without this nearly every visit waits for memory.

@@ -127,7 +127,7 @@ fn train_with_capacity<P: AsRef<[u8]>>(
     min_frequency: u64,
     max_token_length: Option<u32>,
     progress: &mut dyn Progress,
-    mut learned: Option<&mut dyn MergeSink>,
+    learned: Option<&mut dyn MergeSink>,
 ) -> Result<Vec<Merge>> {
     if vocab_size < 256 {
         return Err(Error::InvalidArgument(format!(
@@ -136,13 +136,71 @@ fn train_with_capacity<P: AsRef<[u8]>>(
     }
     let wanted = (vocab_size - 256) as usize;
     let tick = |progress: &mut dyn Progress| progress.update(Stage::Merging, 0, wanted as u64);
-    let (mut arena, mut pairs) = Arena::build(pieces, capacity, &mut || tick(progress))?;
+    let (arena, pairs) = Arena::build(pieces, capacity, &mut || tick(progress))?;
+    let start = Start {
+        first_id: 256,
+        token_len: vec![1; 256],
+        known: None,
+    };
+    merge_loop(
+        arena,
+        pairs,
+        start,
+        wanted,
+        min_frequency,
+        max_token_length,
+        progress,
+        learned,
+    )
+}
+
+/// Where a merge loop starts: the id of its first new token, the length in bytes of every token
+/// before it, and, when extending a vocabulary (§4.7), the tokens' bytes, whose repeats it
+/// passes over.
+pub(super) struct Start {
+    pub first_id: u32,
+    pub token_len: Vec<u32>,
+    pub known: Option<Known>,
+}
+
+/// §4.7 item 3: the bytes of every token so far, by id and as a set.
+pub(super) struct Known {
+    pub bytes: Vec<Vec<u8>>,
+    pub set: std::collections::HashSet<Vec<u8>>,
+}
+
+impl Known {
+    fn joined(&self, left: u32, right: u32) -> Vec<u8> {
+        [
+            &self.bytes[left as usize][..],
+            &self.bytes[right as usize][..],
+        ]
+        .concat()
+    }
+}
+
+/// §4.2-§4.5 on a built arena: up to `wanted` merges, the first making token `start.first_id`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn merge_loop(
+    mut arena: Arena,
+    mut pairs: Pairs,
+    start: Start,
+    wanted: usize,
+    min_frequency: u64,
+    max_token_length: Option<u32>,
+    progress: &mut dyn Progress,
+    mut learned: Option<&mut dyn MergeSink>,
+) -> Result<Vec<Merge>> {
+    let Start {
+        first_id,
+        mut token_len,
+        mut known,
+    } = start;
     let mut queue = PairQueue::new();
     // Sized by what the corpus can give, not by vocab_size (which may be far beyond it).
     let mut merges = Vec::with_capacity(wanted.min(arena.node_count()).min(1 << 20));
-    // The length in bytes of every token so far: a token's next neighbour starts that many
-    // nodes after it.
-    let mut token_len: Vec<u32> = vec![1; 256];
+    // `token_len`: the length in bytes of every token so far: a token's next neighbour starts
+    // that many nodes after it.
     queue_pairs(
         &mut queue,
         0..pairs.len(),
@@ -173,13 +231,23 @@ fn train_with_capacity<P: AsRef<[u8]>>(
                 }
             }
         }
+        let (left, right) = unpack(top.packed);
+        // §4.7: a pair whose bytes are a token already is passed over for good (tokens are
+        // only ever added); nothing re-queues it, as its entry left the queue just now.
+        if let Some(known) = known.as_mut() {
+            let joined = known.joined(left, right);
+            if known.set.contains(&joined) {
+                continue;
+            }
+            known.set.insert(joined.clone());
+            known.bytes.push(joined);
+        }
         let current = top.count;
         if current < min_frequency {
             break;
         }
-        let new_token = 256 + merges.len() as u32;
+        let new_token = first_id + merges.len() as u32;
         pairs.add_symbol();
-        let (left, right) = unpack(top.packed);
         let lengths = (token_len[left as usize], token_len[right as usize]);
         token_len.push(lengths.0 + lengths.1);
         merges.push(Merge {

@@ -36,6 +36,20 @@ impl Pairs {
         }
     }
 
+    /// No pairs yet, and slots for `symbols` token ids (§4.7: a model's vocabulary); MemoryError
+    /// rather than an abort if they cannot be had.
+    pub fn for_symbols(symbols: usize) -> crate::error::Result<Self> {
+        let mut pairs = Self::for_bytes();
+        let extra = symbols.saturating_sub(256);
+        let fail =
+            |_| crate::error::Error::out_of_memory(&format!("the pair slots of {symbols} ids"));
+        pairs.with_x.try_reserve_exact(extra).map_err(fail)?;
+        pairs.with_y.try_reserve_exact(extra).map_err(fail)?;
+        pairs.with_x.resize(symbols.max(256), (0, NONE));
+        pairs.with_y.resize(symbols.max(256), (0, NONE));
+        Ok(pairs)
+    }
+
     /// Slots for the next token id. They grow with the merges made, not with the `vocab_size`
     /// asked for: a corpus too small for it must not pay for the ids it never reaches.
     pub fn add_symbol(&mut self) {

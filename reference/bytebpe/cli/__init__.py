@@ -58,6 +58,7 @@ from bytebpe.cli.errors import (
 )
 from bytebpe.cli.eval import add_eval
 from bytebpe.cli.export import add_export
+from bytebpe.cli.extend import add_extend
 from bytebpe.cli.inspect import add_inspect
 from bytebpe.cli.train import add_train
 
@@ -134,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_decode(commands)
     add_inspect(commands)
     add_export(commands)
+    add_extend(commands)
     add_eval(commands)
     add_diff(commands)
     add_encode_dataset(commands)

@@ -1,0 +1,168 @@
+"""Offsets (spec §6.12): each token's byte span and character span, on both implementations.
+
+The two implementations give the same spans; the byte spans hold exactly the token's bytes and,
+with a named pattern, tile the text; the character spans are the smallest that hold each token's
+bytes. Against the peers: Hugging Face's ``Encoding.offsets`` (of bytebpe's export, and of
+tokenizers Hugging Face's trainers build here) and tiktoken's ``decode_with_offsets``, on
+generated multilingual text, emoji and combining marks. Nothing is downloaded or filtered out.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+import tiktoken
+from hypothesis import given, reject, settings
+from hypothesis import strategies as st
+from test_huggingface_import import STYLES, _with_added_tokens
+
+import bytebpe
+from strategies import NAMED_PATTERNS, corpora, patterns, texts, vocab_sizes
+
+SPECIALS = ["<|endoftext|>", "<|x|>"]
+# Characters of one to four UTF-8 bytes, combining marks and emoji sequences (a ZWJ family, a flag).
+PARTS = ["a", "b", " ", "\n", "é", "e\u0301", "日本", "😀", "👨\u200d👩\u200d👧", "🇫🇷", "Ж", *SPECIALS]
+
+
+def mixed_texts(max_size: int = 12) -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(PARTS), max_size=max_size).map("".join) | texts(40)
+
+
+@st.composite
+def tokenizers_(draw: st.DrawFn, pattern: st.SearchStrategy[str] | None = None) -> bytebpe.Tokenizer:
+    corpus = draw(corpora()) + draw(st.lists(mixed_texts(), max_size=4))
+    chosen = draw(st.sampled_from(NAMED_PATTERNS) if pattern is None else pattern)
+    size = draw(vocab_sizes()) + len(SPECIALS)
+    try:
+        return bytebpe.Tokenizer.train(
+            corpus, size, pattern=chosen, special_tokens=SPECIALS, implementation="reference"
+        )
+    except ValueError:
+        # A generated pattern outside the language of §2.2: no tokenizer to draw.
+        reject()
+
+
+def check_spans(tok: bytebpe.Tokenizer, text: str, encoding: bytebpe.offsets.Encoding) -> None:
+    data = text.encode("utf-8")
+    byte_at = [0]
+    for char in text:
+        byte_at.append(byte_at[-1] + len(char.encode("utf-8")))
+    assert len(encoding.ids) == len(encoding.offsets) == len(encoding.byte_offsets)
+    previous_end = 0
+    for token, (bs, be), (cs, ce) in zip(encoding.ids, encoding.byte_offsets, encoding.offsets, strict=True):
+        assert previous_end <= bs < be
+        assert data[bs:be] == tok.decode_single_token_bytes(token)
+        # The smallest character span that holds the bytes.
+        assert byte_at[cs] <= bs < byte_at[cs + 1] and byte_at[ce - 1] < be <= byte_at[ce]
+        previous_end = be
+
+
+def joined(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text the character spans cover, a character shared by two spans taken once."""
+    out, end = [], 0
+    for start, stop in spans:
+        out.append(text[max(start, end) : stop])
+        end = stop
+    return "".join(out)
+
+
+@given(tok=tokenizers_(patterns()), samples=st.lists(mixed_texts(), max_size=4), allowed=st.booleans())
+def test_both_implementations_give_the_same_spans(tok, samples, allowed):
+    fast = tok.with_implementation("fast")
+    special = "all" if allowed else frozenset()
+    for text in samples:
+        slow = tok.encode_with_offsets(text, allowed_special=special, disallowed_special=())
+        assert fast.encode_with_offsets(text, allowed_special=special, disallowed_special=()) == slow
+        assert slow.ids == tok.encode(text, allowed_special=special, disallowed_special=())
+        check_spans(tok, text, slow)
+
+
+@given(tok=tokenizers_(), samples=st.lists(mixed_texts(), max_size=4))
+def test_with_a_named_pattern_the_spans_tile_the_text(tok, samples):
+    fast = tok.with_implementation("fast")
+    for text in samples:
+        encoding = fast.encode_with_offsets(text, allowed_special="all")
+        check_spans(fast, text, encoding)
+        data = text.encode("utf-8")
+        assert b"".join(data[bs:be] for bs, be in encoding.byte_offsets) == data
+        assert joined(text, encoding.offsets) == text
+        # Consecutive character spans meet, or share the one character split between them.
+        for (_, end), (start, _) in itertools.pairwise(encoding.offsets):
+            assert start in (end, end - 1)
+
+
+def test_a_character_split_between_tokens_is_in_each_span(impl):
+    ranks = {bytes([b]): b for b in range(256)} | {b"a\xf0": 256}
+    tok = bytebpe.Tokenizer.from_ranks(ranks, r"[\s\S]+", implementation=impl.NAME)
+    encoding = tok.encode_with_offsets("a😀b")
+    assert encoding.ids == [256, 0x9F, 0x98, 0x80, ord("b")]
+    assert encoding.byte_offsets == [(0, 2), (2, 3), (3, 4), (4, 5), (5, 6)]
+    assert encoding.offsets == [(0, 2), (1, 2), (1, 2), (1, 2), (2, 3)]
+
+
+def test_special_tokens_and_dropped_text(impl):
+    tok = bytebpe.Tokenizer.from_ranks(
+        {bytes([b]): b for b in range(256)}, r"\p{L}+", special_tokens={"<|e|>": 300}, implementation=impl.NAME
+    )
+    encoding = tok.encode_with_offsets("1 é<|e|>b", allowed_special="all")
+    assert encoding.ids == [0xC3, 0xA9, 300, ord("b")]
+    assert encoding.offsets == [(2, 3), (2, 3), (3, 8), (8, 9)]
+    assert encoding.byte_offsets == [(2, 3), (3, 4), (4, 9), (9, 10)]
+    with pytest.raises(ValueError, match="<\\|e\\|>"):
+        tok.encode_with_offsets("<|e|>")
+    with pytest.raises(TypeError, match="str"):
+        tok.encode_with_offsets(b"x")  # type: ignore[arg-type]
+
+
+@settings(max_examples=60)  # each example exports to Hugging Face and tiktoken
+@given(tok=tokenizers_(), samples=st.lists(mixed_texts(), min_size=1, max_size=4))
+def test_spans_are_hugging_faces_and_tiktokens(tok, samples):
+    hf = tok.to_huggingface()
+    encoding = tiktoken.Encoding(
+        "t", pat_str=tok.pattern, mergeable_ranks=tok.mergeable_ranks, special_tokens=tok.special_tokens
+    )
+    fast = tok.with_implementation("fast")
+    for text in samples:
+        ours = fast.encode_with_offsets(text, allowed_special="all")
+        theirs = hf.encode(text, add_special_tokens=False)
+        assert (ours.ids, ours.offsets) == (theirs.ids, theirs.offsets)
+        _, starts = encoding.decode_with_offsets(ours.ids)
+        assert starts == [start for start, _ in ours.offsets]
+
+
+@pytest.fixture(scope="module", params=sorted(set(STYLES) - {"roberta"}))
+def trained(request):
+    # RoBERTa's post-processor trims the spaces off its offsets (trim_offsets); bytebpe's spans
+    # are untrimmed, so it is checked on its own below.
+    return STYLES[request.param]()
+
+
+@settings(max_examples=25)  # each style is its own test: 250 examples in all
+@given(data=st.data())
+def test_imported_tokenizers_give_hugging_faces_offsets(impl, trained, data):
+    tok = bytebpe.Tokenizer.from_huggingface(trained, implementation=impl.NAME)
+    added = [token.content for token in trained.get_added_tokens_decoder().values()]
+    # NFC (Qwen2's normalizer) leaves these texts as they are; one that it changes is below.
+    text = _with_added_tokens(data.draw(mixed_texts().map(_nfc)), added, data.draw)
+    for add_special_tokens in (True, False):
+        ours = tok.encode_huggingface_with_offsets(text, add_special_tokens=add_special_tokens)
+        theirs = trained.encode(text, add_special_tokens=add_special_tokens)
+        assert (ours.ids, ours.offsets) == (theirs.ids, theirs.offsets)
+        assert len(ours.byte_offsets) == len(ours.ids)
+
+
+def _nfc(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFC", text)
+
+
+def test_a_normalizer_that_changes_the_text_is_named():
+    tok = bytebpe.Tokenizer.from_huggingface(STYLES["roberta"]())
+    with pytest.raises(ValueError, match="normalizers NFKC, Lowercase changed the text"):
+        tok.encode_huggingface_with_offsets("Hello")
+    assert tok.encode_huggingface_with_offsets("hello").ids == tok.encode_huggingface("hello")
+    qwen = bytebpe.Tokenizer.from_huggingface(STYLES["qwen2"]())
+    with pytest.raises(ValueError, match="normalizers NFC changed the text"):
+        qwen.encode_huggingface_with_offsets("e\u0301")
