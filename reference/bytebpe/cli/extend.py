@@ -29,7 +29,7 @@ An existing --out is replaced only with --force."""
 _EPILOG = """\
 examples:
   bytebpe extend tok german/*.txt --vocab-size 40000 --out tok-de
-  bytebpe extend cl100k_base.tiktoken --pattern cl100k code/ --vocab-size 110000 --out tok-code"""
+  bytebpe extend cl100k_base.tiktoken code/ --pattern cl100k --vocab-size 110000 --out tok-code"""
 
 
 def add_extend(commands: Any) -> None:
