@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 PYTEST_WORKERS ?= auto
 CORPUS ?=
 
-.PHONY: all setup build demo test test-thorough lint rust-test py-test docs docs-check vectors unicode bench bench-distributed bench-worst bench-reader bench-import bench-vocabularies wheel-check clean
+.PHONY: all setup build demo test test-thorough lint rust-test py-test docs docs-check vectors unicode bench bench-distributed bench-shards bench-worst bench-reader bench-import bench-vocabularies wheel-check fuzz clean
 
 all: test
 
@@ -109,6 +109,12 @@ bench:
 # peak RSS of every process, identical merges); the report goes to stdout and bench/results/.
 # DIST_ARGS passes more options (python bench/distributed.py --help), e.g. '--shards 16 --vocab-size 32768'.
 DIST_ARGS ?=
+# The whole pre-tokenizing job against tiktoken over a multiprocessing.Pool (bench/shards.py).
+bench-shards:
+	@test -n "$(CORPUS)" || { echo "usage: make bench-shards CORPUS=path/to/corpus.txt [SHARDS_ARGS='--runs 3']"; exit 2; }
+	@$(MAKE) --no-print-directory build
+	$(BIN)/python bench/shards.py "$(CORPUS)" $(SHARDS_ARGS)
+
 bench-distributed:
 	@test -n "$(CORPUS)" || { echo "usage: make bench-distributed CORPUS=path/to/corpus.txt [DIST_ARGS='--shards 16']"; exit 2; }
 	@$(MAKE) --no-print-directory build
@@ -140,6 +146,20 @@ bench-worst:
 	@test -n "$(CORPUS)" || { echo "usage: make bench-worst CORPUS=path/to/prose.txt [WORST_ARGS='--runs 3']"; exit 2; }
 	@$(MAKE) --no-print-directory build
 	$(BIN)/python bench/worst_case.py "$(CORPUS)" $(WORST_ARGS)
+
+# Coverage-guided fuzzing (fast/fuzz/targets.py, atheris): the rank-file parser, the bytebpe.json
+# reader and encode/decode of the core against the reference, FUZZ_SECONDS each (not part of
+# `make test`). Each target's corpus grows in .stamps/fuzz/<target>; a finding stops its run and
+# is written to .stamps/fuzz/crash-*.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= rank_file metadata encode
+fuzz: build
+	$(BIN)/python -m pip install --quiet -r fast/fuzz/requirements.txt
+	mkdir -p $(STAMPS)/fuzz
+	for target in $(FUZZ_TARGETS); do \
+		$(BIN)/python fast/fuzz/targets.py $$target -max_total_time=$(FUZZ_SECONDS) -timeout=30 \
+			-artifact_prefix=$(STAMPS)/fuzz/ -print_final_stats=1 $(STAMPS)/fuzz/$$target || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) $(STAMPS) target site site-screenshots reference/bytebpe/_fast*.so

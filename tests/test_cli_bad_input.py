@@ -225,8 +225,8 @@ SHELL_CASES = {
         case: CASES[case]
         for case in ("bytebpe.json nested deeply", "gzip cut short", "max chars 1e30", "pattern not UTF-8")
     },
-    # The core cannot read a pipe again to count its lines, so it names the byte offset alone.
-    "stdin not UTF-8": (lambda s, t: train("-", t), b"ok\n\xff\n", 1, "stdin: invalid UTF-8 at byte offset 3"),
+    # A pipe cannot be read again, so the core counts its lines as it reads: the same line as Python's.
+    "stdin not UTF-8": (lambda s, t: train("-", t), b"ok\n\xff\n", 1, "stdin:2: invalid UTF-8 at byte offset 3"),
     "stdin not UTF-8, by the reference": (
         lambda s, t: train("-", t, "--implementation", "reference"),
         b"ok\n\xff\n",

@@ -16,6 +16,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import pyarrow as pa
@@ -293,3 +294,35 @@ def test_cli_train_ray_joins_the_cluster_of_ray_address(cluster, corpus_dir, tmp
     assert main([*argv, "--force"]) == 0
     assert Tokenizer.load(out).merges == saved.merges
     assert __import__("ray").is_initialized()
+
+
+@cluster_test
+def test_a_worker_killed_mid_count_is_retried_and_the_merges_stay_those_of_one_process(cluster, tmp_path):
+    import psutil
+
+    rng = random.Random(7)
+    # The reference counts in Python, slowly enough (seconds a shard) for a task to be caught running.
+    paths = [write(tmp_path / f"{i}.txt", prose(rng, 400)) for i in range(3)]
+    killed: list[int] = []
+    stop = threading.Event()
+
+    def kill_one_counting_worker() -> None:
+        # A Ray worker names itself after the task it runs ("ray::_count_task").
+        while not stop.is_set() and not killed:
+            for process in psutil.process_iter(["pid", "cmdline"]):
+                if any("ray::_count_task" in part for part in process.info["cmdline"] or ()):
+                    process.kill()
+                    killed.append(process.info["pid"])
+                    return
+            stop.wait(0.05)
+
+    killer = threading.Thread(target=kill_one_counting_worker)
+    killer.start()
+    try:
+        counts = count(paths, implementation="reference", shard_bytes=1 << 30)
+    finally:
+        stop.set()
+        killer.join()
+    assert killed, "no counting worker was seen running"
+    expected = Tokenizer.train(Corpus(paths), 400)
+    assert Tokenizer.train_from_counts(counts, 400).merges == expected.merges

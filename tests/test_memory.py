@@ -1,11 +1,14 @@
 """What training holds follows the corpus, not vocab_size (spec §4.5): a corpus that gives a few
 merges trains under the largest vocab_size as under a small one, in a child process whose
-address space is capped, so that a reservation by vocab_size fails there instead of passing."""
+address space is capped, so that a reservation by vocab_size fails there instead of passing.
+Under such a cap, the large reservations (the training arena, the ids of an encoding and their
+Python list) are a MemoryError, never an abort."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -51,3 +54,44 @@ def test_an_arena_that_cannot_be_had_is_a_memory_error():
     assert result.returncode == 0, (result.returncode, result.stderr[-3000:])
     assert "MemoryError: out of memory: cannot reserve" in result.stdout, result.stdout
     assert "training arena" in result.stdout, result.stdout
+
+
+ENCODE_CHILD = """
+import resource, sys
+import bytebpe
+tok = bytebpe.Tokenizer.from_ranks({bytes([b]): b for b in range(256)}, "gpt4")
+text = "a " * 25_000_000  # 50 MB, one id a byte: 200 MB of ids, a list of 400 MB
+tok.encode_ordinary_batch(["warm up the threads"] * 64)
+with open("/proc/self/status") as status:
+    used = next(int(line.split()[1]) << 10 for line in status if line.startswith("VmSize:"))
+cap = used + (int(sys.argv[1]) << 20)
+resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+for call in (tok.encode_ordinary, tok.encode, lambda t: tok.encode_ordinary_batch([t])):
+    try:
+        call(text)
+        print("encoded")
+    except MemoryError as err:
+        print("MemoryError:", err)
+"""
+
+
+def _encode_under(headroom_mib: int) -> list[str]:
+    env = {**os.environ, "MALLOC_ARENA_MAX": "2"}
+    command = [sys.executable, "-c", ENCODE_CHILD, str(headroom_mib)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0, (result.returncode, result.stderr[-3000:])
+    return result.stdout.strip().splitlines()
+
+
+def test_ids_that_cannot_be_had_are_a_memory_error():
+    # 100 MiB above what the process holds: the id buffer cannot grow to 200 MB.
+    lines = _encode_under(100)
+    assert len(lines) == 3, lines
+    for line in lines:
+        assert re.fullmatch(r"MemoryError: out of memory: cannot reserve \d+ MiB for the ids of an encoded text", line)
+
+
+def test_a_list_of_ids_that_cannot_be_had_is_a_memory_error():
+    # 450 MiB: the ids fit, the Python list of them (8 bytes an id) does not beside them.
+    lines = _encode_under(450)
+    assert lines == ["MemoryError: out of memory: cannot make a list of 50000000 items (381 MiB)"] * 3, lines

@@ -74,6 +74,8 @@ CASES = {
     "min_frequency -1": lambda m: m.train(["ab"], 300, min_frequency=-1),
     "min_frequency float": lambda m: m.train(["ab"], 300, min_frequency=1.5),
     "min_frequency bool": lambda m: m.train(["ab"], 300, min_frequency=True),
+    "min_frequency 2**64": lambda m: m.train(["ab"], 300, min_frequency=2**64),
+    "max_token_length 2**32": lambda m: m.train(["ab"], 300, max_token_length=2**32),
     "counts not PieceCounts": lambda m: m.train_from_counts({b"ab": 2}, 300),
     "counts None": lambda m: m.train_from_counts(None, 300),
     "counts, vocab_size 100": lambda m: m.train_from_counts(bytebpe.PieceCounts({b"ab": 2}), 100),
@@ -125,6 +127,8 @@ CASES = {
     "ids not iterable": lambda m: encoder(m).decode_bytes(5),
     "ids None": lambda m: encoder(m).decode_bytes(None),
     "unknown id in a range": lambda m: encoder(m).decode_bytes(range(-1, 3)),
+    "unknown id before a non-int": lambda m: encoder(m).decode_bytes([9999, None]),
+    "unknown id before a huge id": lambda m: encoder(m).decode_bytes([9999, 2**40]),
 }
 
 # The same, handed to the compiled core directly rather than through bytebpe.fast: the core's own

@@ -17,6 +17,14 @@ def train(
     progress: Callable[[str, int, int], object] | None = None,
 ) -> tuple[list[tuple[int, int, int]], dict[bytes, int]]: ...
 def parse_pattern(pattern: str) -> tuple: ...
+def encode_ordinary_flat(
+    encoder: Encoder,
+    texts: Iterable[str],
+    num_threads: int | None = None,
+    prepend: int | None = None,
+    append: int | None = None,
+    width: int = 4,
+) -> tuple[bytes, bytes]: ...
 def count(
     texts: Iterable[str], *, pattern: str, progress: Callable[[str, int, int], object] | None = None
 ) -> Counts: ...

@@ -22,7 +22,7 @@ import hashlib
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 
@@ -93,9 +93,13 @@ def check_directory_target(
     return True
 
 
-def write_file(path: str | os.PathLike[str], data: bytes, *, overwrite: bool = False) -> Path:
-    """Write the file ``path`` holding ``data``, atomically; an existing file is replaced only with
-    ``overwrite`` (FileExistsError otherwise), a directory never. A symlink is followed."""
+def write_file(
+    path: str | os.PathLike[str], data: bytes | Iterable[bytes | memoryview], *, overwrite: bool = False
+) -> Path:
+    """Write the file ``path`` holding ``data`` (bytes, or pieces written one after the other, so
+    that a large file need not be joined in memory first), atomically; an existing file is
+    replaced only with ``overwrite`` (FileExistsError otherwise), a directory never. A symlink
+    is followed."""
     path = Path(path).resolve()
     _clear_leftovers(path)
     if path.is_dir():
@@ -165,9 +169,10 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _write_file(path: Path, data: bytes) -> None:
+def _write_file(path: Path, data: bytes | Iterable[bytes | memoryview]) -> None:
     with open(path, "wb") as handle:
-        handle.write(data)
+        for piece in [data] if isinstance(data, (bytes, bytearray, memoryview)) else data:
+            handle.write(piece)
         handle.flush()
         os.fsync(handle.fileno())
 

@@ -17,6 +17,10 @@ MAX_ID = 2**32 - 1
 """The largest special-token id."""
 MAX_VOCAB_SIZE = 2**32 - 1
 """The largest vocab_size (§4.5): its largest id, vocab_size - 1, is then a possible rank."""
+MAX_COUNT = 2**64 - 1
+"""The largest pair count, and so the largest min_frequency (§4.5)."""
+MAX_TOKEN_LENGTH = 2**32 - 1
+"""The largest max_token_length (§4.3.1)."""
 
 
 def check_text(text: object, where: str) -> str:
@@ -66,20 +70,24 @@ def check_vocab_size(vocab_size: object, reserved: int = 0) -> int:
 
 
 def check_min_frequency(min_frequency: object) -> int:
-    """§4.5: an int of at least 0."""
+    """§4.5: an int of at least 0 that a 64-bit count can reach."""
     min_frequency = _check_int(min_frequency, "min_frequency")
     if min_frequency < 0:
         raise ValueError(f"min_frequency must be at least 0, got {min_frequency}")
+    if min_frequency > MAX_COUNT:
+        raise ValueError(f"min_frequency must be at most {MAX_COUNT}, got {min_frequency}")
     return min_frequency
 
 
 def check_max_token_length(max_token_length: object) -> int | None:
-    """§4.3.1: None (no limit) or an int of at least 1."""
+    """§4.3.1: None (no limit) or an int of at least 1 and at most 2**32-1."""
     if max_token_length is None:
         return None
     max_token_length = _check_int(max_token_length, "max_token_length")
     if max_token_length < 1:
         raise ValueError(f"max_token_length must be at least 1, got {max_token_length}")
+    if max_token_length > MAX_TOKEN_LENGTH:
+        raise ValueError(f"max_token_length must be at most {MAX_TOKEN_LENGTH}, got {max_token_length}")
     return max_token_length
 
 
@@ -184,14 +192,19 @@ def check_merge_list(merges: object, ranks: Mapping[bytes, int]) -> list[tuple[i
 
 
 def check_ids(ids: object, vocab: Mapping[int, bytes]) -> list[int]:
-    """§7: token ids are ints (not bools) of the vocabulary; KeyError names an unknown one."""
+    """§7: token ids are ints (not bools) of the vocabulary; KeyError names an unknown one, once
+    every item has been read as an id (a TypeError or an id beyond 32 bits comes first)."""
     if not isinstance(ids, Iterable):
         raise TypeError(f"ids must be an iterable of int, not {type(ids).__name__}")
     checked = []
     for position, token in enumerate(ids):
         if isinstance(token, bool) or not isinstance(token, int):
             raise TypeError(f"token ids must be int; ids[{position}] is {type(token).__name__}")
-        if token not in vocab:
+        if not 0 <= token <= MAX_ID:
             raise KeyError(f"unknown token id {token} at ids[{position}]")
         checked.append(token)
+    # Only once every id is read: an item of the wrong type anywhere is the error to report.
+    for position, token in enumerate(checked):
+        if token not in vocab:
+            raise KeyError(f"unknown token id {token} at ids[{position}]")
     return checked

@@ -119,7 +119,8 @@ def read_documents(
     * ``max_chars``: stop after ``max_chars`` characters in total. The document that crosses the
       limit is cut, so that exactly ``max_chars`` characters come out when the corpus has that
       many: the budget is then the same whatever the document lengths. (nanochat yields that
-      document whole instead.) Characters are code points, as ``len`` counts them.
+      document whole instead.) Characters are code points, as ``len`` counts them. Both limits
+      are at most 2**63-1 (a ValueError past it), as on the command line.
     * ``errors``: "strict" (the default) raises ValueError, naming the file, the line and the byte
       offset, at bytes that are not UTF-8 (and at lone surrogates escaped in JSON strings);
       "replace" turns them into U+FFFD instead.
@@ -280,6 +281,9 @@ def _total_size(files: list[Path]) -> int | None:
 # Checking arguments
 
 
+MAX_LIMIT = 2**63 - 1
+
+
 def check_options(text_field: object, txt_split: object, max_chars: object, doc_cap: object, errors: object) -> None:
     """TypeError/ValueError for a bad option of :func:`read_documents` (None passes for the numbers)."""
     if not isinstance(text_field, str):
@@ -294,6 +298,9 @@ def check_options(text_field: object, txt_split: object, max_chars: object, doc_
             raise TypeError(f"{name} must be a positive int or None, not {type(value).__name__}")
         if value is not None and value <= 0:
             raise ValueError(f"{name} must be a positive int or None, not {value}")
+        # The core counts in 64 bits; no corpus comes near, so a larger limit is a mistake.
+        if value is not None and value > MAX_LIMIT:
+            raise ValueError(f"{name} must be at most 2**63-1, not {value}")
 
 
 def path_strings(paths: object) -> list[str]:

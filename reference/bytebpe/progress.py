@@ -40,6 +40,8 @@ LOG_INTERVAL = 10.0
 """Seconds between the lines written for a stream that is not a terminal."""
 
 _REDRAW_INTERVAL = 0.1
+# Stages whose amounts are bytes: training's counting, and the encoding of token shards.
+_BYTE_STAGES = ("counting", "encoding")
 _BAR_WIDTH = (10, 30)  # the narrowest and widest bar, in characters
 
 
@@ -202,7 +204,7 @@ def _is_live(stream: TextIO) -> bool:
 
 def _amount(stage: str, done: int, total: int, *, final: bool = False) -> tuple[str, str]:
     """The amount done (of the total) in the stage's unit, and the unit of its rate."""
-    if stage == "counting":
+    if stage in _BYTE_STAGES:
         if total and not final:
             return f"{byte_size(done, like=total)}/{byte_size(total)}", "/s"
         return byte_size(done), "/s"
@@ -213,7 +215,7 @@ def _amount(stage: str, done: int, total: int, *, final: bool = False) -> tuple[
 
 
 def _rate(stage: str, per_second: float) -> str:
-    return byte_size(round(per_second)) if stage == "counting" else f"{per_second:,.0f}"
+    return byte_size(round(per_second)) if stage in _BYTE_STAGES else f"{per_second:,.0f}"
 
 
 _BYTE_UNITS = ("B", "kB", "MB", "GB", "TB", "PB")

@@ -8,9 +8,11 @@ once, before any encoding).
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from functools import lru_cache
 from typing import Literal
+
+from bytebpe.checks import check_text
 
 SpecialSet = Literal["all"] | Collection[str]
 """An ``allowed_special`` or ``disallowed_special`` argument: "all" or a set of special-token strings."""
@@ -23,19 +25,20 @@ def special_sets(
 
     ``"all"`` allows every special token, or disallows every one that is not allowed.
     """
-    if allowed_special == "all":
-        allowed = frozenset(special_tokens)
-    elif isinstance(allowed_special, str):
-        raise TypeError('allowed_special must be "all" or a set of special-token strings')
-    else:
-        allowed = frozenset(allowed_special)
+    allowed = frozenset(special_tokens) if allowed_special == "all" else _strings(allowed_special, "allowed_special")
     if disallowed_special == "all":
         disallowed = frozenset(special_tokens) - allowed
-    elif isinstance(disallowed_special, str):
-        raise TypeError('disallowed_special must be "all" or a set of special-token strings')
     else:
-        disallowed = frozenset(disallowed_special)
+        disallowed = _strings(disallowed_special, "disallowed_special")
     return allowed, disallowed
+
+
+def _strings(value: object, name: str) -> frozenset[str]:
+    """The strings of a set argument other than "all"; TypeError naming ``name`` for anything else."""
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise TypeError(f'{name} must be "all" or a set of special-token strings, not {type(value).__name__}')
+    # A special token is valid Unicode (spec §1.1), so a string that is not can name none.
+    return frozenset(check_text(item, name) for item in value)
 
 
 def check_disallowed(text: object, disallowed: frozenset[str]) -> None:

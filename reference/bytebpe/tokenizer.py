@@ -15,13 +15,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
-from bytebpe import checks, files
+from bytebpe import argument_checks, checks, files
 from bytebpe.counts import PieceCounts
 from bytebpe.huggingface.surface import HuggingFaceSurface
 from bytebpe.implementations import implementation as implementation_module
 from bytebpe.merge_budget import merge_budget, trained_model
 from bytebpe.patterns import DEFAULT_PATTERN, SplitPattern
 from bytebpe.progress import ProgressCallback, reporter
+from bytebpe.shards.surface import ShardsSurface
 from bytebpe.special_tokens import SpecialSet, check_disallowed, special_sets
 from bytebpe.truncation import truncated_arguments
 
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 TokenRef = int | str
 
 
-class Tokenizer(HuggingFaceSurface):
+class Tokenizer(HuggingFaceSurface, ShardsSurface):
     """A byte-level BPE tokenizer: a rank table (token bytes -> id), special tokens and a split pattern.
 
     Build one with :meth:`train`, :meth:`from_ranks`, :meth:`from_tiktoken` or :meth:`load`; each
@@ -212,7 +213,7 @@ class Tokenizer(HuggingFaceSurface):
         """
         from bytebpe.huggingface.importer import is_huggingface_path
 
-        if is_huggingface_path(path):
+        if is_huggingface_path(argument_checks.check_path(path)):
             return cls.from_huggingface(path, implementation=implementation)
         saved = files.read_tokenizer(path, pattern=pattern, special_tokens=special_tokens)
         try:
@@ -334,9 +335,7 @@ class Tokenizer(HuggingFaceSurface):
     @property
     def bos_token_id(self) -> int:
         """The id that starts a document: ``<|bos|>`` (nanochat) or else ``<|endoftext|>`` (GPT).
-
-        KeyError if the tokenizer has neither.
-        """
+        KeyError if the tokenizer has neither."""
         for name in ("<|bos|>", "<|endoftext|>"):
             if name in self._special_tokens:
                 return self._special_tokens[name]
@@ -455,15 +454,14 @@ class Tokenizer(HuggingFaceSurface):
 
     def encode_special(self, text: str) -> int:
         """The id of the special token ``text`` (nanochat's name); KeyError if it is not one."""
-        try:
-            return self._special_tokens[text]
-        except KeyError:
+        if argument_checks.check_token_text(text, "text", str) not in self._special_tokens:
             known = ", ".join(sorted(self._special_tokens)) or "none"
-            raise KeyError(f"{text!r} is not a special token of this tokenizer (it has: {known})") from None
+            raise KeyError(f"{text!r} is not a special token of this tokenizer (it has: {known})")
+        return self._special_tokens[text]
 
     def encode_single_token(self, text_or_bytes: str | bytes) -> int:
         """The id of a text or bytes that is exactly one token (special tokens included); else KeyError."""
-        if isinstance(text_or_bytes, str):
+        if isinstance(argument_checks.check_token_text(text_or_bytes, "text_or_bytes", (str, bytes)), str):
             if text_or_bytes in self._special_tokens:
                 return self._special_tokens[text_or_bytes]
             text_or_bytes = text_or_bytes.encode("utf-8")
@@ -475,14 +473,11 @@ class Tokenizer(HuggingFaceSurface):
 
     def decode_bytes(self, tokens: Iterable[int]) -> bytes:
         """The concatenated bytes of the tokens (spec §7); KeyError for an id not in the vocabulary."""
-        if isinstance(tokens, (str, bytes, bytearray)):
-            # Iterating bytes gives ints, which would "decode" as if they were ids.
-            raise TypeError(f"tokens must be an iterable of int ids, not {type(tokens).__name__}")
-        return self._encoder.decode_bytes(tokens)
+        return self._encoder.decode_bytes(argument_checks.check_iterable(tokens, "tokens", "int ids"))
 
     def decode(self, tokens: Iterable[int], errors: str = "replace") -> str:
         """Decode to str; bytes that are not valid UTF-8 are handled by ``errors`` ("replace" by default)."""
-        return self.decode_bytes(tokens).decode("utf-8", errors=errors)
+        return self.decode_bytes(tokens).decode("utf-8", errors=argument_checks.check_errors(errors))
 
     def decode_single_token_bytes(self, token: int) -> bytes:
         """The bytes of one token; KeyError if ``token`` is not an id of this tokenizer."""
@@ -490,16 +485,20 @@ class Tokenizer(HuggingFaceSurface):
 
     def decode_tokens_bytes(self, tokens: Iterable[int]) -> list[bytes]:
         """The bytes of each token, one entry per token."""
-        return [self.decode_single_token_bytes(token) for token in tokens]
+        return [
+            self.decode_single_token_bytes(token)
+            for token in argument_checks.check_iterable(tokens, "tokens", "int ids")
+        ]
 
     def decode_batch(self, batch: Iterable[Iterable[int]], errors: str = "replace") -> list[str]:
         """:meth:`decode` for many token lists."""
-        return [data.decode("utf-8", errors=errors) for data in self.decode_bytes_batch(batch)]
+        handler = argument_checks.check_errors(errors)
+        return [data.decode("utf-8", errors=handler) for data in self.decode_bytes_batch(batch)]
 
     def decode_bytes_batch(self, batch: Iterable[Iterable[int]]) -> list[bytes]:
         """:meth:`decode_bytes` for many token lists; an error names the list it is in."""
         decoded = []
-        for index, tokens in enumerate(batch):
+        for index, tokens in enumerate(argument_checks.check_iterable(batch, "batch", "lists of int ids")):
             try:
                 decoded.append(self.decode_bytes(tokens))
             except KeyError as err:
@@ -516,7 +515,7 @@ class Tokenizer(HuggingFaceSurface):
 
         A previous save there is replaced in one step, only with ``overwrite=True``; a directory
         holding anything else never is (FileExistsError naming the path; nothing is touched)."""
-        return self._write(path, overwrite=overwrite)
+        return self._write(argument_checks.check_path(path), overwrite=overwrite)
 
     def _write(
         self, path: str | os.PathLike, extra_files: Mapping[str, bytes] | None = None, *, overwrite: bool = False

@@ -31,6 +31,23 @@ pub const JOIN_HEAP_MAX: usize = 8192;
 /// The cancel flag of work that nobody can cancel.
 static NOT_CANCELLED: AtomicBool = AtomicBool::new(false);
 
+/// The id buffer of a text of `bytes` bytes, sized for about three bytes a token: a
+/// MemoryError, not an abort, when that cannot be had (a text of hundreds of megabytes).
+fn id_buffer(bytes: usize) -> Result<Vec<u32>> {
+    let mut ids = Vec::new();
+    grow_ids(&mut ids, bytes / 3)?;
+    Ok(ids)
+}
+
+/// Room for `more` ids in `ids` at least, doubling as a push would, or a MemoryError.
+fn grow_ids(ids: &mut Vec<u32>, more: usize) -> Result<()> {
+    let wanted = more.max(ids.len());
+    ids.try_reserve(wanted).map_err(|_| {
+        let mib = ids.len().saturating_add(wanted).saturating_mul(4) >> 20;
+        Error::out_of_memory(&format!("{mib} MiB for the ids of an encoded text"))
+    })
+}
+
 /// Encodes and decodes with a rank table (token bytes -> id), special tokens and a split pattern.
 pub struct Encoder {
     /// Tells encoders apart in the thread-local cache of merged pieces.
@@ -117,10 +134,13 @@ impl Encoder {
         let Some(occurrences) = self.specials.find_in(text, allowed) else {
             return self.encode_ordinary_cancellable(text, cancel);
         };
-        let mut ids = Vec::with_capacity(text.len() / 3);
+        let mut ids = id_buffer(text.len())?;
         let mut pos = 0;
         for (start, end, id) in occurrences {
             self.encode_ordinary_into(&text[pos..start], &mut ids, cancel)?;
+            if ids.len() == ids.capacity() {
+                grow_ids(&mut ids, 1)?;
+            }
             ids.push(id);
             pos = end;
         }
@@ -189,7 +209,7 @@ impl Encoder {
         text: &str,
         cancel: &C,
     ) -> Result<Vec<u32>> {
-        let mut ids = Vec::with_capacity(text.len() / 3);
+        let mut ids = id_buffer(text.len())?;
         self.encode_ordinary_into(text, &mut ids, cancel)?;
         Ok(ids)
     }
@@ -206,6 +226,11 @@ impl Encoder {
         self.splitter.try_for_each_piece(text, |piece| {
             if cancel.cancelled() {
                 return Err(Error::Interrupted);
+            }
+            // A piece gives at most one id per byte: with that much room, no push below grows
+            // the buffer, so growing fails here, as a MemoryError, or not at all.
+            if ids.capacity() - ids.len() < piece.len() {
+                grow_ids(ids, piece.len())?;
             }
             self.encode_piece(piece.as_bytes(), &mut scan, ids);
             Ok(())

@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyInt, PyList};
 
 use super::args;
+use super::id_list::new_list;
 use super::progress::interruptible;
 use super::signal_check::SignalCheck;
 use crate::encode::Encoder;
@@ -33,10 +34,15 @@ const INTERRUPTIBLE_BYTES: usize = 1 << 20;
 const DETACH_TEXT_BYTES: usize = 4096;
 
 impl PyEncoder {
+    /// The encoder itself, for the bindings of other files.
+    pub(super) fn inner(&self) -> &Encoder {
+        &self.inner
+    }
+
     /// True when encoding texts of these lengths may take long enough to be interruptible: long
     /// texts, or any text under a pattern without a hand-written splitter (a backtracking search
     /// may take most of a second on a few bytes).
-    fn long_work(&self, bytes: impl Iterator<Item = usize>) -> bool {
+    pub(super) fn long_work(&self, bytes: impl Iterator<Item = usize>) -> bool {
         !self.inner.splits_in_linear_time() || bytes.sum::<usize>() >= INTERRUPTIBLE_BYTES
     }
 
@@ -68,7 +74,7 @@ impl PyEncoder {
             Some(int) => int.bind(py).clone(),
             None => PyInt::new(py, id).into_any(),
         });
-        PyList::new(py, items)
+        new_list(py, items)
     }
 
     fn lists<'py>(&self, py: Python<'py>, batch: &[Vec<u32>]) -> PyResult<Bound<'py, PyList>> {
@@ -76,7 +82,7 @@ impl PyEncoder {
             .iter()
             .map(|ids| self.list(py, ids))
             .collect::<PyResult<Vec<_>>>()?;
-        PyList::new(py, lists)
+        new_list(py, lists.into_iter().map(Bound::into_any))
     }
 }
 

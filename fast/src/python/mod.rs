@@ -5,6 +5,8 @@
 mod args;
 mod counts;
 mod encoder;
+mod flat;
+mod id_list;
 mod learned;
 mod pattern_tree;
 mod progress;
@@ -43,6 +45,7 @@ fn _fast(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(counts::train_from_counts, m)?)?;
     m.add_function(wrap_pyfunction!(txt_files::count_txt, m)?)?;
     m.add_function(wrap_pyfunction!(txt_files::train_txt, m)?)?;
+    m.add_function(wrap_pyfunction!(flat::encode_ordinary_flat, m)?)?;
     m.add_class::<counts::PyCounts>()?;
     m.add_class::<encoder::PyEncoder>()?;
     let patterns = PyDict::new(py);

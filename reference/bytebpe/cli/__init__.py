@@ -45,6 +45,7 @@ from bytebpe.cli.arguments import ArgumentParser, HelpFormatter
 from bytebpe.cli.decode import add_decode
 from bytebpe.cli.diff import add_diff
 from bytebpe.cli.encode import add_encode
+from bytebpe.cli.encode_dataset import add_encode_dataset
 from bytebpe.cli.errors import (
     EXIT_BROKEN_PIPE,
     EXIT_ERROR,
@@ -135,4 +136,5 @@ def build_parser() -> argparse.ArgumentParser:
     add_export(commands)
     add_eval(commands)
     add_diff(commands)
+    add_encode_dataset(commands)
     return parser

@@ -118,7 +118,7 @@ def add_train(commands: Any) -> None:
         default="fast",
         help="train with the Rust core (fast, the default) or the pure-Python reference; both learn the same merges",
     )
-    _add_corpus_options(train.add_argument_group("reading the corpus"))
+    add_corpus_options(train.add_argument_group("reading the corpus"))
     add_nanochat_option(train.add_argument_group("training for nanochat"))
     cluster = train.add_argument_group("training on a Ray cluster (pip install ray fsspec)")
     cluster.add_argument("--ray", action="store_true", help="count in Ray tasks (see below)")
@@ -152,7 +152,8 @@ def add_train(commands: Any) -> None:
     train.set_defaults(progress=True)
 
 
-def _add_corpus_options(corpus: Any) -> None:
+def add_corpus_options(corpus: Any) -> None:
+    """The options that say how FILES are read, as bytebpe.Corpus takes them (see corpus_of)."""
     corpus.add_argument(
         "--format",
         choices=FORMATS,
@@ -206,6 +207,21 @@ def _add_corpus_options(corpus: Any) -> None:
     )
 
 
+def corpus_of(args: argparse.Namespace) -> Corpus:
+    """The bytebpe.Corpus of FILES (``args.files``) read with the options of add_corpus_options."""
+    return Corpus(
+        args.files,
+        text_field=args.text_field,
+        txt_split=args.txt_split,
+        max_chars=args.max_chars,
+        doc_cap=args.doc_cap,
+        errors=args.errors,
+        format=args.format,
+        include=args.include,
+        exclude=args.exclude,
+    )
+
+
 def run_train(args: argparse.Namespace) -> int:
     """``bytebpe train``: train on a corpus on disk and save the tokenizer."""
     quiet = args.progress is None
@@ -244,17 +260,7 @@ def _train_like_nanochat(args: argparse.Namespace, out: Path, replacing: bool, *
 def _train_here(
     args: argparse.Namespace, settings: dict[str, Any], *, quiet: bool
 ) -> tuple[Tokenizer, TrainingRecord, dict[str, Any]]:
-    corpus = Corpus(
-        args.files,
-        text_field=args.text_field,
-        txt_split=args.txt_split,
-        max_chars=args.max_chars,
-        doc_cap=args.doc_cap,
-        errors=args.errors,
-        format=args.format,
-        include=args.include,
-        exclude=args.exclude,
-    )
+    corpus = corpus_of(args)
     # A dry run on no text checks every setting (vocabulary size, pattern, special tokens) with the
     # library's own messages, before anything is logged or read.
     _check_settings(args.vocab_size, settings)
