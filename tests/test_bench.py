@@ -135,3 +135,19 @@ def test_the_plot_has_a_panel_for_each_measurement_and_no_empty_one(bench_run, m
             assert "one run" in figure.texts[0].get_text()
         finally:
             plt.close(figure)
+
+
+def test_a_run_at_nanochats_vocabulary_size_is_held_to_its_own_targets(bench_run, tmp_path, monkeypatch):
+    _, results = bench_run
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    import report as bench_report
+
+    results = json.loads(json.dumps(results))
+    results["settings"]["vocab_size"] = 65536
+    results["corpus"]["name"] = "multilingual.txt"
+    text = bench_report.write(results, tmp_path / "report.md")
+    targets = text.split("## Targets for training and encoding (2 cores, GPT-4 pattern, vocab 65536)")[1]
+    targets = targets.split("\n## ")[0]
+    assert "| training time fast / rustbpe | ≤ 0.1 |" in targets
+    assert "| training peak RSS fast / rustbpe | ≤ 0.5 |" in targets
+    assert "set for" not in targets and "encode MB/s" not in targets
