@@ -10,6 +10,7 @@ mod learned;
 mod pattern_tree;
 mod progress;
 mod training;
+mod txt_encode;
 mod txt_files;
 
 use pyo3::prelude::*;
@@ -44,6 +45,7 @@ fn _fast(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(txt_files::count_txt, m)?)?;
     m.add_function(wrap_pyfunction!(txt_files::train_txt, m)?)?;
     m.add_function(wrap_pyfunction!(flat::encode_ordinary_flat, m)?)?;
+    m.add_function(wrap_pyfunction!(txt_encode::encode_txt_flat, m)?)?;
     m.add_class::<counts::PyCounts>()?;
     m.add_class::<encoder::PyEncoder>()?;
     let patterns = PyDict::new(py);

@@ -26,6 +26,7 @@ from bytebpe.shards.flat import TokenizerLike, encode_ordinary_flat, offsets_of
 from bytebpe.shards.index import PARTIAL_MEMMAP, read_index, write_index
 from bytebpe.shards.packing import PackedShard, Packer
 from bytebpe.shards.plan import Plan, plan_run
+from bytebpe.shards.txt_source import core_reads, encode_txt_here
 
 # Text per encoded batch: enough for every core to have many documents, little beside a shard.
 BATCH_CHARS = 8 * 2**20
@@ -51,13 +52,16 @@ def encode_to_shards(
     """Write the shards :meth:`bytebpe.Tokenizer.encode_to_shards` describes; return the index.
 
     ``source`` encodes the corpus elsewhere (:mod:`bytebpe.shards.on_ray`); by default it is
-    read and encoded here, by :func:`encode_here`.
+    read and encoded here: by the core (:mod:`bytebpe.shards.txt_source`) where it can read the
+    corpus itself, else by :func:`encode_here`.
     """
+    if source is None:
+        source = encode_txt_here if core_reads(tokenizer, corpus) else encode_here
     plan = plan_run(tokenizer, corpus, Path(out_dir), **options)
     if plan.index["complete"]:
         return plan.index
     with reporter(progress) as report:
-        _run(tokenizer, corpus, plan, num_threads, report, source or encode_here)
+        _run(tokenizer, corpus, plan, num_threads, report, source)
     return read_index(plan.out)
 
 
