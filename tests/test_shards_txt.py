@@ -82,13 +82,14 @@ def test_the_core_writes_the_bytes_of_the_python_path(
     assert run(tokenizers["reference"], corpus, root / "reference", None, **options) == core
 
 
-def test_a_resumed_run_skips_the_documents_written(tokenizers, tmp_path, monkeypatch):
+@pytest.mark.parametrize("format", bytebpe.shards.FORMATS)
+def test_a_resumed_run_skips_the_documents_written(tokenizers, tmp_path, monkeypatch, format):
     path = tmp_path / "c.txt"
     path.write_text("".join(f"ab {'a' * (n % 5)} é\n\n" for n in range(200)))
     corpus = Corpus(path)
     fast = tokenizers["fast"]
     whole = tmp_path / "whole"
-    fast.encode_to_shards(corpus, whole, shard_tokens=50, eot="<|endoftext|>")
+    fast.encode_to_shards(corpus, whole, shard_tokens=50, eot="<|endoftext|>", format=format)
     stopped = tmp_path / "stopped"
     real = writer._Writer._write
     calls = []
@@ -101,9 +102,11 @@ def test_a_resumed_run_skips_the_documents_written(tokenizers, tmp_path, monkeyp
 
     monkeypatch.setattr(writer._Writer, "_write", write_three)
     with pytest.raises(KeyboardInterrupt):
-        fast.encode_to_shards(corpus, stopped, shard_tokens=50, eot="<|endoftext|>")
+        fast.encode_to_shards(corpus, stopped, shard_tokens=50, eot="<|endoftext|>", format=format)
+    # A stopped run leaves no staging file of a shard behind.
+    assert not [path.name for path in stopped.iterdir() if ".tmp-" in path.name]
     monkeypatch.setattr(writer._Writer, "_write", real)
-    index = fast.encode_to_shards(corpus, stopped, shard_tokens=50, eot="<|endoftext|>")
+    index = fast.encode_to_shards(corpus, stopped, shard_tokens=50, eot="<|endoftext|>", format=format)
     assert index["complete"] and written(stopped) == written(whole)
 
 
