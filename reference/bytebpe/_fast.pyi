@@ -25,6 +25,21 @@ def encode_ordinary_flat(
     append: int | None = None,
     width: int = 4,
 ) -> tuple[bytes, bytes]: ...
+def encode_txt_flat(
+    encoder: Encoder,
+    files: list[str],
+    sink: Callable[[bytes, bytes, int], object],
+    *,
+    txt_split: str,
+    doc_cap: int | None,
+    max_chars: int | None,
+    errors: str,
+    skip: int = 0,
+    num_threads: int | None = None,
+    prepend: int | None = None,
+    append: int | None = None,
+    width: int = 4,
+) -> None: ...
 def count(
     texts: Iterable[str], *, pattern: str, progress: Callable[[str, int, int], object] | None = None
 ) -> Counts: ...

@@ -118,6 +118,21 @@ def write_file(
     return path
 
 
+def staging_file(path: str | os.PathLike[str]) -> Path:
+    """A hidden name beside ``path`` for a file written piece by piece, then moved to ``path`` by
+    :func:`commit_file`; what a killed writer left there before is cleared first."""
+    target = Path(path).resolve()
+    _clear_leftovers(target)
+    return _sibling(target, "tmp")
+
+
+def commit_file(staging: Path, path: str | os.PathLike[str]) -> None:
+    """Move the durable (fsynced) file ``staging`` of :func:`staging_file` to ``path``, atomically."""
+    target = Path(path).resolve()
+    os.replace(staging, target)
+    _fsync_directory(target.parent)
+
+
 def _sibling(target: Path, suffix: str) -> Path:
     # A hidden name next to the target, on the same file system, so that renames are atomic.
     return target.with_name(f"{_hidden_stem(target)}.{suffix}-{os.getpid()}-{uuid.uuid4().hex[:12]}")

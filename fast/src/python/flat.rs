@@ -30,11 +30,7 @@ pub fn encode_ordinary_flat<'py>(
     append: Option<u32>,
     width: usize,
 ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
-    if width != 2 && width != 4 {
-        return Err(PyValueError::new_err(format!(
-            "width must be 2 (uint16) or 4 (uint32), not {width}"
-        )));
-    }
+    check_width(width)?;
     let texts = args::texts(texts)?;
     let threads = args::threads(num_threads)?;
     let encoder = encoder.get();
@@ -52,8 +48,18 @@ pub fn encode_ordinary_flat<'py>(
     Ok((PyBytes::new(py, &ids), PyBytes::new(py, &offsets)))
 }
 
+/// ValueError unless `width` is 2 (uint16) or 4 (uint32).
+pub(super) fn check_width(width: usize) -> PyResult<()> {
+    if width != 2 && width != 4 {
+        return Err(PyValueError::new_err(format!(
+            "width must be 2 (uint16) or 4 (uint32), not {width}"
+        )));
+    }
+    Ok(())
+}
+
 /// The packed ids and offsets of [`encode_ordinary_flat`].
-fn flatten(
+pub(super) fn flatten(
     batch: &[Vec<u32>],
     prepend: Option<u32>,
     append: Option<u32>,

@@ -14,6 +14,7 @@ mod pattern_tree;
 mod progress;
 mod signal_check;
 mod training;
+mod txt_encode;
 mod txt_files;
 
 use pyo3::prelude::*;
@@ -50,6 +51,7 @@ fn _fast(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(flat::encode_ordinary_flat, m)?)?;
     m.add_function(wrap_pyfunction!(offsets::encode_with_offsets, m)?)?;
     m.add_function(wrap_pyfunction!(extending::extend_from_counts, m)?)?;
+    m.add_function(wrap_pyfunction!(txt_encode::encode_txt_flat, m)?)?;
     m.add_class::<counts::PyCounts>()?;
     m.add_class::<encoder::PyEncoder>()?;
     let patterns = PyDict::new(py);

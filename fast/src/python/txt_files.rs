@@ -76,7 +76,7 @@ pub fn train_txt(
     train_counts(py, observer, counts, settings)
 }
 
-fn options(
+pub(super) fn options(
     txt_split: &str,
     doc_cap: Option<usize>,
     max_chars: Option<u64>,

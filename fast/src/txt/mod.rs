@@ -1,7 +1,8 @@
 //! The core's reader of .txt corpora, which reads the documents that `bytebpe.corpus` reads and
 //! counts them without Python.
 //!
-//! * count_files.rs: the reading thread and the counting workers, and how batches pass between;
+//! * batches.rs: the reading thread and the caller's work on each batch, and how batches pass
+//!   between; count_files.rs: counting them for training;
 //! * options.rs: the options of `bytebpe.corpus` for .txt files;
 //! * reader.rs: files to batches of whole documents, with source.rs reading the files and one of
 //!   two cutters (cutter.rs) finding where a batch may end: block_cutter.rs, which leaves finding the
@@ -11,6 +12,7 @@
 //!   bytes, in the words of Python's reader.
 
 mod batch;
+mod batches;
 mod block_cutter;
 mod count_files;
 mod cutter;
@@ -23,5 +25,6 @@ mod source;
 mod tests;
 mod utf8_error;
 
+pub use batches::for_each_txt_batch;
 pub use count_files::count_txt_files;
 pub use options::{TxtOptions, TxtSplit};

@@ -84,6 +84,14 @@ class Packer:
                         yield self._emit(self._document, start - first)
             self._document += 1
 
+    def take_chunks(self) -> list[memoryview]:
+        """The ids of the shard in progress packed since the last call, handed over once: a writer
+        that writes them as they come holds a batch in memory, never a shard. The shard, when it
+        is complete, holds only the chunks not taken."""
+        self._flush()
+        chunks, self._chunks = self._chunks, []
+        return chunks
+
     def finish(self) -> Iterator[PackedShard]:
         """The last shard, if anything is left for it."""
         if self._tokens or self._documents:

@@ -16,7 +16,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from bytebpe import atomic
 from bytebpe.corpus import Corpus
@@ -26,6 +26,7 @@ from bytebpe.shards.flat import TokenizerLike, encode_ordinary_flat, offsets_of
 from bytebpe.shards.index import PARTIAL_MEMMAP, read_index, write_index
 from bytebpe.shards.packing import PackedShard, Packer
 from bytebpe.shards.plan import Plan, plan_run
+from bytebpe.shards.txt_source import core_reads, encode_txt_here
 
 # Text per encoded batch: enough for every core to have many documents, little beside a shard.
 BATCH_CHARS = 8 * 2**20
@@ -51,13 +52,16 @@ def encode_to_shards(
     """Write the shards :meth:`bytebpe.Tokenizer.encode_to_shards` describes; return the index.
 
     ``source`` encodes the corpus elsewhere (:mod:`bytebpe.shards.on_ray`); by default it is
-    read and encoded here, by :func:`encode_here`.
+    read and encoded here: by the core (:mod:`bytebpe.shards.txt_source`) where it can read the
+    corpus itself, else by :func:`encode_here`.
     """
+    if source is None:
+        source = encode_txt_here if core_reads(tokenizer, corpus) else encode_here
     plan = plan_run(tokenizer, corpus, Path(out_dir), **options)
     if plan.index["complete"]:
         return plan.index
     with reporter(progress) as report:
-        _run(tokenizer, corpus, plan, num_threads, report, source or encode_here)
+        _run(tokenizer, corpus, plan, num_threads, report, source)
     return read_index(plan.out)
 
 
@@ -113,6 +117,7 @@ def _run(
         for ids, offsets, done in encoded:
             for shard in packer.feed(ids, offsets):
                 writer.put(shard)
+            writer.put(packer.take_chunks())
             if report is not None:
                 report("encoding", done, total)
         for shard in packer.finish():
@@ -212,20 +217,29 @@ class _Reader(threading.Thread):
 
 
 class _Writer(threading.Thread):
-    """Writes each shard (temporary name, then rename) and then the index that lists it."""
+    """Writes each shard as its ids come (temporary name, then rename) and then the index that
+    lists it: what it holds is a batch, never a shard."""
 
     def __init__(self, plan: Plan) -> None:
         super().__init__(name="bytebpe-shards-writer", daemon=True)
         self._plan = plan
-        self._queue: queue.Queue[PackedShard | None] = queue.Queue(_QUEUE_ITEMS)
+        self._queue: queue.Queue[PackedShard | list[memoryview] | None] = queue.Queue(_QUEUE_ITEMS)
         self._error: BaseException | None = None
         self._stopping = threading.Event()
+        settings = plan.index["settings"]
+        self._format, self._dtype = settings["format"], settings["dtype"]
+        # The header's length does not depend on the id count (npy pads it to 64 bytes): the ids
+        # go after room for it, and the header is written once the count is known.
+        self._room = len(formats.header(self._format, self._dtype, 0))
+        self._file: BinaryIO | None = None
+        self._staging: Path | None = None
+        self._start = 0
 
-    def put(self, shard: PackedShard | None) -> None:
+    def put(self, item: PackedShard | list[memoryview] | None) -> None:
         while not self._stopping.is_set():
             self.check()
             with contextlib.suppress(queue.Full):
-                self._queue.put(shard, timeout=0.1)
+                self._queue.put(item, timeout=0.1)
                 return
 
     def check(self) -> None:
@@ -239,40 +253,88 @@ class _Writer(threading.Thread):
         try:
             while not self._stopping.is_set():
                 try:
-                    shard = self._queue.get(timeout=0.1)
+                    item = self._queue.get(timeout=0.1)
                 except queue.Empty:
                     continue
-                if shard is None:
+                if item is None:
                     self._finish()
                     return
-                self._write(shard)
+                if isinstance(item, list):
+                    self._write_chunks(item)
+                else:
+                    self._write(item)
         except BaseException as error:  # raised by the encoding thread
             self._error = error
             self._stopping.set()
+        finally:
+            self._abandon()
+
+    def _open(self) -> BinaryIO:
+        """The file of the shard in progress, at the end of what is written of it."""
+        if self._file is not None:
+            return self._file
+        out, index = self._plan.out, self._plan.index
+        if self._format == "memmap":
+            path = out / PARTIAL_MEMMAP
+            self._start = index["tokens"] * formats.DTYPES[self._dtype]
+            file = open(path, "r+b" if path.exists() else "w+b")
+        else:
+            self._staging = atomic.staging_file(out / formats.shard_name(self._format, len(index["shards"])))
+            self._start = 0
+            file = open(self._staging, "w+b")
+        file.seek(self._start + self._room)
+        self._file = file
+        return file
+
+    def _write_chunks(self, chunks: list[memoryview]) -> None:
+        if chunks:
+            file = self._open()
+            for chunk in chunks:
+                file.write(chunk)
 
     def _write(self, shard: PackedShard) -> None:
         plan, index = self._plan, self._plan.index
-        settings = index["settings"]
-        fmt, dtype = settings["format"], settings["dtype"]
+        fmt, dtype = self._format, self._dtype
         formats.check_tokens_fit(shard.tokens, fmt)
-        # The pieces are written and hashed as they are: a shard is never joined in memory.
-        pieces = [formats.header(fmt, dtype, shard.tokens), *shard.chunks]
-        digest = hashlib.sha256()
-        for piece in pieces:
-            digest.update(piece)
+        header = formats.header(fmt, dtype, shard.tokens)
+        if len(header) != self._room:  # pragma: no cover - only for counts of 40 digits
+            raise ValueError(f"a shard of {shard.tokens} ids has a header longer than its room")
+        file = self._open()
+        for chunk in shard.chunks:
+            file.write(chunk)
+        end = file.tell()
+        file.seek(self._start)
+        file.write(header)
+        file.truncate(end)
+        file.flush()
+        os.fsync(file.fileno())
+        digest = _digest(file, self._start, end)
+        file.close()
+        self._file = None
         name = formats.shard_name(fmt, shard.number)
         entry: dict[str, Any] = {"file": name}
         if fmt == "memmap":
             entry["offset"] = index["tokens"]
-            _append(plan.out / PARTIAL_MEMMAP, pieces, index["tokens"] * formats.DTYPES[dtype])
         else:
-            atomic.write_file(plan.out / name, pieces, overwrite=True)
-        entry.update(tokens=shard.tokens, documents=shard.documents, sha256=digest.hexdigest())
+            assert self._staging is not None
+            atomic.commit_file(self._staging, plan.out / name)
+            self._staging = None
+        entry.update(tokens=shard.tokens, documents=shard.documents, sha256=digest)
         index["shards"].append(entry)
         index["tokens"] += shard.tokens
         index["documents"] += shard.documents
         index["resume"] = {"documents": shard.next_document, "skip_tokens": shard.next_skip}
         write_index(plan.out, index)
+
+    def _abandon(self) -> None:
+        """Close the shard in progress of a stopped run; its staging file is bytebpe's, so it goes."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        if self._staging is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self._staging.unlink()
+            self._staging = None
 
     def _finish(self) -> None:
         index = self._plan.index
@@ -285,12 +347,15 @@ class _Writer(threading.Thread):
         write_index(self._plan.out, index)
 
 
-def _append(path: Path, pieces: list[bytes | memoryview], at: int) -> None:
-    """Write ``pieces`` at byte ``at`` of ``path`` (the end of what the index lists) and make it durable."""
-    with open(path, "r+b" if path.exists() else "wb") as file:
-        file.seek(at)
-        for piece in pieces:
-            file.write(piece)
-        file.truncate()
-        file.flush()
-        os.fsync(file.fileno())
+def _digest(file: BinaryIO, start: int, end: int) -> str:
+    """The sha256 of bytes ``start`` to ``end`` of ``file``, read back in blocks."""
+    digest = hashlib.sha256()
+    file.seek(start)
+    left = end - start
+    while left > 0:
+        block = file.read(min(left, 1 << 23))
+        if not block:
+            break
+        digest.update(block)
+        left -= len(block)
+    return digest.hexdigest()
