@@ -80,6 +80,7 @@ impl Arena {
                     "the corpus has more than 4 GiB of distinct piece bytes".into(),
                 ));
             }
+            arena.room_for(piece.len())?;
             let word = arena.frequency.len() as u32;
             arena.frequency.push(frequency);
             for (k, &byte) in piece.iter().enumerate() {
@@ -108,6 +109,29 @@ impl Arena {
             list.shrink_to_fit();
         }
         Ok((arena, pairs))
+    }
+
+    /// Room for one more piece of `len` bytes (when the total was not known ahead), growing as
+    /// pushes would, or a MemoryError: checked once a piece, not once a node.
+    fn room_for(&mut self, len: usize) -> Result<()> {
+        let grown = |what: &str, bytes: usize| {
+            Error::out_of_memory(&format!("{} MiB for {what}", bytes.div_ceil(1 << 20)))
+        };
+        if self.nodes.capacity() - self.nodes.len() < len {
+            let more = len.max(self.nodes.len());
+            self.nodes.try_reserve(more).map_err(|_| {
+                grown(
+                    "the training arena",
+                    (self.nodes.len() + more) * std::mem::size_of::<Node>(),
+                )
+            })?;
+        }
+        if self.frequency.len() == self.frequency.capacity() {
+            self.frequency
+                .try_reserve(1)
+                .map_err(|_| grown("the frequencies of pieces", 2 * self.frequency.len() * 8))?;
+        }
+        Ok(())
     }
 
     /// Ask the CPU to start loading the nodes of a merge at `position` of tokens of `lengths`

@@ -137,9 +137,14 @@ fn train_with_capacity<P: AsRef<[u8]>>(
     let wanted = (vocab_size - 256) as usize;
     let tick = |progress: &mut dyn Progress| progress.update(Stage::Merging, 0, wanted as u64);
     let (mut arena, mut pairs) = Arena::build(pieces, capacity, &mut || tick(progress))?;
+    pairs.check()?;
     let mut queue = PairQueue::new();
     // Sized by what the corpus can give, not by vocab_size (which may be far beyond it).
-    let mut merges = Vec::with_capacity(wanted.min(arena.node_count()).min(1 << 20));
+    let mut merges = Vec::new();
+    let first = wanted.min(arena.node_count()).min(1 << 20);
+    merges
+        .try_reserve_exact(first)
+        .map_err(|_| Error::out_of_memory(&format!("room for {first} merges")))?;
     // The length in bytes of every token so far: a token's next neighbour starts that many
     // nodes after it.
     let mut token_len: Vec<u32> = vec![1; 256];
@@ -178,10 +183,12 @@ fn train_with_capacity<P: AsRef<[u8]>>(
             break;
         }
         let new_token = 256 + merges.len() as u32;
-        pairs.add_symbol();
+        pairs.add_symbol()?;
         let (left, right) = unpack(top.packed);
         let lengths = (token_len[left as usize], token_len[right as usize]);
+        room_for_one(&mut token_len, "the lengths of tokens")?;
         token_len.push(lengths.0 + lengths.1);
+        room_for_one(&mut merges, "the merges")?;
         merges.push(Merge {
             left,
             right,
@@ -215,6 +222,8 @@ fn train_with_capacity<P: AsRef<[u8]>>(
                 &mut pairs,
             );
         }
+        // A table or list that could not grow left this merge's counts wrong: stop here.
+        pairs.check()?;
         debug_assert_eq!(pairs.count[top.id as usize], 0);
         queue_pairs(
             &mut queue,
@@ -235,6 +244,17 @@ fn train_with_capacity<P: AsRef<[u8]>>(
         progress.update(Stage::Merging, merges.len() as u64, merges.len() as u64)?;
     }
     Ok(merges)
+}
+
+/// Room in `list` for one more item, doubling as a push would, or the MemoryError of `what`.
+fn room_for_one<T>(list: &mut Vec<T>, what: &str) -> Result<()> {
+    if list.len() == list.capacity() {
+        list.try_reserve(1).map_err(|_| {
+            let bytes = 2 * list.len() * std::mem::size_of::<T>();
+            Error::out_of_memory(&format!("{} MiB for {what}", bytes.div_ceil(1 << 20)))
+        })?;
+    }
+    Ok(())
 }
 
 /// Queue the pairs `ids`, but not one whose token would be longer than `max_token_length`
