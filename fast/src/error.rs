@@ -15,9 +15,9 @@ pub enum Error {
     UnknownToken { id: u32, position: usize },
     /// A progress observer asked training to stop (Python: whatever the observer raised).
     Interrupted,
-    /// A large allocation (the arena, a table, a growing list, an output buffer) failed, or threads could not
-    /// be started (Python: MemoryError). Smaller allocations that fail still abort the process,
-    /// as Rust's allocator does.
+    /// A large allocation (the arena, a table, a growing list, an output buffer) failed, or
+    /// threads could not be started (Python: MemoryError). Smaller allocations that fail still
+    /// abort the process, as Rust's allocator does.
     OutOfMemory(String),
     /// A file could not be opened or read (Python: OSError, or its subclass for `kind`).
     Io {
