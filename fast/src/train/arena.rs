@@ -3,7 +3,7 @@
 //! the piece.
 
 use super::pairs::{Pairs, NONE};
-use crate::error::{Error, Result};
+use crate::error::{room_for_one, Error, Result};
 
 /// How many pieces ahead of the one being written into the arena the build asks for its bytes.
 const PREFETCH_PIECES: usize = 16;
@@ -114,24 +114,14 @@ impl Arena {
     /// Room for one more piece of `len` bytes (when the total was not known ahead), growing as
     /// pushes would, or a MemoryError: checked once a piece, not once a node.
     fn room_for(&mut self, len: usize) -> Result<()> {
-        let grown = |what: &str, bytes: usize| {
-            Error::out_of_memory(&format!("{} MiB for {what}", bytes.div_ceil(1 << 20)))
-        };
         if self.nodes.capacity() - self.nodes.len() < len {
             let more = len.max(self.nodes.len());
             self.nodes.try_reserve(more).map_err(|_| {
-                grown(
-                    "the training arena",
-                    (self.nodes.len() + more) * std::mem::size_of::<Node>(),
-                )
+                let bytes = (self.nodes.len() + more) * std::mem::size_of::<Node>();
+                Error::out_of_memory_for(bytes, "the training arena")
             })?;
         }
-        if self.frequency.len() == self.frequency.capacity() {
-            self.frequency
-                .try_reserve(1)
-                .map_err(|_| grown("the frequencies of pieces", 2 * self.frequency.len() * 8))?;
-        }
-        Ok(())
+        room_for_one(&mut self.frequency, "the frequencies of pieces")
     }
 
     /// Ask the CPU to start loading the nodes of a merge at `position` of tokens of `lengths`

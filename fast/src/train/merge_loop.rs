@@ -33,7 +33,7 @@ use super::merge::{Merge, MergeSink};
 use super::pair_queue::{PairCounts, PairQueue};
 use super::pairs::{unpack, Pairs};
 use crate::count::PieceCounts;
-use crate::error::{Error, Result};
+use crate::error::{room_for_one, Error, Result};
 use crate::progress::{Progress, Stage};
 
 /// A merge at one position reads four nodes (the token before, the two tokens of the pair, the
@@ -244,17 +244,6 @@ fn train_with_capacity<P: AsRef<[u8]>>(
         progress.update(Stage::Merging, merges.len() as u64, merges.len() as u64)?;
     }
     Ok(merges)
-}
-
-/// Room in `list` for one more item, doubling as a push would, or the MemoryError of `what`.
-fn room_for_one<T>(list: &mut Vec<T>, what: &str) -> Result<()> {
-    if list.len() == list.capacity() {
-        list.try_reserve(1).map_err(|_| {
-            let bytes = 2 * list.len() * std::mem::size_of::<T>();
-            Error::out_of_memory(&format!("{} MiB for {what}", bytes.div_ceil(1 << 20)))
-        })?;
-    }
-    Ok(())
 }
 
 /// Queue the pairs `ids`, but not one whose token would be longer than `max_token_length`

@@ -3,7 +3,7 @@
 
 use super::pair_queue::PairCounts;
 use super::position_list::PositionList;
-use crate::error::{Error, Result};
+use crate::error::{room_for_one, Error, Result};
 
 /// Room for this many pairs from the start, so that a table that cannot grow still has an id
 /// to hand back (see [`Pairs::create`]).
@@ -29,7 +29,7 @@ pub struct Pairs {
     /// What could not be had, once a table or a position list failed to grow: the tables are
     /// then wrong, and [`Pairs::check`] turns this into a MemoryError before they are used.
     /// Checked once per merge, so that the per-position path pays only on growth.
-    failed: Option<String>,
+    failed: Option<Error>,
 }
 
 impl Pairs {
@@ -50,14 +50,7 @@ impl Pairs {
     /// asked for: a corpus too small for it must not pay for the ids it never reaches.
     pub fn add_symbol(&mut self) -> Result<()> {
         for slots in [&mut self.with_x, &mut self.with_y] {
-            if slots.len() == slots.capacity() {
-                slots.try_reserve(1).map_err(|_| {
-                    Error::out_of_memory(&format!(
-                        "{} MiB for the slots of tokens",
-                        mib(slots.len() * 8)
-                    ))
-                })?;
-            }
+            room_for_one(slots, "the slots of tokens")?;
             slots.push((0, NONE));
         }
         Ok(())
@@ -66,14 +59,14 @@ impl Pairs {
     /// The MemoryError of a table or position list that could not grow, if one could not.
     pub fn check(&mut self) -> Result<()> {
         match self.failed.take() {
-            Some(what) => Err(Error::out_of_memory(&what)),
+            Some(error) => Err(error),
             None => Ok(()),
         }
     }
 
     #[cold]
-    fn fail(&mut self, what: String) {
-        self.failed.get_or_insert(what);
+    fn fail(&mut self, error: Error) {
+        self.failed.get_or_insert(error);
     }
 
     pub fn len(&self) -> usize {
@@ -108,7 +101,7 @@ impl Pairs {
             && self.positions.try_reserve(more).is_ok();
         if !grown {
             let bytes = (self.packed.len() + more) * (8 + 8 + std::mem::size_of::<PositionList>());
-            self.fail(format!("{} MiB for the table of pairs", mib(bytes)));
+            self.fail(Error::out_of_memory_for(bytes, "the table of pairs"));
         }
         grown
     }
@@ -145,7 +138,7 @@ impl Pairs {
         let list = &mut self.positions[id as usize];
         if list.push_new(position).is_err() {
             let bytes = 2 * list.as_slice().len() * std::mem::size_of::<u32>();
-            self.fail(format!("{} MiB for the positions of a pair", mib(bytes)));
+            self.fail(Error::out_of_memory_for(bytes, "the positions of a pair"));
         }
     }
 }
@@ -160,11 +153,6 @@ impl PairCounts for Pairs {
     fn packed(&self, id: u32) -> u64 {
         self.packed[id as usize]
     }
-}
-
-/// `bytes` in MiB, rounded up, so that a failure of a few KiB does not read "0 MiB".
-fn mib(bytes: usize) -> usize {
-    bytes.div_ceil(1 << 20)
 }
 
 fn pack(left: u32, right: u32) -> u64 {
