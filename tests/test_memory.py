@@ -1,8 +1,8 @@
 """What training holds follows the corpus, not vocab_size (spec §4.5): a corpus that gives a few
 merges trains under the largest vocab_size as under a small one, in a child process whose
 address space is capped, so that a reservation by vocab_size fails there instead of passing.
-Under such a cap, the large reservations (the training arena, the ids of an encoding and their
-Python list) are a MemoryError, never an abort."""
+Under such a cap, the large reservations (the training arena, the merge loop's tables and position
+lists, the ids of an encoding and their Python list) are a MemoryError, never an abort."""
 
 from __future__ import annotations
 
@@ -54,6 +54,36 @@ def test_an_arena_that_cannot_be_had_is_a_memory_error():
     assert result.returncode == 0, (result.returncode, result.stderr[-3000:])
     assert "MemoryError: out of memory: cannot reserve" in result.stdout, result.stdout
     assert "training arena" in result.stdout, result.stdout
+
+
+MERGE_LOOP_CHILD = """
+import random, resource, sys
+import bytebpe
+rng = random.Random(5)
+piece = "".join(rng.choice("abcd") for _ in range(20_000_000)).encode()  # one piece of 20 MB
+counts = bytebpe.PieceCounts({piece: 1})
+cap = int(sys.argv[1]) << 20
+resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+try:
+    tok = bytebpe.Tokenizer.train_from_counts(counts, 5000)
+    print("trained", len(tok.merges))
+except MemoryError as err:
+    print("MemoryError:", err)
+"""
+
+
+def test_a_merge_loop_that_cannot_grow_is_a_memory_error():
+    # The arena (320 MB) fits under 500 MiB; the position lists of the first merges, which grow
+    # with the piece, do not beside it. Under 900 MiB the same training completes.
+    env = {**os.environ, "MALLOC_ARENA_MAX": "2"}
+    outcomes = []
+    for cap_mib in (500, 900):
+        command = [sys.executable, "-c", MERGE_LOOP_CHILD, str(cap_mib)]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+        assert result.returncode == 0, (cap_mib, result.returncode, result.stderr[-3000:])
+        outcomes.append(result.stdout.strip().splitlines()[-1])
+    assert re.fullmatch(r"MemoryError: out of memory: cannot reserve \d+ MiB for .+", outcomes[0]), outcomes
+    assert outcomes[1] == "trained 4744", outcomes
 
 
 ENCODE_CHILD = """

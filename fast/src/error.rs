@@ -15,9 +15,9 @@ pub enum Error {
     UnknownToken { id: u32, position: usize },
     /// A progress observer asked training to stop (Python: whatever the observer raised).
     Interrupted,
-    /// A large allocation (the arena, a table, an output buffer) failed, or threads could not
-    /// be started (Python: MemoryError). Smaller allocations that fail still abort the process,
-    /// as Rust's allocator does.
+    /// A large allocation (the arena, a table, a growing list, an output buffer) failed, or
+    /// threads could not be started (Python: MemoryError). Smaller allocations that fail still
+    /// abort the process, as Rust's allocator does.
     OutOfMemory(String),
     /// A file could not be opened or read (Python: OSError, or its subclass for `kind`).
     Io {
@@ -32,6 +32,12 @@ impl Error {
         Error::OutOfMemory(format!("out of memory: cannot reserve {what}"))
     }
 
+    /// The error of failing to reserve `bytes` for `what` (say "the table of pairs"), in MiB
+    /// rounded up, so that a failure of a few KiB does not read "0 MiB".
+    pub fn out_of_memory_for(bytes: usize, what: &str) -> Self {
+        Self::out_of_memory(&format!("{} MiB for {what}", bytes.div_ceil(1 << 20)))
+    }
+
     /// The error of reading or opening the file `path`.
     pub fn io(path: &str, err: &std::io::Error) -> Self {
         Error::Io {
@@ -39,6 +45,17 @@ impl Error {
             kind: err.kind(),
         }
     }
+}
+
+/// Room in `list` for one more item, doubling as a push would, or the MemoryError of `what`:
+/// called before a push in a loop, it costs one comparison unless the list must grow.
+pub fn room_for_one<T>(list: &mut Vec<T>, what: &str) -> Result<()> {
+    if list.len() == list.capacity() {
+        list.try_reserve(1).map_err(|_| {
+            Error::out_of_memory_for(2 * list.len() * std::mem::size_of::<T>(), what)
+        })?;
+    }
+    Ok(())
 }
 
 impl fmt::Display for Error {

@@ -3,7 +3,7 @@
 //! the piece.
 
 use super::pairs::{Pairs, NONE};
-use crate::error::{Error, Result};
+use crate::error::{room_for_one, Error, Result};
 
 /// How many pieces ahead of the one being written into the arena the build asks for its bytes.
 const PREFETCH_PIECES: usize = 16;
@@ -80,6 +80,7 @@ impl Arena {
                     "the corpus has more than 4 GiB of distinct piece bytes".into(),
                 ));
             }
+            arena.room_for(piece.len())?;
             let word = arena.frequency.len() as u32;
             arena.frequency.push(frequency);
             for (k, &byte) in piece.iter().enumerate() {
@@ -143,12 +144,7 @@ impl Arena {
                     "the corpus has more than 4 GiB of distinct piece bytes".into(),
                 ));
             }
-            arena.nodes.try_reserve(bytes).map_err(|_| {
-                Error::out_of_memory(&format!(
-                    "{} MiB for the training arena",
-                    (base + bytes) >> 16
-                ))
-            })?;
+            arena.room_for(bytes)?;
             let word = arena.frequency.len() as u32;
             arena.frequency.push(frequency);
             let mut previous = NONE;
@@ -188,16 +184,29 @@ impl Arena {
         Ok((arena, pairs))
     }
 
-    /// Ask the CPU to start loading the nodes of a merge at `position` of tokens of `lengths`
-    /// bytes: its own, its right token's and the one after that. A merge visits nodes
-    /// scattered over a large arena, so without this nearly every visit waits for memory.
-    /// (Past a piece's end these are the next piece's nodes: a wasted hint, never a wrong one.)
-    #[inline]
+    /// Room for one more piece of `len` bytes (when the total was not known ahead), growing as
+    /// pushes would, or a MemoryError: checked once a piece, not once a node.
+    fn room_for(&mut self, len: usize) -> Result<()> {
+        if self.nodes.capacity() - self.nodes.len() < len {
+            let more = len.max(self.nodes.len());
+            self.nodes.try_reserve(more).map_err(|_| {
+                let bytes = (self.nodes.len() + more) * std::mem::size_of::<Node>();
+                Error::out_of_memory_for(bytes, "the training arena")
+            })?;
+        }
+        room_for_one(&mut self.frequency, "the frequencies of pieces")
+    }
+
     /// The number of nodes: every merge removes at least one, so no more merges can be made.
     pub fn node_count(&self) -> usize {
         self.nodes.len()
     }
 
+    /// Ask the CPU to start loading the nodes of a merge at `position` of tokens of `lengths`
+    /// bytes: its own, its right token's and the one after that. A merge visits nodes
+    /// scattered over a large arena, so without this nearly every visit waits for memory.
+    /// (Past a piece's end these are the next piece's nodes: a wasted hint, never a wrong one.)
+    #[inline]
     pub fn prefetch_nodes(&self, position: u32, lengths: (u32, u32)) {
         let i = position as usize;
         let j = i + lengths.0 as usize;

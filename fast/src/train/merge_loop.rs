@@ -33,7 +33,7 @@ use super::merge::{Merge, MergeSink};
 use super::pair_queue::{PairCounts, PairQueue};
 use super::pairs::{unpack, Pairs};
 use crate::count::PieceCounts;
-use crate::error::{Error, Result};
+use crate::error::{room_for_one, Error, Result};
 use crate::progress::{Progress, Stage};
 
 /// A merge at one position reads four nodes (the token before, the two tokens of the pair, the
@@ -196,9 +196,14 @@ pub(super) fn merge_loop(
         mut token_len,
         mut known,
     } = start;
+    pairs.check()?;
     let mut queue = PairQueue::new();
     // Sized by what the corpus can give, not by vocab_size (which may be far beyond it).
-    let mut merges = Vec::with_capacity(wanted.min(arena.node_count()).min(1 << 20));
+    let mut merges = Vec::new();
+    let first = wanted.min(arena.node_count()).min(1 << 20);
+    merges
+        .try_reserve_exact(first)
+        .map_err(|_| Error::out_of_memory(&format!("room for {first} merges")))?;
     // `token_len`: the length in bytes of every token so far: a token's next neighbour starts
     // that many nodes after it.
     queue_pairs(
@@ -247,9 +252,11 @@ pub(super) fn merge_loop(
             break;
         }
         let new_token = first_id + merges.len() as u32;
-        pairs.add_symbol();
+        pairs.add_symbol()?;
         let lengths = (token_len[left as usize], token_len[right as usize]);
+        room_for_one(&mut token_len, "the lengths of tokens")?;
         token_len.push(lengths.0 + lengths.1);
+        room_for_one(&mut merges, "the merges")?;
         merges.push(Merge {
             left,
             right,
@@ -283,6 +290,8 @@ pub(super) fn merge_loop(
                 &mut pairs,
             );
         }
+        // A table or list that could not grow left this merge's counts wrong: stop here.
+        pairs.check()?;
         debug_assert_eq!(pairs.count[top.id as usize], 0);
         queue_pairs(
             &mut queue,

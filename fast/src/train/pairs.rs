@@ -3,6 +3,11 @@
 
 use super::pair_queue::PairCounts;
 use super::position_list::PositionList;
+use crate::error::{room_for_one, Error, Result};
+
+/// Room for this many pairs from the start, so that a table that cannot grow still has an id
+/// to hand back (see [`Pairs::create`]).
+const FIRST_PAIRS: usize = 256;
 
 /// No pair (at a piece's last node) and no node (before a piece's first): no pair id and no
 /// arena position reaches it, the arena being kept below it.
@@ -21,18 +26,23 @@ pub struct Pairs {
     stamp: u32,
     with_x: Vec<(u32, u32)>,
     with_y: Vec<(u32, u32)>,
+    /// What could not be had, once a table or a position list failed to grow: the tables are
+    /// then wrong, and [`Pairs::check`] turns this into a MemoryError before they are used.
+    /// Checked once per merge, so that the per-position path pays only on growth.
+    failed: Option<Error>,
 }
 
 impl Pairs {
     /// No pairs yet, and slots for the 256 byte tokens.
     pub fn for_bytes() -> Self {
         Pairs {
-            packed: Vec::new(),
-            count: Vec::new(),
-            positions: Vec::new(),
+            packed: Vec::with_capacity(FIRST_PAIRS),
+            count: Vec::with_capacity(FIRST_PAIRS),
+            positions: Vec::with_capacity(FIRST_PAIRS),
             stamp: 0,
             with_x: vec![(0, NONE); 256],
             with_y: vec![(0, NONE); 256],
+            failed: None,
         }
     }
 
@@ -52,9 +62,25 @@ impl Pairs {
 
     /// Slots for the next token id. They grow with the merges made, not with the `vocab_size`
     /// asked for: a corpus too small for it must not pay for the ids it never reaches.
-    pub fn add_symbol(&mut self) {
-        self.with_x.push((0, NONE));
-        self.with_y.push((0, NONE));
+    pub fn add_symbol(&mut self) -> Result<()> {
+        for slots in [&mut self.with_x, &mut self.with_y] {
+            room_for_one(slots, "the slots of tokens")?;
+            slots.push((0, NONE));
+        }
+        Ok(())
+    }
+
+    /// The MemoryError of a table or position list that could not grow, if one could not.
+    pub fn check(&mut self) -> Result<()> {
+        match self.failed.take() {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+
+    #[cold]
+    fn fail(&mut self, error: Error) {
+        self.failed.get_or_insert(error);
     }
 
     pub fn len(&self) -> usize {
@@ -66,11 +92,32 @@ impl Pairs {
         self.stamp += 1;
     }
 
+    /// A new pair's id. If the tables cannot grow, an existing id instead, with the failure
+    /// noted for [`Pairs::check`]: the merge in progress finishes on indices that stay valid,
+    /// and its result is thrown away.
     pub fn create(&mut self, left: u32, right: u32) -> u32 {
+        if self.packed.len() == self.packed.capacity() && !self.grow() {
+            return (self.packed.len() - 1) as u32;
+        }
         self.packed.push(pack(left, right));
         self.count.push(0);
         self.positions.push(PositionList::default());
         (self.packed.len() - 1) as u32
+    }
+
+    /// Double the three tables of pairs together (so that the pushes of `create` never
+    /// allocate); false, with the failure noted, if that cannot be had.
+    #[cold]
+    fn grow(&mut self) -> bool {
+        let more = self.packed.len().max(FIRST_PAIRS);
+        let grown = self.packed.try_reserve(more).is_ok()
+            && self.count.try_reserve(more).is_ok()
+            && self.positions.try_reserve(more).is_ok();
+        if !grown {
+            let bytes = (self.packed.len() + more) * (8 + 8 + std::mem::size_of::<PositionList>());
+            self.fail(Error::out_of_memory_for(bytes, "the table of pairs"));
+        }
+        grown
     }
 
     /// The id of (x, token), `token` being the current merge's new token.
@@ -102,7 +149,11 @@ impl Pairs {
 
     pub fn add(&mut self, id: u32, frequency: u64, position: u32) {
         self.count[id as usize] += frequency;
-        self.positions[id as usize].push_new(position);
+        let list = &mut self.positions[id as usize];
+        if list.push_new(position).is_err() {
+            let bytes = 2 * list.as_slice().len() * std::mem::size_of::<u32>();
+            self.fail(Error::out_of_memory_for(bytes, "the positions of a pair"));
+        }
     }
 }
 

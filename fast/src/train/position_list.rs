@@ -6,6 +6,8 @@
 //! length would take; a list is no larger than a `Vec<u32>` (24 bytes, the enum's tag hiding
 //! in the vector's capacity).
 
+use std::collections::TryReserveError;
+
 /// Marks an unused inline slot; no arena position reaches it (the arena is kept below it).
 const UNUSED: u32 = u32::MAX;
 const INLINE: usize = 4;
@@ -33,19 +35,21 @@ fn inline_len(items: &[u32; INLINE]) -> usize {
 impl PositionList {
     /// Append `position` unless it is the last one already (a pair seen twice at one place,
     /// from either side of a merge, is one occurrence). Positions must come in increasing order.
+    /// Err, with the list unchanged, if a list that must grow cannot: only the growth path asks.
     #[inline]
-    pub fn push_new(&mut self, position: u32) {
+    pub fn push_new(&mut self, position: u32) -> Result<(), TryReserveError> {
         debug_assert_ne!(position, UNUSED);
         match self {
             PositionList::Inline(items) => {
                 let len = inline_len(items);
                 if len > 0 && items[len - 1] == position {
-                    return;
+                    return Ok(());
                 }
                 if len < INLINE {
                     items[len] = position;
                 } else {
-                    let mut list = Vec::with_capacity(2 * INLINE);
+                    let mut list = Vec::new();
+                    list.try_reserve_exact(2 * INLINE)?;
                     list.extend_from_slice(items);
                     list.push(position);
                     *self = PositionList::Heap(list);
@@ -53,10 +57,15 @@ impl PositionList {
             }
             PositionList::Heap(list) => {
                 if list.last() != Some(&position) {
+                    if list.len() == list.capacity() {
+                        // Doubles, as push would, but says so when it cannot.
+                        list.try_reserve(1)?;
+                    }
                     list.push(position);
                 }
             }
         }
+        Ok(())
     }
 
     pub fn as_slice(&self) -> &[u32] {
@@ -84,7 +93,7 @@ mod tests {
         let mut list = PositionList::default();
         assert!(list.as_slice().is_empty());
         for p in [0, 0, 3, 5, 5, 9, 12, 12, 40] {
-            list.push_new(p);
+            list.push_new(p).unwrap();
             if p == 9 {
                 assert!(matches!(list, PositionList::Inline(_)));
             }
