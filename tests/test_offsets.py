@@ -133,8 +133,7 @@ def test_spans_are_hugging_faces_and_tiktokens(tok, samples):
 
 @pytest.fixture(scope="module", params=sorted(set(STYLES) - {"roberta"}))
 def trained(request):
-    # RoBERTa's post-processor trims the spaces off its offsets (trim_offsets); bytebpe's spans
-    # are untrimmed, so it is checked on its own below.
+    # RoBERTa's normalizers change most texts (no exact span); it is checked on its own below.
     return STYLES[request.param]()
 
 
@@ -150,6 +149,52 @@ def test_imported_tokenizers_give_hugging_faces_offsets(impl, trained, data):
         theirs = trained.encode(text, add_special_tokens=add_special_tokens)
         assert (ours.ids, ours.offsets) == (theirs.ids, theirs.offsets)
         assert len(ours.byte_offsets) == len(ours.ids)
+
+
+SPACES = ["a", "b", " ", "  ", "   ", "\t", "\n", "é", "日本", "<|endoftext|>", " <|endoftext|>", "<|x|> "]
+
+
+@pytest.fixture(scope="module", params=[(False, True), (True, True), (True, False)], ids=str)
+def trimming(request):
+    """GPT-2's style with a ByteLevel post-processor that trims the offsets, with and without
+    its add_prefix_space (and that of the pre-tokenizer), and RoBERTa's."""
+    import json
+
+    import tokenizers
+
+    prefix_space, processor_prefix_space = request.param
+    content = json.loads(STYLES["gpt2"]().to_str())
+    content["pre_tokenizer"]["add_prefix_space"] = prefix_space
+    content["post_processor"] = {"type": "ByteLevel", "add_prefix_space": processor_prefix_space, "trim_offsets": True}
+    content["added_tokens"].append({**content["added_tokens"][0], "id": 999, "content": " <|x|> "})
+    return tokenizers.Tokenizer.from_str(json.dumps(content))
+
+
+@settings(max_examples=40)
+@given(text=st.lists(st.sampled_from(SPACES), max_size=10).map("".join))
+def test_trimmed_offsets_are_hugging_faces(impl, trimming, text):
+    tok = bytebpe.Tokenizer.from_huggingface(trimming, implementation=impl.NAME)
+    assert tok.huggingface_pipeline.trim_offsets
+    theirs = trimming.encode(text)
+    assert tok.encode_huggingface(text) == theirs.ids
+    try:
+        ours = tok.encode_huggingface_with_offsets(text)
+    except ValueError as err:
+        # A space the pre-tokenizer puts in is in no span of the text (spec §6.12).
+        assert tok.huggingface_pipeline.add_prefix_space and "changed the text" in str(err)
+        return
+    assert (ours.ids, ours.offsets) == (theirs.ids, theirs.offsets)
+    again = bytebpe.Tokenizer.from_huggingface(tok.to_huggingface(), implementation=impl.NAME)
+    assert again.encode_huggingface_with_offsets(text) == ours
+
+
+def test_roberta_trims_the_spaces_off_its_offsets():
+    hf = STYLES["roberta"]()
+    tok = bytebpe.Tokenizer.from_huggingface(hf)
+    for text in ["hello world  the   cat ", " a", "  x", "the<s> x</s>  ", "   "]:
+        ours, theirs = tok.encode_huggingface_with_offsets(text), hf.encode(text)
+        assert (ours.ids, ours.offsets) == (theirs.ids, theirs.offsets)
+    assert ours.offsets[1:-1] == [(2, 2), (3, 3)]
 
 
 def _nfc(text: str) -> str:

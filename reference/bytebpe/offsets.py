@@ -51,8 +51,9 @@ class OffsetsSurface:
 
     def encode_huggingface_with_offsets(self, text: str, *, add_special_tokens: bool = True) -> Encoding:
         """Hugging Face's ``encode(text, add_special_tokens=...)``: the ids of
-        ``encode_huggingface`` and ``offsets`` as Hugging Face's (untrimmed, in the text before
-        normalizing), ``(0, 0)`` for the ids the post-processor adds. ValueError, naming the
+        ``encode_huggingface`` and ``offsets`` as Hugging Face's (in the text before
+        normalizing, trimmed where the post-processor trims them), ``(0, 0)`` for the ids the
+        post-processor adds. ValueError, naming the
         normalizers, when they change ``text``: its tokens then have no exact span in it."""
         from bytebpe.huggingface.pipeline import Pipeline
 
@@ -68,6 +69,10 @@ class OffsetsSurface:
             offsets = reference.char_spans(text, byte_offsets)
         if model_ids != middle:
             raise _changed(pipeline)
+        if pipeline.trim_offsets:
+            edges = self._spaces_at_edges(middle)
+            offsets = _trimmed(offsets, edges, pipeline.trim_keeps_prefix_space)
+            byte_offsets = _trimmed(byte_offsets, edges, pipeline.trim_keeps_prefix_space)
         ends = [(0, 0)] * before, [(0, 0)] * after
         return Encoding(ids, [*ends[0], *offsets, *ends[1]], [*ends[0], *byte_offsets, *ends[1]])
 
@@ -83,9 +88,41 @@ class OffsetsSurface:
             at += len(piece)
         return spans
 
+    def _spaces_at_edges(self, tokens: list[int]) -> list[tuple[int, int]]:
+        """How many characters of white space start and end each token's text as Hugging Face
+        writes it: spaces of a token of the model (its other bytes are no white space in GPT-2's
+        byte map); Unicode's White_Space or GPT-2's space (Ġ) in an added token."""
+        from bytebpe.huggingface.normalizers import WHITE_SPACE
+
+        added = {token_id: text for text, token_id in self._special_tokens.items()}
+        edges = []
+        for token in tokens:
+            if token in added:
+                text, space = added[token], WHITE_SPACE + "\u0120"
+            else:
+                text, space = self._encoder.decode_bytes([token]).decode("latin-1"), " "
+            # Counted from each end on its own: a token of spaces only has both.
+            edges.append((len(text) - len(text.lstrip(space)), len(text) - len(text.rstrip(space))))
+        return edges
+
+
+def _trimmed(spans: list[Span], edges: list[tuple[int, int]], keep_first_space: bool) -> list[Span]:
+    """Hugging Face's ``trim_offsets``: each span without the white space at the ends of its
+    token, never past its other end; with ``keep_first_space`` (the post-processor's
+    ``add_prefix_space``) one leading space of a token at the start of the text stays."""
+    out = []
+    for at, ((start, end), (lead, trail)) in enumerate(zip(spans, edges, strict=True)):
+        if keep_first_space and lead == 1 and (at == 0 or start == 0):
+            lead = 0
+        start = min(start + lead, end)
+        if trail and end >= trail:
+            end = max(end - trail, start)
+        out.append((start, end))
+    return out
+
 
 def _changed(pipeline: Pipeline) -> ValueError:
-    what = f"the normalizers {', '.join(pipeline.normalizers)}" if pipeline.normalizers else "the pipeline"
+    what = f"the normalizers {', '.join(map(str, pipeline.normalizers))}" if pipeline.normalizers else "the pipeline"
     return ValueError(
         f"encode_huggingface_with_offsets: {what} changed the text, so its tokens have no exact span "
         "in it; offsets are given only where the text is left as it is (spec §6.12)"

@@ -45,10 +45,10 @@ def split(text: str, pattern: str | SplitPattern = DEFAULT_PATTERN) -> list[str]
     resumes at its end. An empty match is not a piece: the search resumes one character after it
     (so a non-empty match starting at the same position is never tried, as in Rust's engines).
     """
-    return [text[start:end] for start, end in _piece_spans(text, pattern)]
+    return [text[start:end] for start, end in piece_spans(text, pattern)]
 
 
-def _piece_spans(text: str, pattern: str | SplitPattern) -> list[tuple[int, int]]:
+def piece_spans(text: str, pattern: str | SplitPattern) -> list[tuple[int, int]]:
     """The (start, end) character positions of the pieces of §2.4, in order."""
     compiled = compile_pattern(SplitPattern.of(pattern).regex)
     spans: list[tuple[int, int]] = []
@@ -411,7 +411,7 @@ def encode_with_offsets(
     byte_spans: list[Span] = []
 
     def stretch(start: int, end: int) -> None:
-        for piece_start, piece_end in _piece_spans(text[start:end], pattern):
+        for piece_start, piece_end in piece_spans(text[start:end], pattern):
             at = byte_at[start + piece_start]
             for token in _encode_piece(piece_bytes(text[start + piece_start : start + piece_end]), ranks, merge_list):
                 ids.append(token)

@@ -10,15 +10,16 @@ What is read, and how it maps:
   (spec §6.10, note), so the model imports as a plain rank table.
 * **pre_tokenizer**: ``ByteLevel`` last (with ``use_regex`` a split by its GPT-2 regex, with
   ``add_prefix_space`` a space before each piece that lacks one; ``trim_offsets`` changes only
-  offsets), after
-  any ``Split`` and ``Digits`` steps of a ``Sequence`` (as GPT-2, Llama 3, Qwen2 and DeepSeek V3
-  have them); the last split is the encoder's pattern, those before it the pipeline's. See
-  split_pattern.py for the regexes.
+  offsets), after any ``Split`` (every ``behavior``, ``invert``) and ``Digits`` steps of a
+  ``Sequence`` (as GPT-2, Llama 3, Qwen2 and DeepSeek V3 have them); the last split is the
+  encoder's pattern where a spec pattern gives its pieces (``Removed`` with ``invert``,
+  ``Isolated``), those before it the pipeline's (split_behavior.py). See split_pattern.py for
+  the regexes.
 * **added_tokens**: every added token is a special token of bytebpe, recognised in any text as
   Hugging Face recognises them, with its flags (``special``, ``normalized``, ``lstrip``,
   ``rstrip``, ``single_word``, see added_tokens.py); an entry of the vocabulary with an added
   token's id is that token.
-* **normalizer**, **post_processor**: see pipeline.py.
+* **normalizer**: see normalizers.py; **post_processor**: see pipeline.py.
 
 Anything else raises :class:`UnsupportedComponent`, naming the component.
 """
@@ -33,12 +34,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from bytebpe import files
-from bytebpe.huggingface import split_pattern
+from bytebpe import files, pattern_language
+from bytebpe.huggingface import normalizers, split_pattern
 from bytebpe.huggingface.added_tokens import AddedToken
 from bytebpe.huggingface.byte_map import token_bytes, token_string
 from bytebpe.huggingface.export import TOKENIZER_FILE, _merges, oniguruma_pattern
-from bytebpe.huggingface.pipeline import NORMALIZERS, Pipeline
+from bytebpe.huggingface.pipeline import Pipeline
+from bytebpe.huggingface.split_behavior import BEHAVIORS, PreSplit
 from bytebpe.huggingface.unsupported import UnsupportedComponent
 from bytebpe.patterns import PATTERNS, SplitPattern
 
@@ -105,18 +107,7 @@ def _type(component: Any, where: str) -> str:
     return component["type"]
 
 
-def _normalizers(normalizer: Any) -> tuple[str, ...]:
-    if normalizer is None:
-        return ()
-    kind = _type(normalizer, "normalizer")
-    if kind == "Sequence":
-        return tuple(name for step in normalizer.get("normalizers", []) for name in _normalizers(step))
-    if kind in NORMALIZERS:
-        return (kind,)
-    raise UnsupportedComponent(f"normalizer {kind}", f"the normalizers {', '.join(NORMALIZERS)} and Sequence")
-
-
-def _split(step: dict) -> SplitPattern:
+def _split(step: dict) -> PreSplit:
     where = "the Split pre-tokenizer's pattern"
     pattern = step.get("pattern")
     if isinstance(pattern, dict) and pattern.get("Regex") in _rendered_names():
@@ -130,14 +121,31 @@ def _split(step: dict) -> SplitPattern:
             f'tokenizer.json: a Split pattern must be {{"Regex": ...}} or {{"String": ...}}, not {pattern!r}'
         )
     behavior, invert = step.get("behavior"), step.get("invert", False)
-    if (behavior, invert) == ("Removed", True):
-        return _named(regex)
-    if (behavior, invert) == ("Isolated", False):
-        return split_pattern.isolated(_named(regex).regex, where)
-    raise UnsupportedComponent(
-        f"Split pre-tokenizer with behavior {behavior} and invert {str(invert).lower()}",
-        "Split with behavior Isolated, or Removed with invert (what bytebpe's export writes)",
-    )
+    if behavior not in BEHAVIORS or not isinstance(invert, bool):
+        raise ValueError(
+            f"tokenizer.json: a Split behavior must be one of {', '.join(BEHAVIORS)} and invert a bool, "
+            f"not {behavior!r} and {invert!r}"
+        )
+    split = PreSplit(_named(regex).regex, behavior, invert)
+    if split.keeps_only_matches:
+        return split
+    if pattern_language.nullable(pattern_language.parse(split.regex)):
+        # Hugging Face cuts the text between matches at each empty match too.
+        raise UnsupportedComponent(
+            f"{where} can match the empty string (with behavior {behavior})",
+            "Split regexes that match at least one character",
+        )
+    return split
+
+
+def _as_pattern(split: PreSplit) -> SplitPattern | None:
+    """The spec pattern whose pieces are ``split``'s, for the encoder to split by; None if there
+    is none (only the matches kept, or every stretch kept as it is, are patterns)."""
+    if split.keeps_only_matches:
+        return _named(split.regex)
+    if split.behavior == "Isolated":
+        return split_pattern.isolated(split.regex, "the Split pre-tokenizer's pattern")
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -151,28 +159,27 @@ def _named(regex: str) -> SplitPattern:
     return SplitPattern.of(name) if name is not None else SplitPattern.of_regex(regex)
 
 
-def _step_pattern(step: dict, last: bool) -> SplitPattern | None:
-    """The split pattern of one pre-tokenizer step; None for ByteLevel without regex (only last)."""
+def _step(step: dict, last: bool) -> PreSplit | None:
+    """The split of one pre-tokenizer step; None for ByteLevel without regex (only last)."""
     kind = _type(step, "pre_tokenizer step")
     if kind == "ByteLevel":
         if not last:
             raise UnsupportedComponent("a pre-tokenizer after ByteLevel", "ByteLevel as the last step")
-        return _BYTE_LEVEL_PATTERN if step.get("use_regex", True) else None
+        return PreSplit(_BYTE_LEVEL_PATTERN.regex) if step.get("use_regex", True) else None
     if kind == "Split":
         return _split(step)
     if kind == "Digits":
         # Rust's char::is_numeric, each digit on its own or runs of them, kept as pieces.
-        regex = r"\p{N}" if step.get("individual_digits", False) else r"\p{N}+"
-        return split_pattern.isolated(regex, "the Digits pre-tokenizer")
+        return PreSplit(r"\p{N}" if step.get("individual_digits", False) else r"\p{N}+", "Isolated", False)
     raise UnsupportedComponent(f"pre-tokenizer {kind}", _PRE_TOKENIZERS)
 
 
 _PRE_TOKENIZERS = "ByteLevel, Split and Digits, alone or in a Sequence ending with ByteLevel"
 
 
-def _pattern(pre_tokenizer: Any) -> tuple[tuple[str, ...], SplitPattern, bool]:
-    """The split patterns before the last (the pipeline's), the last (the encoder's), and
-    ByteLevel's add_prefix_space."""
+def _pattern(pre_tokenizer: Any) -> tuple[tuple[PreSplit, ...], SplitPattern, bool]:
+    """The splits before the encoder's, the encoder's split pattern, and ByteLevel's
+    add_prefix_space."""
     if pre_tokenizer is None:
         raise UnsupportedComponent("no pre-tokenizer (the model is not byte-level)", _PRE_TOKENIZERS)
     steps = (
@@ -185,14 +192,16 @@ def _pattern(pre_tokenizer: Any) -> tuple[tuple[str, ...], SplitPattern, bool]:
         raise UnsupportedComponent(
             f"pre-tokenizer {', '.join(kinds) or 'Sequence'} without ByteLevel (not byte-level)", _PRE_TOKENIZERS
         )
-    patterns = [_step_pattern(step, at == len(steps) - 1) for at, step in enumerate(steps)]
-    splits = [pattern for pattern in patterns if pattern is not None]
+    found = [_step(step, at == len(steps) - 1) for at, step in enumerate(steps)]
+    splits = [split for split in found if split is not None]
     add_prefix_space = bool(steps[-1].get("add_prefix_space", False))
-    if not splits or (add_prefix_space and patterns[-1] is None):
+    last = _as_pattern(splits[-1]) if splits else None
+    if last is None or (add_prefix_space and found[-1] is None):
         # ByteLevel without its regex encodes each piece whole; with add_prefix_space it does
-        # so after putting a space before the piece, so every split runs before that.
-        return tuple(pattern.regex for pattern in splits), _WHOLE_PIECES, add_prefix_space
-    return tuple(pattern.regex for pattern in splits[:-1]), splits[-1], add_prefix_space
+        # so after putting a space before the piece, so every split runs before that. A last
+        # split that no pattern gives runs before the encoder too.
+        return tuple(splits), _WHOLE_PIECES, add_prefix_space
+    return tuple(splits[:-1]), last, add_prefix_space
 
 
 _WHOLE_PIECES = SplitPattern.of_regex(r"[\s\S]+")
@@ -236,6 +245,21 @@ def _template(post_processor: Any, added: Mapping[str, int]) -> tuple[tuple[int,
     raise UnsupportedComponent(
         f"post-processor {kind}", "TemplateProcessing, RobertaProcessing, BertProcessing, ByteLevel and Sequence"
     )
+
+
+def _trimming(post_processor: Any) -> tuple[bool, bool]:
+    """Whether a post-processor trims white space off the offsets (ByteLevel's and RoBERTa's
+    ``trim_offsets``, true where the file leaves it out, as in Hugging Face), and whether it
+    keeps one space at the start of the first token (its ``add_prefix_space``, likewise)."""
+    if post_processor is None:
+        return False, False
+    kind = post_processor.get("type")
+    if kind in ("ByteLevel", "RobertaProcessing"):
+        return bool(post_processor.get("trim_offsets", True)), bool(post_processor.get("add_prefix_space", True))
+    if kind == "Sequence":
+        found = [_trimming(step) for step in post_processor.get("processors", [])]
+        return any(trims for trims, _ in found), any(keeps for trims, keeps in found if trims)
+    return False, False
 
 
 def _added_tokens(entries: Any) -> tuple[AddedToken, ...]:
@@ -315,13 +339,14 @@ def import_model(content: Mapping[str, Any]) -> ImportedModel:
     decoder = content.get("decoder")
     if decoder is not None and _type(decoder, "decoder") != "ByteLevel":
         raise UnsupportedComponent(f"decoder {decoder['type']}", "the ByteLevel decoder")
-    normalizers = _normalizers(content.get("normalizer"))
+    found_normalizers = normalizers.from_json(content.get("normalizer"))
     added_tokens = _added_tokens(content.get("added_tokens"))
-    _refuse_colliding(added_tokens, Pipeline(normalizers).normalize)
+    _refuse_colliding(added_tokens, Pipeline(found_normalizers).normalize)
     added = {token.content: token.id for token in added_tokens}
     ranks, merges, ignore_merges, in_model = _model(content.get("model"), added)
     pre_splits, pattern, add_prefix_space = _pattern(content.get("pre_tokenizer"))
     prefix, suffix = _template(content.get("post_processor"), added)
+    trim_offsets, trim_keeps_prefix_space = _trimming(content.get("post_processor"))
     as_rank_table = ignore_merges and _is_every_split(merges, ranks)
     return ImportedModel(
         ranks=ranks,
@@ -329,7 +354,16 @@ def import_model(content: Mapping[str, Any]) -> ImportedModel:
         ignore_merges=ignore_merges,
         pattern=pattern,
         special_tokens={text: token_id for text, token_id in added.items() if text not in in_model},
-        pipeline=Pipeline(normalizers, prefix, suffix, pre_splits, add_prefix_space, added_tokens),
+        pipeline=Pipeline(
+            found_normalizers,
+            prefix,
+            suffix,
+            pre_splits,
+            add_prefix_space,
+            added_tokens,
+            trim_offsets,
+            trim_keeps_prefix_space,
+        ),
     )
 
 

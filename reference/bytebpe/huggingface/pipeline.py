@@ -9,45 +9,41 @@ encoder's own pattern.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from bytebpe import checks, reference
+from bytebpe import checks
 from bytebpe.huggingface.added_tokens import AddedToken, Finder
-from bytebpe.patterns import SplitPattern
-
-# Hugging Face's normalizers that byte-level models use, by their "type" in tokenizer.json.
-NORMALIZERS = ("NFC", "NFD", "NFKC", "NFKD", "Lowercase")
-
-
-def _lowercase(text: str) -> str:
-    # Hugging Face lowercases character by character (Rust's char::to_lowercase), so a final
-    # sigma is σ, not the ς that str.lower() writes at the end of a word.
-    return "".join(char.lower() for char in text)
+from bytebpe.huggingface.normalizers import Normalizer
+from bytebpe.huggingface.split_behavior import PreSplit
 
 
 @dataclass(frozen=True)
 class Pipeline:
-    """The normalizers (names from NORMALIZERS, in order), the split patterns applied before the
-    encoder's (spec regexes, in order), the ids a post-processor puts before and after the ids of
-    one text, ByteLevel's ``add_prefix_space``, and the added tokens with their flags (those
+    """The normalizers (in order), the ``Split`` steps applied before the encoder's pattern (in
+    order), the ids a post-processor puts before and after the ids of
+    one text, ByteLevel's ``add_prefix_space``, the added tokens with their flags (those
     that are also tokens of the model among them, which the encoder does not hold as special
-    tokens)."""
+    tokens), and whether the post-processor trims white space off the offsets
+    (``trim_offsets``, ByteLevel's or RoBERTa's; with its own ``add_prefix_space``, one space
+    at the start of the first token stays: offsets.py)."""
 
-    normalizers: tuple[str, ...] = ()
+    normalizers: tuple[Normalizer, ...] = ()
     prefix: tuple[int, ...] = ()
     suffix: tuple[int, ...] = ()
-    pre_splits: tuple[str, ...] = ()
+    pre_splits: tuple[PreSplit, ...] = ()
     add_prefix_space: bool = False
     added_tokens: tuple[AddedToken, ...] = ()
+    trim_offsets: bool = False
+    trim_keeps_prefix_space: bool = False
 
     @property
     def is_empty(self) -> bool:
-        """True if it changes nothing: the encoder alone gives Hugging Face's ids."""
-        return not (self.normalizers or self.prefix or self.suffix or self.pre_splits or self.add_prefix_space) and all(
+        """True if it changes nothing: the encoder alone gives Hugging Face's ids and offsets."""
+        changes = self.normalizers or self.prefix or self.suffix or self.pre_splits
+        return not (changes or self.add_prefix_space or self.trim_offsets) and all(
             token == AddedToken(token.content, token.id) for token in self.added_tokens
         )
 
@@ -63,8 +59,8 @@ class Pipeline:
 
     def normalize(self, text: str) -> str:
         """``text`` after every normalizer, in order."""
-        for name in self.normalizers:
-            text = _lowercase(text) if name == "Lowercase" else unicodedata.normalize(name, text)
+        for normalizer in self.normalizers:
+            text = normalizer(text)
         return text
 
     def encode_batch(
@@ -95,10 +91,6 @@ class Pipeline:
             Finder((token for token in tokens if token.normalized), self.normalize),
         )
 
-    @cached_property
-    def _pre_split_patterns(self) -> tuple[SplitPattern, ...]:
-        return tuple(SplitPattern.of_regex(pattern) for pattern in self.pre_splits)
-
     def _encode_by_stretches(
         self, encoder: Any, added_tokens: Mapping[str, int], texts: list[str], num_threads: int | None
     ) -> list[list[int]]:
@@ -124,8 +116,8 @@ class Pipeline:
 
     def _stretches(self, text: str, stretches: list[str]) -> list[tuple[bool, int]]:
         pieces = [text]
-        for split in self._pre_split_patterns:
-            pieces = [part for piece in pieces for part in reference.split(piece, split)]
+        for split in self.pre_splits:
+            pieces = [part for piece in pieces for part in split.pieces(piece)]
         if self.add_prefix_space:
             pieces = [piece if piece.startswith(" ") else " " + piece for piece in pieces if piece]
         start = len(stretches)

@@ -35,7 +35,7 @@ def pre_tokenizer(pipeline: Pipeline | None, pattern: SplitPattern, render: Call
     """The pre-tokenizer: the pipeline's splits, the encoder's ``pattern``, then ByteLevel;
     ``render`` writes a spec regex for Oniguruma."""
     pre_splits = () if pipeline is None else pipeline.pre_splits
-    steps = [_split(render(regex)) for regex in pre_splits]
+    steps = [split.to_json(render(split.regex)) for split in pre_splits]
     if pipeline is None or not pipeline.add_prefix_space:
         steps += [_split(render(pattern.regex)), _byte_level(False, use_regex=False)]
     elif pattern.regex in (_WHOLE_PIECES, _BYTE_LEVEL_REGEX):
@@ -52,7 +52,7 @@ def normalizer(pipeline: Pipeline | None) -> dict[str, Any] | None:
     """The normalizers as a ``Sequence``, or None."""
     if pipeline is None or not pipeline.normalizers:
         return None
-    return {"type": "Sequence", "normalizers": [{"type": name} for name in pipeline.normalizers]}
+    return {"type": "Sequence", "normalizers": [normalizer.to_json() for normalizer in pipeline.normalizers]}
 
 
 def added_tokens(pipeline: Pipeline | None, specials: Mapping[str, int]) -> list[dict[str, Any]]:
@@ -90,9 +90,21 @@ def added_tokens(pipeline: Pipeline | None, specials: Mapping[str, int]) -> list
 def post_processor(
     pipeline: Pipeline | None, specials: Mapping[str, int], ranks: Mapping[bytes, int]
 ) -> dict[str, Any] | None:
-    """A ``TemplateProcessing`` that puts the pipeline's ids around a text, or None."""
-    if pipeline is None or not (pipeline.prefix or pipeline.suffix):
+    """The post-processor: a ``ByteLevel`` that trims the offsets where the pipeline does, then
+    a ``TemplateProcessing`` that puts the pipeline's ids around a text; None for neither."""
+    if pipeline is None:
         return None
+    steps = [_template(pipeline, specials, ranks)] if pipeline.prefix or pipeline.suffix else []
+    if pipeline.trim_offsets:
+        trim = {"type": "ByteLevel", "add_prefix_space": pipeline.trim_keeps_prefix_space, "trim_offsets": True}
+        steps.insert(0, {**trim, "use_regex": True})
+    if len(steps) < 2:
+        return steps[0] if steps else None
+    return {"type": "Sequence", "processors": steps}
+
+
+def _template(pipeline: Pipeline, specials: Mapping[str, int], ranks: Mapping[bytes, int]) -> dict[str, Any]:
+    """A ``TemplateProcessing`` that puts the pipeline's ids around a text."""
     names = {token_id: token_string(token) for token, token_id in ranks.items()}
     names.update({token_id: text for text, token_id in specials.items()})
     for token_id in (*pipeline.prefix, *pipeline.suffix):
