@@ -23,7 +23,9 @@ from typing import Any
 import bytebpe
 
 TIMEOUT = 60
-TEXTS = [f"hello world {i} the quick brown fox, jumps over {i * 7} lazy dogs" for i in range(300)]
+# Batches of 50 of these are 12 KB, more than a batch that runs on the calling thread
+# (SHARED_WORK_BYTES in fast/src/threads.rs): every batch goes to a pool.
+TEXTS = [f"hello world {i} the quick brown fox, jumps over {i * 7} lazy dogs. " * 4 for i in range(300)]
 
 
 def everything(tok: bytebpe.Tokenizer) -> dict[str, Any]:

@@ -16,7 +16,9 @@ def threads():
         return next(int(line.split()[1]) for line in status if line.startswith("Threads:"))
 
 tok = bytebpe.Tokenizer.train(["hello world"] * 100, 300)
-texts = ["hello world, the quick brown fox"] * 200
+# 33 KB: more than a batch that runs on the calling thread (SHARED_WORK_BYTES), so each call
+# goes to a pool of its size.
+texts = ["hello world, the quick brown fox"] * 1000
 for n in range(1, 61):
     assert tok.encode_ordinary_batch(texts, num_threads=n) == tok.encode_ordinary_batch(texts)
     tok.encode_batch(texts, num_threads=n)
@@ -44,3 +46,24 @@ def test_a_sweep_over_thread_counts_leaves_a_bounded_number_of_threads():
     threads = json.loads(result.stdout.strip().splitlines()[-1])["threads"]
     # Without a bound, every size would keep its pool: 1 + 2 + ... + 60 = 1830 threads.
     assert threads <= bound, threads
+
+
+def test_batches_on_either_side_of_the_shared_size_give_each_texts_ids():
+    # Below 8 KB a batch runs on the calling thread, above it on a pool: the ids are the same,
+    # and a bad num_threads is refused either way.
+    import pytest
+
+    import bytebpe
+
+    tok = bytebpe.Tokenizer.train(["hello world, the quick brown fox 123"] * 50, 300, special_tokens=["<s>"])
+    for impl in ("fast", "reference"):
+        one = tok.with_implementation(impl)
+        for count in (1, 2, 280, 300, 600):  # 280 and 300 texts: 8,020 and 8,600 bytes
+            texts = [f"hello <s>{i:02d} world, the quick" for i in range(count)]
+            assert (sum(map(len, texts)) < 8192) == (count <= 280)
+            want = [one.encode(text, allowed_special="all") for text in texts]
+            assert one.encode_batch(texts, allowed_special="all") == want
+            assert one.encode_ordinary_batch(texts) == [one.encode_ordinary(text) for text in texts]
+            for bad in (0, 10**6):
+                with pytest.raises(ValueError, match="num_threads"):
+                    one.encode_ordinary_batch(texts, num_threads=bad)

@@ -40,16 +40,26 @@ static POOLS: Mutex<Option<Pools>> = Mutex::new(None);
 /// already running on one of the pools stays on it when it asks for the default size, so that
 /// parallel work nested in parallel work does not wait on a pool of its own.
 pub fn with_threads<R: Send>(threads: Option<usize>, work: impl FnOnce() -> R + Send) -> Result<R> {
-    if let Some(threads) = threads {
-        if threads == 0 || threads > MAX_THREADS {
-            return Err(Error::InvalidArgument(format!(
-                "num_threads must be in 1..={MAX_THREADS}, got {threads}"
-            )));
-        }
-    } else if rayon::current_thread_index().is_some() {
+    check_threads(threads)?;
+    if threads.is_none() && rayon::current_thread_index().is_some() {
         return Ok(work());
     }
     Ok(pool(threads)?.install(work))
+}
+
+/// Work on fewer bytes of text than this runs on the calling thread: handing it to a pool and
+/// waiting for it costs more than sharing it saves (a sleeping pool thread must be woken and
+/// scheduled, which on a busy machine takes far longer than encoding a few documents).
+pub const SHARED_WORK_BYTES: usize = 8 * 1024;
+
+/// An error for a `num_threads` outside 1..=[`MAX_THREADS`].
+pub fn check_threads(threads: Option<usize>) -> Result<()> {
+    match threads {
+        Some(threads) if threads == 0 || threads > MAX_THREADS => Err(Error::InvalidArgument(
+            format!("num_threads must be in 1..={MAX_THREADS}, got {threads}"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// The threads the pools of this process hold now (the tests check that they stay bounded).

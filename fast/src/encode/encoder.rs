@@ -22,7 +22,7 @@ use super::specials::Specials;
 use super::token_bytes::TokenBytes;
 use crate::error::{Error, Result};
 use crate::pattern::{EngineKind, Splitter};
-use crate::threads::with_threads;
+use crate::threads::{with_threads, SHARED_WORK_BYTES};
 
 /// Pieces shorter than this (and at least [`HEAP_THRESHOLD`] long) keep their candidate pairs in
 /// a heap; longer ones in buckets, one per rank.
@@ -156,12 +156,7 @@ impl Encoder {
         allowed: &[&str],
         cancel: &AtomicBool,
     ) -> Result<Vec<Vec<u32>>> {
-        with_threads(None, || {
-            texts
-                .par_iter()
-                .map(|text| self.encode_cancellable(text.as_ref(), allowed, cancel))
-                .collect()
-        })?
+        each_text(texts, |text| self.encode_cancellable(text, allowed, cancel))
     }
 
     pub fn pattern(&self) -> &str {
@@ -244,12 +239,7 @@ impl Encoder {
         texts: &[S],
         cancel: &AtomicBool,
     ) -> Result<Vec<Vec<u32>>> {
-        with_threads(None, || {
-            texts
-                .par_iter()
-                .map(|text| self.encode_ordinary_cancellable(text.as_ref(), cancel))
-                .collect()
-        })?
+        each_text(texts, |text| self.encode_ordinary_cancellable(text, cancel))
     }
 
     /// §6.1: a piece that is a token is that token; otherwise merge up from single bytes,
@@ -424,4 +414,18 @@ impl Encoder {
     pub fn decode_into(&self, ids: &[u32], out: &mut [u8]) {
         self.tokens.write(ids, out);
     }
+}
+
+/// `encode` of each text, in order: on all cores (or the pool of [`with_threads`]), or on this
+/// thread for a batch too small to share (see [`SHARED_WORK_BYTES`]).
+fn each_text<S: AsRef<str> + Sync>(
+    texts: &[S],
+    encode: impl Fn(&str) -> Result<Vec<u32>> + Sync + Send,
+) -> Result<Vec<Vec<u32>>> {
+    if texts.iter().map(|text| text.as_ref().len()).sum::<usize>() < SHARED_WORK_BYTES {
+        return texts.iter().map(|text| encode(text.as_ref())).collect();
+    }
+    with_threads(None, || {
+        texts.par_iter().map(|text| encode(text.as_ref())).collect()
+    })?
 }

@@ -11,7 +11,7 @@ use super::id_list::new_list;
 use super::progress::interruptible;
 use super::signal_check::SignalCheck;
 use crate::encode::Encoder;
-use crate::threads::with_threads;
+use crate::threads::{check_threads, with_threads, SHARED_WORK_BYTES};
 
 #[pyclass(name = "Encoder", module = "bytebpe._fast", frozen, subclass)]
 pub struct PyEncoder {
@@ -54,18 +54,35 @@ impl PyEncoder {
         len: usize,
         work: impl FnOnce(&SignalCheck) -> crate::error::Result<Vec<u32>> + Send,
     ) -> PyResult<Bound<'py, PyList>> {
+        let ids = self.on_this_thread(py, len, work)?;
+        self.list(py, &ids)
+    }
+
+    /// Run `work` on `len` bytes of text on this thread, as [`PyEncoder::one_text`] does.
+    pub(super) fn on_this_thread<T: Send>(
+        &self,
+        py: Python<'_>,
+        len: usize,
+        work: impl FnOnce(&SignalCheck) -> crate::error::Result<T> + Send,
+    ) -> PyResult<T> {
         let linear = self.inner.splits_in_linear_time();
         let check = SignalCheck::new(linear);
-        let ids = if len >= DETACH_TEXT_BYTES || !linear {
+        if len >= DETACH_TEXT_BYTES || !linear {
             py.detach(|| {
-                let ids = work(&check);
-                check.result(ids)
-            })?
+                let result = work(&check);
+                check.result(result)
+            })
         } else {
-            let ids = work(&check);
-            check.result(ids)?
-        };
-        self.list(py, &ids)
+            let result = work(&check);
+            check.result(result)
+        }
+    }
+
+    /// True for a batch too small to share: it runs on this thread as one text does, since
+    /// handing it to a pool (or to a thread that waits for Ctrl-C) costs more than the work.
+    pub(super) fn is_small(&self, threads: Option<usize>, bytes: usize) -> PyResult<bool> {
+        check_threads(threads).map_err(args::to_py_err)?;
+        Ok(bytes < SHARED_WORK_BYTES)
     }
 
     /// A Python list of the ids, built from the cached ints where there is one.
@@ -160,6 +177,16 @@ impl PyEncoder {
         let texts = args::texts(texts)?;
         let threads = args::threads(num_threads)?;
         let inner = &self.inner;
+        let bytes = texts.iter().map(|text| text.len()).sum();
+        if self.is_small(threads, bytes)? {
+            let batch: Vec<Vec<u32>> = self.on_this_thread(py, bytes, |check| {
+                texts
+                    .iter()
+                    .map(|text| inner.encode_ordinary_cancellable(text, check))
+                    .collect()
+            })?;
+            return self.lists(py, &batch);
+        }
         let work = |cancel: &AtomicBool| {
             with_threads(threads, || inner.encode_ordinary_batch(&texts, cancel))?
         };
@@ -201,6 +228,16 @@ impl PyEncoder {
         let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
         let threads = args::threads(num_threads)?;
         let inner = &self.inner;
+        let bytes = texts.iter().map(|text| text.len()).sum();
+        if self.is_small(threads, bytes)? {
+            let batch: Vec<Vec<u32>> = self.on_this_thread(py, bytes, |check| {
+                texts
+                    .iter()
+                    .map(|text| inner.encode_cancellable(text, &allowed, check))
+                    .collect()
+            })?;
+            return self.lists(py, &batch);
+        }
         let work = |cancel: &AtomicBool| {
             with_threads(threads, || inner.encode_batch(&texts, &allowed, cancel))?
         };

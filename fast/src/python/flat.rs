@@ -35,10 +35,18 @@ pub fn encode_ordinary_flat<'py>(
     let threads = args::threads(num_threads)?;
     let encoder = encoder.get();
     let inner = encoder.inner();
+    let bytes = texts.iter().map(|text| text.len()).sum();
     let work = |cancel: &AtomicBool| {
         with_threads(threads, || inner.encode_ordinary_batch(&texts, cancel))?
     };
-    let batch = if encoder.long_work(texts.iter().map(|text| text.len())) {
+    let batch = if encoder.is_small(threads, bytes)? {
+        encoder.on_this_thread(py, bytes, |check| {
+            texts
+                .iter()
+                .map(|text| inner.encode_ordinary_cancellable(text, check))
+                .collect()
+        })?
+    } else if encoder.long_work(texts.iter().map(|text| text.len())) {
         interruptible(py, work)?
     } else {
         py.detach(|| work(&AtomicBool::new(false)))

@@ -63,6 +63,16 @@ class Pipeline:
             text = normalizer(text)
         return text
 
+    def encode(self, encoder: Any, added_tokens: Mapping[str, int], text: str, add_special_tokens: bool) -> list[int]:
+        """:meth:`encode_batch` of one text, without a batch's set-up where the encoder alone
+        finds what Hugging Face does (one call per document is how datasets are encoded)."""
+        if self._by_stretches or len(self.added_tokens) > len(added_tokens) or not isinstance(add_special_tokens, bool):
+            return self.encode_batch(encoder, added_tokens, [text], add_special_tokens, None)[0]
+        ids = encoder.encode(text, list(added_tokens))
+        if not add_special_tokens or not (self.prefix or self.suffix):
+            return ids
+        return [*self.prefix, *ids, *self.suffix]
+
     def encode_batch(
         self,
         encoder: Any,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,14 @@ if TYPE_CHECKING:
 
     from bytebpe.huggingface.pipeline import Pipeline
     from bytebpe.patterns import SplitPattern
+
+
+@cache
+def _no_pipeline() -> Pipeline:
+    """The pipeline of a tokenizer that was not imported: it does nothing around the model."""
+    from bytebpe.huggingface.pipeline import Pipeline
+
+    return Pipeline()
 
 
 class HuggingFaceSurface:
@@ -51,15 +60,14 @@ class HuggingFaceSurface:
     def encode_huggingface(self, text: str, *, add_special_tokens: bool = True) -> list[int]:
         """Hugging Face's ``encode(text, add_special_tokens=...).ids``: every special token is
         recognised; an imported tokenizer's normalizers, splits and post-processor apply."""
-        return self.encode_huggingface_batch([text], add_special_tokens=add_special_tokens)[0]
+        pipeline = _no_pipeline() if self._huggingface is None else self._huggingface
+        return pipeline.encode(self._encoder, self._special_tokens, text, add_special_tokens)
 
     def encode_huggingface_batch(
         self, texts: Iterable[str], *, add_special_tokens: bool = True, num_threads: int | None = None
     ) -> list[list[int]]:
         """:meth:`encode_huggingface` for many texts, in parallel (fast implementation)."""
-        from bytebpe.huggingface.pipeline import Pipeline
-
-        pipeline = Pipeline() if self._huggingface is None else self._huggingface
+        pipeline = _no_pipeline() if self._huggingface is None else self._huggingface
         return pipeline.encode_batch(self._encoder, self._special_tokens, texts, add_special_tokens, num_threads)
 
     def to_huggingface(self) -> tokenizers.Tokenizer:
