@@ -95,7 +95,18 @@ class Pipeline:
         return [[*self.prefix, *ids, *self.suffix] for ids in encoded]
 
     def _finders(self, added_tokens: Mapping[str, int]) -> tuple[Finder, Finder]:
-        tokens = self.added_tokens or tuple(AddedToken(text, token_id) for text, token_id in added_tokens.items())
+        """Finders of the added tokens matched in the text as given and in normalized text: the
+        pipeline's own (built once: a call per document must not compile them again), else the
+        tokenizer's special tokens, all matched as given."""
+        if self.added_tokens:
+            return self._own_finders
+        return self._finders_of(tuple(AddedToken(text, token_id) for text, token_id in added_tokens.items()))
+
+    @cached_property
+    def _own_finders(self) -> tuple[Finder, Finder]:
+        return self._finders_of(self.added_tokens)
+
+    def _finders_of(self, tokens: tuple[AddedToken, ...]) -> tuple[Finder, Finder]:
         return (
             Finder(token for token in tokens if not token.normalized),
             Finder((token for token in tokens if token.normalized), self.normalize),
