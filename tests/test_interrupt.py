@@ -1,4 +1,4 @@
-"""Ctrl-C lands within a second in work that used to ignore it for a long while: a backtracking
+"""Ctrl-C lands within moments in work that used to ignore it for a long while: a backtracking
 custom pattern (the core looks at Ctrl-C before every search, not every few thousand pieces), a
 corpus on a FIFO that nobody writes to, and one long encode (on a named pattern's splitter and
 on the compiled one, where the encode runs the signal handlers itself). Each job runs in a child process
@@ -15,6 +15,10 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).parent
+# The core looks at Ctrl-C about ten times a second; the bound leaves room for a machine whose
+# cores are all busy with other tests (a loaded 2-core run measured 1.04 s once). The failures
+# this guards against took from 17 s to never.
+LATENCY_BOUND = 2.0
 
 
 def interrupted(job: str, delay: float, *extra: str) -> dict:
@@ -31,14 +35,14 @@ def interrupted(job: str, delay: float, *extra: str) -> dict:
 @pytest.mark.parametrize("job", ["backtracking-training", "backtracking-encode"])
 def test_ctrl_c_lands_between_searches_of_a_backtracking_pattern(job):
     report = interrupted(job, 1.0)
-    assert report["latency"] is not None and report["latency"] < 1.0, report
+    assert report["latency"] is not None and report["latency"] < LATENCY_BOUND, report
 
 
 def test_ctrl_c_lands_while_a_fifo_has_no_writer(tmp_path):
     fifo = tmp_path / "corpus.txt"
     os.mkfifo(fifo)
     report = interrupted("fifo-training", 1.0, str(fifo))
-    assert report["latency"] is not None and report["latency"] < 1.0, report
+    assert report["latency"] is not None and report["latency"] < LATENCY_BOUND, report
 
 
 @pytest.mark.slow
@@ -47,4 +51,4 @@ def test_ctrl_c_lands_while_a_fifo_has_no_writer(tmp_path):
 )
 def test_ctrl_c_lands_in_a_long_encode(job):
     report = interrupted(job, 1.5)
-    assert report["latency"] is not None and report["latency"] < 1.0, report
+    assert report["latency"] is not None and report["latency"] < LATENCY_BOUND, report
