@@ -23,8 +23,8 @@ from bytebpe.huggingface import UnsupportedComponent, tokenizer_json
 from bytebpe.huggingface.added_tokens import is_word_character
 
 # Added-token texts that overlap each other, start or end with white space or word characters,
-# and (under Lowercase/NFKC) collide: "AB" and "ab", "ﬁ" and "fi".
-CONTENTS = ["<x>", "ab", "AB", " é", "ﬁ", "fi", "x_", "<x><", "日"]
+# and (under Lowercase/NFKC) collide: "AB" and "ab", "ﬁ" and "fi"; one that NFC changes.
+CONTENTS = ["<x>", "ab", "AB", " é", "ﬁ", "fi", "x_", "<x><", "日", "e\u0301"]
 ALPHABET = ["a", "b", "A", "B", " ", "  ", "\t", "\n", "<", ">", "x", "_", "é", "e\u0301", "日", "1", "ﬁ", "f", "i"]
 ALPHABET += ["🙂"]
 
@@ -64,6 +64,7 @@ def _check(hf: tokenizers.Tokenizer, texts: list[str]) -> None:
     for add_special_tokens in (True, False):
         want = [encoding.ids for encoding in hf.encode_batch(texts, add_special_tokens=add_special_tokens)]
         assert fast.encode_huggingface_batch(texts, add_special_tokens=add_special_tokens) == want
+        assert [fast.encode_huggingface(text, add_special_tokens=add_special_tokens) for text in texts] == want
         assert [reference.encode_huggingface(text, add_special_tokens=add_special_tokens) for text in texts] == want
 
 

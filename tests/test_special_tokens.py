@@ -61,6 +61,34 @@ def test_both_implementations_agree_with_specials(corpus, vocab_size, batch):
         )
 
 
+# Many special tokens over three characters: prefixes, suffixes and overlaps of one another, as
+# a model's hundreds of reserved tokens are ("<|reserved_special_token_1|>", "..._10|>").
+MANY = st.lists(st.text("ab<", min_size=1, max_size=4), min_size=1, max_size=40, unique=True)
+
+
+@given(specials=MANY, data=st.data())
+def test_many_overlapping_specials_are_found_leftmost_then_longest(specials, data):
+    text = data.draw(st.lists(st.sampled_from([*specials, "a", "b", "<", " ", "é"]), max_size=20).map("".join))
+    subset = data.draw(st.frozensets(st.sampled_from(specials)))
+    ranks = {bytes([b]): b for b in range(256)}
+    fast = bytebpe.Tokenizer.from_ranks(ranks, "gpt2", special_tokens={s: 256 + k for k, s in enumerate(specials)})
+    reference = fast.with_implementation("reference")
+    # Every one allowed ("all", or all of them named: the core's one search over all of them),
+    # some (each looked for on its own), none. The reference is the oracle: tiktoken picks among
+    # specials that start at one place in its hash order, not the longest.
+    for allowed in ("all", frozenset(specials), subset, frozenset()):
+        want = reference.encode(text, allowed_special=allowed, disallowed_special=())
+        assert fast.encode(text, allowed_special=allowed, disallowed_special=()) == want
+        assert fast.encode_batch([text, text], allowed_special=allowed, disallowed_special=()) == [want, want]
+        assert fast.decode(want) == text
+    assert outcome(fast.encode, text) == outcome(reference.encode, text)
+    assert fast.encode_huggingface(text) == reference.encode(text, allowed_special="all")
+    if all(len(special) > 1 for special in specials):
+        # Hugging Face finds added tokens by the same rule (it cannot hold a one-character one:
+        # that is the name of a byte's token there).
+        assert fast.to_huggingface().encode(text).ids == fast.encode_huggingface(text)
+
+
 def test_special_ids_follow_the_merges_and_vocab_size_counts_them(impl):
     corpus = [" ".join(f"w{i} x{i * 7} y{i % 13}" for i in range(400))]
     tok = bytebpe.Tokenizer.train(corpus, 300, special_tokens=["<|endoftext|>", "<|bos|>"], implementation=impl.NAME)
@@ -163,10 +191,14 @@ def test_bad_special_tokens_in_a_table(impl, specials, error, message):
         impl.Encoder(ranks, "gpt4", specials)
 
 
-def test_allowed_special_must_be_a_set():
-    tok = bytebpe.Tokenizer.train(["hi"], 258, special_tokens=["<|a|>"])
+def test_allowed_special_must_be_a_set(impl):
+    tok = bytebpe.Tokenizer.train(["hi"], 258, special_tokens=["<|a|>"], implementation=impl.NAME)
     with pytest.raises(TypeError, match="allowed_special"):
         tok.encode("x", allowed_special="<|a|>")
+    # The encoders take "all" as tiktoken does, and no other string.
+    assert tok._encoder.encode("x<|a|>", "all") == tok.encode("x<|a|>", allowed_special="all")
+    with pytest.raises(TypeError, match='allowed_special must be "all" or a set of str, not str'):
+        tok._encoder.encode("x", "al")
 
 
 def test_tiktoken_round_trip_keeps_every_id():

@@ -35,7 +35,7 @@ pub mod unicode;
 mod python;
 
 pub use count::{OwnedPiece, PieceBytes, PieceCounter, PieceCounts};
-pub use encode::Encoder;
+pub use encode::{Allowed, Encoder};
 pub use error::{Error, Result};
 pub use pattern::Splitter;
 pub use progress::{Progress, Silent, Stage};

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
-use _fast::{extend_from_words, train, Encoder, Merge, Silent, Splitter};
+use _fast::{extend_from_words, train, Allowed, Encoder, Merge, Silent, Splitter};
 use serde_json::Value;
 
 fn vectors() -> Vec<(String, Value)> {
@@ -292,7 +292,11 @@ fn every_vector_passes_on_the_rust_core() {
                 };
                 for (i, probe) in probes.iter().enumerate() {
                     let got = encoder
-                        .encode_with_offsets(probe, &allowed, &AtomicBool::new(false))
+                        .encode_with_offsets(
+                            probe,
+                            Allowed::Only(&allowed),
+                            &AtomicBool::new(false),
+                        )
                         .expect("encode");
                     let ids: Vec<u32> = numbers(&expected["ids"][i])
                         .into_iter()

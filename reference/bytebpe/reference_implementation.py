@@ -258,9 +258,10 @@ class Encoder:
         return [reference.encode_ordinary(text, self.ranks, self._pattern, self.merge_list) for text in texts]
 
     def encode(self, text: str, allowed_special: Iterable[str]) -> list[int]:
-        """Encode ``text``, recognising the special tokens in ``allowed_special`` (spec §6.5)."""
+        """Encode ``text``, recognising the special tokens in ``allowed_special`` (``"all"``: every
+        one) (spec §6.5)."""
         checks.check_text(text, "text")
-        allowed = _allowed_special(allowed_special)
+        allowed = _allowed_special(allowed_special, self.special_tokens)
         return reference.encode(text, self.ranks, self._pattern, self.special_tokens, allowed, self.merge_list)
 
     def encode_batch(
@@ -268,7 +269,7 @@ class Encoder:
     ) -> list[list[int]]:
         """:meth:`encode` for each text (``num_threads`` as in :meth:`encode_ordinary_batch`)."""
         texts = list(checks.check_texts(texts))
-        allowed = _allowed_special(allowed_special)
+        allowed = _allowed_special(allowed_special, self.special_tokens)
         _check_num_threads(num_threads)
         return [
             reference.encode(text, self.ranks, self._pattern, self.special_tokens, allowed, self.merge_list)
@@ -280,7 +281,7 @@ class Encoder:
     ) -> tuple[list[int], list[tuple[int, int]], list[tuple[int, int]]]:
         """:meth:`encode`, with each token's byte span and character span in ``text`` (spec §6.12)."""
         checks.check_text(text, "text")
-        allowed = _allowed_special(allowed_special)
+        allowed = _allowed_special(allowed_special, self.special_tokens)
         return reference.encode_with_offsets(
             text, self.ranks, self._pattern, self.special_tokens, allowed, self.merge_list
         )
@@ -310,9 +311,11 @@ def _check_num_threads(num_threads: Any) -> None:
         raise ValueError(f"num_threads must be at most 1024, got {num_threads}")
 
 
-def _allowed_special(allowed_special: Any) -> list[str]:
+def _allowed_special(allowed_special: Any, special_tokens: Mapping[str, int]) -> list[str]:
+    if allowed_special == "all":
+        return list(special_tokens)
     if isinstance(allowed_special, str) or not isinstance(allowed_special, Iterable):
-        raise TypeError(f"allowed_special must be a set of str, not {type(allowed_special).__name__}")
+        raise TypeError(f'allowed_special must be "all" or a set of str, not {type(allowed_special).__name__}')
     allowed = list(allowed_special)
     for item in allowed:
         if not isinstance(item, str):

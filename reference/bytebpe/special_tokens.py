@@ -33,6 +33,21 @@ def special_sets(
     return allowed, disallowed
 
 
+def for_the_core(
+    special_tokens: Collection[str], every: frozenset[str], allowed_special: SpecialSet, disallowed_special: SpecialSet
+) -> tuple[frozenset[str] | str, frozenset[str]]:
+    """:func:`special_sets` as an encoder takes them: the allowed (``"all"``: every one, found
+    with the search the core built for them) and those the text must not hold, ``every`` being
+    ``frozenset(special_tokens)`` built once. The defaults and ``"all"`` build no set: in a call
+    per document, that costs more than encoding the document."""
+    if disallowed_special == "all":
+        if allowed_special == "all":
+            return "all", frozenset()
+        if type(allowed_special) is frozenset and not allowed_special:
+            return allowed_special, every
+    return special_sets(special_tokens, allowed_special, disallowed_special)
+
+
 def _strings(value: object, name: str) -> frozenset[str]:
     """The strings of a set argument other than "all"; TypeError naming ``name`` for anything else."""
     if isinstance(value, str) or not isinstance(value, Iterable):

@@ -24,7 +24,7 @@ from bytebpe.offsets import OffsetsSurface
 from bytebpe.patterns import DEFAULT_PATTERN, SplitPattern
 from bytebpe.progress import ProgressCallback, reporter
 from bytebpe.shards.surface import ShardsSurface
-from bytebpe.special_tokens import SpecialSet, check_disallowed, special_sets
+from bytebpe.special_tokens import SpecialSet, check_disallowed, for_the_core
 from bytebpe.truncation import truncated_arguments
 
 if TYPE_CHECKING:
@@ -91,6 +91,11 @@ class Tokenizer(HuggingFaceSurface, ShardsSurface, OffsetsSurface, ExtendSurface
     @cached_property
     def _ids(self) -> set[int]:
         return {*self._ranks.values(), *self._special_tokens.values()}
+
+    @cached_property
+    def _all_special(self) -> frozenset[str]:
+        """Every special token, as ``encode`` disallows them by default: one set for every call."""
+        return frozenset(self._special_tokens)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -415,7 +420,10 @@ class Tokenizer(HuggingFaceSurface, ShardsSurface, OffsetsSurface, ExtendSurface
         encoded = self.encode_batch(
             text, num_threads=num_threads, allowed_special=allowed_special, disallowed_special=disallowed_special
         )
-        return [[*before, *ids, *after] for ids in encoded]
+        for ids in encoded:  # the encoder's new lists, framed in place: no copy of every id
+            ids[:0] = before
+            ids += after
+        return encoded
 
     def encode_batch(
         self,
@@ -426,7 +434,7 @@ class Tokenizer(HuggingFaceSurface, ShardsSurface, OffsetsSurface, ExtendSurface
         disallowed_special: SpecialSet = "all",
     ) -> list[list[int]]:
         """:meth:`encode` for many texts, in parallel with the GIL released (fast implementation)."""
-        allowed, disallowed = special_sets(self._special_tokens, allowed_special, disallowed_special)
+        allowed, disallowed = for_the_core(self._special_tokens, self._all_special, allowed_special, disallowed_special)
         if disallowed:
             # Checked as the core checks them: a lone str is not a corpus of its characters.
             texts = list(checks.check_texts(texts))
@@ -435,7 +443,7 @@ class Tokenizer(HuggingFaceSurface, ShardsSurface, OffsetsSurface, ExtendSurface
         return self._encoder.encode_batch(texts, allowed, num_threads)
 
     def _encode_one(self, text: str, allowed_special: SpecialSet, disallowed_special: SpecialSet) -> list[int]:
-        allowed, disallowed = special_sets(self._special_tokens, allowed_special, disallowed_special)
+        allowed, disallowed = for_the_core(self._special_tokens, self._all_special, allowed_special, disallowed_special)
         if disallowed:
             check_disallowed(text, disallowed)
         return self._encoder.encode(text, allowed)

@@ -18,7 +18,7 @@ use super::merged_cache::{Cached, MERGED, MERGED_CACHE_MAX_PIECE};
 use super::rank_table::{RankTable, NO_LIMIT};
 use super::scan_slots::{scanned_parts, ShortScan, HEAP_THRESHOLD};
 use super::scratch::{JoinScratch, JOIN_SCRATCH, KEPT_SCRATCH_BYTES};
-use super::specials::Specials;
+use super::specials::{Allowed, Specials};
 use super::token_bytes::TokenBytes;
 use crate::error::{Error, Result};
 use crate::pattern::{EngineKind, Splitter};
@@ -120,7 +120,7 @@ impl Encoder {
     /// the leftmost occurrence of any allowed special comes first, the longest among those that
     /// start at the same place; the text between them is encoded by §6.4.
     pub fn encode(&self, text: &str, allowed: &[&str]) -> Result<Vec<u32>> {
-        self.encode_cancellable(text, allowed, &NOT_CANCELLED)
+        self.encode_cancellable(text, Allowed::Only(allowed), &NOT_CANCELLED)
     }
 
     /// [`Encoder::encode`] that stops with [`Error::Interrupted`] soon after `cancel` becomes
@@ -128,7 +128,7 @@ impl Encoder {
     pub fn encode_cancellable<C: Cancel + ?Sized>(
         &self,
         text: &str,
-        allowed: &[&str],
+        allowed: Allowed<'_>,
         cancel: &C,
     ) -> Result<Vec<u32>> {
         let Some(occurrences) = self.specials.find_in(text, allowed) else {
@@ -153,7 +153,7 @@ impl Encoder {
     pub fn encode_batch<S: AsRef<str> + Sync>(
         &self,
         texts: &[S],
-        allowed: &[&str],
+        allowed: Allowed<'_>,
         cancel: &AtomicBool,
     ) -> Result<Vec<Vec<u32>>> {
         each_text(texts, |text| self.encode_cancellable(text, allowed, cancel))

@@ -37,3 +37,4 @@ mod words;
 pub use cancel::Cancel;
 pub use encoder::Encoder;
 pub use offsets::{Offsets, Span};
+pub use specials::Allowed;

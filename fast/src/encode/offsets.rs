@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::encoder::Encoder;
 use super::scan_slots::ShortScan;
+use super::specials::Allowed;
 use crate::error::{Error, Result};
 
 /// A span `[start, end)`: of bytes in the text's UTF-8, or of characters.
@@ -29,7 +30,7 @@ impl Encoder {
     pub fn encode_with_offsets(
         &self,
         text: &str,
-        allowed: &[&str],
+        allowed: Allowed<'_>,
         cancel: &AtomicBool,
     ) -> Result<Offsets> {
         let mut out = Offsets::default();
@@ -108,7 +109,7 @@ mod tests {
         let ranks = (0..=255u8).map(|b| (vec![b], u32::from(b)));
         let encoder = Encoder::new(ranks, "gpt2").unwrap();
         let out = encoder
-            .encode_with_offsets("aé", &[], &AtomicBool::new(false))
+            .encode_with_offsets("aé", Allowed::Only(&[]), &AtomicBool::new(false))
             .unwrap();
         assert_eq!(out.ids, vec![0x61, 0xC3, 0xA9]);
         assert_eq!(out.bytes, vec![(0, 1), (1, 2), (2, 3)]);
@@ -121,7 +122,7 @@ mod tests {
         let specials = vec![("<s>".to_string(), 300)];
         let encoder = Encoder::with_specials(ranks, specials, r"\p{L}+").unwrap();
         let out = encoder
-            .encode_with_offsets("1é<s>b", &["<s>"], &AtomicBool::new(false))
+            .encode_with_offsets("1é<s>b", Allowed::Only(&["<s>"]), &AtomicBool::new(false))
             .unwrap();
         assert_eq!(out.ids, vec![0xC3, 0xA9, 300, 0x62]);
         assert_eq!(out.bytes, vec![(1, 2), (2, 3), (3, 6), (6, 7)]);

@@ -5,7 +5,9 @@ use super::encoder::{Encoder, JOIN_HEAP_MAX};
 use super::merged_cache::{MERGED, MERGED_CACHE_SIZE};
 use super::rank_table::{byte_ranks, NO_LIMIT};
 use super::scan_slots::HEAP_THRESHOLD;
+use super::specials::Allowed;
 use crate::error::Error;
+use std::sync::atomic::AtomicBool;
 
 #[test]
 fn lowest_rank_wins_even_across_merge_paths() {
@@ -208,6 +210,11 @@ fn specials_are_found_leftmost_then_longest() {
     );
     assert_eq!(encoder.encode("<|a|>", &[]).unwrap().len(), 5);
     assert_eq!(encoder.decode_bytes(&[301, 104]).unwrap(), b"<|a|><|b|>h");
+    // Every token allowed goes through the one search over all of them, by the same rule.
+    let every = encoder
+        .encode_cancellable("x<|a|><|b|>y<|b|>", Allowed::All, &AtomicBool::new(false))
+        .unwrap();
+    assert_eq!(every, [120, 301, 121, 302]);
 }
 
 #[test]

@@ -157,16 +157,20 @@ pub fn texts(obj: &Bound<'_, PyAny>) -> PyResult<Vec<PyBackedStr>> {
         .collect()
 }
 
-/// tiktoken's `allowed_special`: any iterable of special-token strings.
-pub fn allowed_special(obj: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+/// tiktoken's `allowed_special`: `"all"` (None: every special token), or any iterable of
+/// special-token strings.
+pub fn allowed_special(obj: &Bound<'_, PyAny>) -> PyResult<Option<Vec<String>>> {
     let bad = || {
         PyTypeError::new_err(format!(
-            "allowed_special must be a set of str, not {}",
+            "allowed_special must be \"all\" or a set of str, not {}",
             type_name(obj)
         ))
     };
-    if obj.is_instance_of::<PyString>() {
-        return Err(bad());
+    if let Ok(text) = obj.cast::<PyString>() {
+        return match text.to_str() {
+            Ok("all") => Ok(None),
+            _ => Err(bad()),
+        };
     }
     obj.try_iter()
         .map_err(|_| bad())?
@@ -179,7 +183,15 @@ pub fn allowed_special(obj: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
                 ))
             })
         })
-        .collect()
+        .collect::<PyResult<Vec<String>>>()
+        .map(Some)
+}
+
+/// The special tokens that `allowed_special` of [`allowed_special`] names, borrowed from it.
+pub fn allowed_names(names: &Option<Vec<String>>) -> Option<Vec<&str>> {
+    names
+        .as_ref()
+        .map(|names| names.iter().map(String::as_str).collect())
 }
 
 /// A rank table (spec §5.2): a dict of bytes to int ranks in 0..2**32-2 (2**32-1 is the

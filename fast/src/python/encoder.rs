@@ -10,7 +10,7 @@ use super::args;
 use super::id_list::new_list;
 use super::progress::interruptible;
 use super::signal_check::SignalCheck;
-use crate::encode::Encoder;
+use crate::encode::{Allowed, Encoder};
 use crate::threads::{check_threads, with_threads, SHARED_WORK_BYTES};
 
 #[pyclass(name = "Encoder", module = "bytebpe._fast", frozen, subclass)]
@@ -207,11 +207,12 @@ impl PyEncoder {
         allowed_special: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
         let text = args::text(text, "text")?;
-        let allowed = args::allowed_special(allowed_special)?;
-        let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
+        let names = args::allowed_special(allowed_special)?;
+        let names = args::allowed_names(&names);
+        let allowed = Allowed::from(names.as_deref());
         let inner = &self.inner;
         self.one_text(py, text.len(), |check| {
-            inner.encode_cancellable(&text, &allowed, check)
+            inner.encode_cancellable(&text, allowed, check)
         })
     }
 
@@ -224,8 +225,9 @@ impl PyEncoder {
         num_threads: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
         let texts = args::texts(texts)?;
-        let allowed = args::allowed_special(allowed_special)?;
-        let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
+        let names = args::allowed_special(allowed_special)?;
+        let names = args::allowed_names(&names);
+        let allowed = Allowed::from(names.as_deref());
         let threads = args::threads(num_threads)?;
         let inner = &self.inner;
         let bytes = texts.iter().map(|text| text.len()).sum();
@@ -233,13 +235,13 @@ impl PyEncoder {
             let batch: Vec<Vec<u32>> = self.on_this_thread(py, bytes, |check| {
                 texts
                     .iter()
-                    .map(|text| inner.encode_cancellable(text, &allowed, check))
+                    .map(|text| inner.encode_cancellable(text, allowed, check))
                     .collect()
             })?;
             return self.lists(py, &batch);
         }
         let work = |cancel: &AtomicBool| {
-            with_threads(threads, || inner.encode_batch(&texts, &allowed, cancel))?
+            with_threads(threads, || inner.encode_batch(&texts, allowed, cancel))?
         };
         let batch = if self.long_work(texts.iter().map(|text| text.len())) {
             interruptible(py, work)?

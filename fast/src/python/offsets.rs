@@ -9,7 +9,7 @@ use pyo3::types::PyList;
 use super::args;
 use super::encoder::PyEncoder;
 use super::progress::interruptible;
-use crate::encode::Offsets;
+use crate::encode::{Allowed, Offsets};
 
 type Lists<'py> = (Bound<'py, PyList>, Bound<'py, PyList>, Bound<'py, PyList>);
 
@@ -23,11 +23,12 @@ pub fn encode_with_offsets<'py>(
     allowed_special: &Bound<'py, PyAny>,
 ) -> PyResult<Lists<'py>> {
     let text = args::text(text, "text")?;
-    let allowed = args::allowed_special(allowed_special)?;
-    let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
+    let names = args::allowed_special(allowed_special)?;
+    let names = args::allowed_names(&names);
+    let allowed = Allowed::from(names.as_deref());
     let this = encoder.get();
     let inner = &this.inner;
-    let work = |cancel: &AtomicBool| inner.encode_with_offsets(&text, &allowed, cancel);
+    let work = |cancel: &AtomicBool| inner.encode_with_offsets(&text, allowed, cancel);
     let Offsets { ids, bytes, chars } = if this.long_work(std::iter::once(text.len())) {
         interruptible(py, work)?
     } else {

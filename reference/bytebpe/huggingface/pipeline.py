@@ -9,6 +9,7 @@ encoder's own pattern.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,7 +17,7 @@ from typing import Any
 
 from bytebpe import checks
 from bytebpe.huggingface.added_tokens import AddedToken, Finder
-from bytebpe.huggingface.normalizers import Normalizer
+from bytebpe.huggingface.normalizers import UNICODE_FORMS, Normalizer
 from bytebpe.huggingface.split_behavior import PreSplit
 
 
@@ -49,13 +50,26 @@ class Pipeline:
 
     @cached_property
     def _by_stretches(self) -> bool:
-        """False if the encoder alone finds what Hugging Face does in a text: no normalizer, split
-        or prefix space, and the added tokens found by the encoder's scan for special tokens
+        """False if the encoder alone finds what Hugging Face does in a text that the normalizers
+        leave as it is (:meth:`_unchanged`): no split or prefix space, normalizers that are
+        Unicode forms only (leaving the normalized added tokens as they are), and the added
+        tokens found by the encoder's scan for special tokens
         (spec §6.5): all in one search of the text as given, none stripping anything. Cached:
         encode_huggingface asks once a call."""
         plain = all(token.is_plain for token in self.added_tokens)
         one_search = len({token.normalized for token in self.added_tokens}) <= 1
-        return bool(self.normalizers or self.pre_splits or self.add_prefix_space) or not (plain and one_search)
+        only_forms = all(normalizer.kind in UNICODE_FORMS for normalizer in self.normalizers)
+        # A normalized added token is looked for as normalized: the scan finds it only as it is.
+        as_given = only_forms and all(self._unchanged(token.content) for token in self.added_tokens if token.normalized)
+        return bool(self.pre_splits or self.add_prefix_space) or not (plain and one_search and as_given)
+
+    def _unchanged(self, text: str) -> bool:
+        """True if normalizers that are Unicode forms leave ``text`` as it is, asked of Python's
+        quick check instead of normalizing. Each stretch between added tokens is then left as
+        it is too: a part of a text in a Unicode form is in that form (decomposition is
+        character by character, reordering sorts runs of marks, and a character composes only
+        with one before it)."""
+        return all(unicodedata.is_normalized(normalizer.kind, text) for normalizer in self.normalizers)
 
     def normalize(self, text: str) -> str:
         """``text`` after every normalizer, in order."""
@@ -66,9 +80,14 @@ class Pipeline:
     def encode(self, encoder: Any, added_tokens: Mapping[str, int], text: str, add_special_tokens: bool) -> list[int]:
         """:meth:`encode_batch` of one text, without a batch's set-up where the encoder alone
         finds what Hugging Face does (one call per document is how datasets are encoded)."""
-        if self._by_stretches or len(self.added_tokens) > len(added_tokens) or not isinstance(add_special_tokens, bool):
+        if (
+            self._by_stretches
+            or len(self.added_tokens) > len(added_tokens)
+            or not isinstance(add_special_tokens, bool)
+            or not (isinstance(text, str) and self._unchanged(text))
+        ):
             return self.encode_batch(encoder, added_tokens, [text], add_special_tokens, None)[0]
-        ids = encoder.encode(text, list(added_tokens))
+        ids = encoder.encode(text, "all")
         if not add_special_tokens or not (self.prefix or self.suffix):
             return ids
         return [*self.prefix, *ids, *self.suffix]
@@ -88,11 +107,28 @@ class Pipeline:
             raise TypeError(f"add_special_tokens must be a bool, not {type(add_special_tokens).__name__}")
         if self._by_stretches or len(self.added_tokens) > len(added_tokens):  # some are tokens of the model
             encoded = self._encode_by_stretches(encoder, added_tokens, list(checks.check_texts(texts)), num_threads)
+        elif self.normalizers:
+            encoded = self._encode_unless_changed(encoder, added_tokens, list(checks.check_texts(texts)), num_threads)
         else:
-            encoded = encoder.encode_batch(texts, list(added_tokens), num_threads)
+            encoded = encoder.encode_batch(texts, "all", num_threads)
         if not add_special_tokens or not (self.prefix or self.suffix):
             return encoded
-        return [[*self.prefix, *ids, *self.suffix] for ids in encoded]
+        for ids in encoded:  # the encoder's new lists, framed in place: no copy of every id
+            ids[:0] = self.prefix
+            ids += self.suffix
+        return encoded
+
+    def _encode_unless_changed(
+        self, encoder: Any, added_tokens: Mapping[str, int], texts: list[str], num_threads: int | None
+    ) -> list[list[int]]:
+        # The texts the Unicode forms leave as they are (nearly all of a real corpus) go to the
+        # encoder in one batch, as if there were no normalizer; the others by stretches.
+        unchanged = [self._unchanged(text) for text in texts]
+        same = [text for text, keep in zip(texts, unchanged, strict=True) if keep]
+        changed = [text for text, keep in zip(texts, unchanged, strict=True) if not keep]
+        kept = iter(encoder.encode_batch(same, "all", num_threads))
+        redone = iter(self._encode_by_stretches(encoder, added_tokens, changed, num_threads) if changed else [])
+        return [next(kept) if keep else next(redone) for keep in unchanged]
 
     def _finders(self, added_tokens: Mapping[str, int]) -> tuple[Finder, Finder]:
         """Finders of the added tokens matched in the text as given and in normalized text: the

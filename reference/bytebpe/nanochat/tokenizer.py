@@ -227,4 +227,3 @@ class NanochatTokenizer:
 
     def __repr__(self) -> str:
         return f"<bytebpe.nanochat.NanochatTokenizer vocab_size={self.get_vocab_size()} bos={self.bos_token_id}>"
-
