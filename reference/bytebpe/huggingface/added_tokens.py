@@ -55,6 +55,9 @@ class AddedToken:
 Segment = tuple[bool, "int | str"]
 """(True, id) for an added token, (False, text) for the text between."""
 
+Cut = tuple[int, int, "int | None"]
+"""(start, end, id) of an added token in a text, (start, end, None) of the text between."""
+
 
 class Finder:
     """One of Hugging Face's two searches: the given tokens, found under the given text."""
@@ -69,9 +72,14 @@ class Finder:
 
     def segments(self, text: str) -> list[Segment]:
         """``text`` cut into added tokens and the non-empty stretches between them."""
+        return [(False, text[start:end]) if token is None else (True, token) for start, end, token in self.cuts(text)]
+
+    def cuts(self, text: str) -> list[Cut]:
+        """Where :meth:`segments` cuts ``text``: each token's span (with the white space it
+        takes) and id, each stretch between tokens with the id None."""
         if self._regex is None or not text:
-            return [(False, text)] if text else []
-        out: list[Segment] = []
+            return [(0, len(text), None)] if text else []
+        out: list[Cut] = []
         done = 0  # the end of what is already taken
         for found in self._regex.finditer(text):
             token = self._by_text[found.group()]
@@ -89,9 +97,9 @@ class Finder:
                 while stop < len(text) and text[stop] in _WHITE_SPACE:
                     stop += 1
             if done < start:
-                out.append((False, text[done:start]))
-            out.append((True, token.id))
+                out.append((done, start, None))
+            out.append((start, stop, token.id))
             done = stop
         if done < len(text):
-            out.append((False, text[done:]))
+            out.append((done, len(text), None))
         return out

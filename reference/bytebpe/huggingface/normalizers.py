@@ -12,7 +12,8 @@ from functools import cached_property
 from typing import Any
 
 from bytebpe import pattern_language, reference
-from bytebpe.huggingface import split_pattern
+from bytebpe.huggingface import alignment, split_pattern
+from bytebpe.huggingface.alignment import Aligned
 from bytebpe.huggingface.unsupported import UnsupportedComponent
 from bytebpe.patterns import SplitPattern
 
@@ -60,6 +61,20 @@ class Normalizer:
             parts += [text[at:start], self.text]
             at = end
         return "".join(parts) + text[at:]
+
+    def aligned(self, text: str, sources: list[int]) -> Aligned:
+        """``text`` after this normalizer, with each character's source (the index of the
+        character of the original it came from) as Hugging Face aligns them (alignment.py);
+        ``sources`` are those of ``text``'s characters."""
+        if self.kind in UNICODE_FORMS:
+            return alignment.unicode_form(self.kind, text, sources)
+        if self.kind == "Lowercase":
+            return alignment.lowercase(text, sources)
+        if self.kind == "Prepend":
+            return alignment.prepend(text, sources, self.text)
+        if self.kind == "Strip":
+            return alignment.strip(text, sources, WHITE_SPACE, self.left, self.right)
+        return alignment.replace(text, sources, reference.piece_spans(text, self._pattern), self.text)
 
     def __str__(self) -> str:
         return self.kind

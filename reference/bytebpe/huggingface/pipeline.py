@@ -4,7 +4,8 @@ normalized text), the normalizers applied to the text between them, the splits o
 ``Sequence`` before its last (each cuts the pieces of the one before), ByteLevel's
 ``add_prefix_space`` (a space before each piece that does not start with one), and the ids the
 post-processor adds around a text when ``add_special_tokens`` is on. The last split is the
-encoder's own pattern.
+encoder's own pattern. :meth:`Pipeline.aligned_pieces` does the same with each character's source
+in the original text, for offsets (offsets.py).
 """
 
 from __future__ import annotations
@@ -13,12 +14,23 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from bytebpe import checks
 from bytebpe.huggingface.added_tokens import AddedToken, Finder
 from bytebpe.huggingface.normalizers import UNICODE_FORMS, Normalizer
 from bytebpe.huggingface.split_behavior import PreSplit
+
+
+class Piece(NamedTuple):
+    """One piece of a text as Hugging Face encodes it: an added token (its ``id``, ``text`` the
+    text it took) or a stretch for the model to encode (``id`` None, ``text`` as normalized,
+    split and prefixed), with ``sources``, for each of its characters the index of the
+    character of the original text it came from."""
+
+    id: int | None
+    text: str
+    sources: list[int]
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,15 @@ class Pipeline:
         with one before it)."""
         return all(unicodedata.is_normalized(normalizer.kind, text) for normalizer in self.normalizers)
 
+    def by_encoder_alone(self, added_tokens: Mapping[str, int], text: object) -> bool:
+        """True if the encoder, with ``added_tokens`` as its special tokens, finds by itself
+        what Hugging Face does in ``text`` (the post-processor's ids aside)."""
+        return self._alone_if_unchanged(added_tokens) and isinstance(text, str) and self._unchanged(text)
+
+    def _alone_if_unchanged(self, added_tokens: Mapping[str, int]) -> bool:
+        # Some added tokens that are tokens of the model too: the encoder does not hold them.
+        return not (self._by_stretches or len(self.added_tokens) > len(added_tokens))
+
     def normalize(self, text: str) -> str:
         """``text`` after every normalizer, in order."""
         for normalizer in self.normalizers:
@@ -80,12 +101,7 @@ class Pipeline:
     def encode(self, encoder: Any, added_tokens: Mapping[str, int], text: str, add_special_tokens: bool) -> list[int]:
         """:meth:`encode_batch` of one text, without a batch's set-up where the encoder alone
         finds what Hugging Face does (one call per document is how datasets are encoded)."""
-        if (
-            self._by_stretches
-            or len(self.added_tokens) > len(added_tokens)
-            or not isinstance(add_special_tokens, bool)
-            or not (isinstance(text, str) and self._unchanged(text))
-        ):
+        if not isinstance(add_special_tokens, bool) or not self.by_encoder_alone(added_tokens, text):
             return self.encode_batch(encoder, added_tokens, [text], add_special_tokens, None)[0]
         ids = encoder.encode(text, "all")
         if not add_special_tokens or not (self.prefix or self.suffix):
@@ -105,7 +121,7 @@ class Pipeline:
         normalized and split, the post-processor's ids around each text if ``add_special_tokens``."""
         if not isinstance(add_special_tokens, bool):
             raise TypeError(f"add_special_tokens must be a bool, not {type(add_special_tokens).__name__}")
-        if self._by_stretches or len(self.added_tokens) > len(added_tokens):  # some are tokens of the model
+        if not self._alone_if_unchanged(added_tokens):
             encoded = self._encode_by_stretches(encoder, added_tokens, list(checks.check_texts(texts)), num_threads)
         elif self.normalizers:
             encoded = self._encode_unless_changed(encoder, added_tokens, list(checks.check_texts(texts)), num_threads)
@@ -180,3 +196,37 @@ class Pipeline:
         start = len(stretches)
         stretches += [piece for piece in pieces if piece]
         return [(False, index) for index in range(start, len(stretches))]
+
+    def aligned_pieces(self, added_tokens: Mapping[str, int], text: str) -> list[Piece]:
+        """The pieces of ``text`` that :meth:`encode_batch` finds, in order, each character with
+        its source in ``text`` as Hugging Face aligns them (alignment.py): a stretch between
+        added tokens is normalized as one; a split keeps the sources of what it keeps; a prefix
+        space takes the source of the character it is put before."""
+        raw, normalized = self._finders(added_tokens)
+        out: list[Piece] = []
+        for start, end, token in raw.cuts(text):
+            part, sources = text[start:end], list(range(start, end))
+            if token is not None:
+                out.append(Piece(token, part, sources))
+                continue
+            for normalizer in self.normalizers:
+                part, sources = normalizer.aligned(part, sources)
+            for cut_start, cut_end, found in normalized.cuts(part):
+                piece = Piece(found, part[cut_start:cut_end], sources[cut_start:cut_end])
+                out += [piece] if found is not None else self._aligned_stretches(piece)
+        return out
+
+    def _aligned_stretches(self, piece: Piece) -> list[Piece]:
+        pieces = [piece]
+        for split in self.pre_splits:
+            pieces = [
+                Piece(None, each.text[start:end], each.sources[start:end])
+                for each in pieces
+                for start, end in split.piece_spans(each.text)
+            ]
+        if self.add_prefix_space:
+            pieces = [
+                each if each.text.startswith(" ") else Piece(None, " " + each.text, [each.sources[0], *each.sources])
+                for each in pieces
+            ]
+        return pieces

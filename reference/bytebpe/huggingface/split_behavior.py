@@ -87,6 +87,10 @@ class PreSplit:
 
     def pieces(self, text: str) -> list[str]:
         """The non-empty pieces this step cuts ``text`` into."""
+        return [text[start:end] for start, end in self.piece_spans(text)]
+
+    def piece_spans(self, text: str) -> list[tuple[int, int]]:
+        """The (start, end) of each of :meth:`pieces` in ``text``."""
         stretches = self.stretches(text)
         if self.behavior == "Removed":
             stretches = [stretch for stretch in stretches if not stretch[2]]
@@ -98,7 +102,7 @@ class PreSplit:
             stretches = [(-end, -start, is_match) for start, end, is_match in reversed(mirrored)]
         elif self.behavior == "Contiguous":
             stretches = _contiguous(stretches)
-        return [text[start:end] for start, end, _ in stretches if end > start]
+        return [(start, end) for start, end, _ in stretches if end > start]
 
     def to_json(self, render_regex: str) -> dict[str, object]:
         """The step as ``tokenizer.json`` writes it, with ``render_regex`` (this regex in Oniguruma's
