@@ -47,6 +47,20 @@ pub fn with_threads<R: Send>(threads: Option<usize>, work: impl FnOnce() -> R + 
     Ok(pool(threads)?.install(work))
 }
 
+/// Run `work` on this thread inside a scope of the pool [`with_threads`] would use: what it
+/// spawns runs on the pool while this thread goes on with its own part (the Python side of a
+/// batch, which needs the thread that holds the GIL). Returns once the spawned work is done too.
+pub fn in_pool_scope<'scope, R>(
+    threads: Option<usize>,
+    work: impl FnOnce(&rayon::Scope<'scope>) -> R,
+) -> Result<R> {
+    check_threads(threads)?;
+    if threads.is_none() && rayon::current_thread_index().is_some() {
+        return Ok(rayon::in_place_scope(work));
+    }
+    Ok(pool(threads)?.in_place_scope(work))
+}
+
 /// Work on fewer bytes of text than this runs on the calling thread: handing it to a pool and
 /// waiting for it costs more than sharing it saves (a sleeping pool thread must be woken and
 /// scheduled, which on a busy machine takes far longer than encoding a few documents).

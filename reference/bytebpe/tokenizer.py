@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, overload
 from bytebpe import argument_checks, checks, files
 from bytebpe.counts import PieceCounts
 from bytebpe.extend import ExtendSurface
+from bytebpe.framing import framed
 from bytebpe.huggingface.surface import HuggingFaceSurface
 from bytebpe.implementations import implementation as implementation_module
 from bytebpe.merge_budget import merge_budget, trained_model
@@ -414,15 +415,14 @@ class Tokenizer(HuggingFaceSurface, ShardsSurface, OffsetsSurface, ExtendSurface
         before = [] if prepend is None else [self._token_id(prepend, "prepend")]
         after = [] if append is None else [self._token_id(append, "append")]
         if isinstance(text, str):
-            return [*before, *self._encode_one(text, allowed_special, disallowed_special), *after]
+            return framed(self._encode_one(text, allowed_special, disallowed_special), before, after)
         if isinstance(text, (bytes, bytearray)) or not isinstance(text, Iterable):
             raise TypeError(f"text must be a str or a list of str, not {type(text).__name__}")
         encoded = self.encode_batch(
             text, num_threads=num_threads, allowed_special=allowed_special, disallowed_special=disallowed_special
         )
-        for ids in encoded:  # the encoder's new lists, framed in place: no copy of every id
-            ids[:0] = before
-            ids += after
+        for ids in encoded:
+            framed(ids, before, after)
         return encoded
 
     def encode_batch(

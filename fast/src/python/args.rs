@@ -32,8 +32,14 @@ pub fn type_name(obj: &Bound<'_, PyAny>) -> String {
 
 /// A text as UTF-8 that outlives the GIL, or the TypeError/ValueError of spec §1.
 pub fn text(obj: &Bound<'_, PyAny>, where_: &str) -> PyResult<PyBackedStr> {
+    text_named(obj, || where_.to_string())
+}
+
+/// [`text`], with the name of the argument made only for an error: a batch names each text
+/// by its index, and formatting that for every text of a large batch is most of this check.
+fn text_named(obj: &Bound<'_, PyAny>, where_: impl Fn() -> String) -> PyResult<PyBackedStr> {
     let string = obj.cast::<PyString>().map_err(|_| {
-        PyTypeError::new_err(format!("{where_} is {}, expected str", type_name(obj)))
+        PyTypeError::new_err(format!("{} is {}, expected str", where_(), type_name(obj)))
     })?;
     PyBackedStr::try_from(string.clone()).map_err(|err| {
         let py = obj.py();
@@ -52,7 +58,8 @@ pub fn text(obj: &Bound<'_, PyAny>, where_: &str) -> PyResult<PyBackedStr> {
             })
             .unwrap_or(0xD800);
         PyValueError::new_err(format!(
-            "{where_} holds the surrogate code point U+{code_point:04X} at index {index}; texts must be valid Unicode"
+            "{} holds the surrogate code point U+{code_point:04X} at index {index}; texts must be valid Unicode",
+            where_()
         ))
     })
 }
@@ -153,7 +160,7 @@ pub fn texts_iter<'py>(texts: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyItera
 pub fn texts(obj: &Bound<'_, PyAny>) -> PyResult<Vec<PyBackedStr>> {
     texts_iter(obj)?
         .enumerate()
-        .map(|(i, item)| text(&item?, &format!("texts[{i}]")))
+        .map(|(i, item)| text_named(&item?, || format!("texts[{i}]")))
         .collect()
 }
 

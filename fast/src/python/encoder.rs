@@ -1,17 +1,16 @@
 //! `Encoder`: a rank table, special tokens and a split pattern (spec §5-§7), GIL released.
 
-use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyInt, PyList};
 
 use super::args;
-use super::id_list::new_list;
-use super::progress::interruptible;
+use super::id_list::{new_list, untracked};
 use super::signal_check::SignalCheck;
+use super::streamed_batch::encode_streamed;
 use crate::encode::{Allowed, Encoder};
-use crate::threads::{check_threads, with_threads, SHARED_WORK_BYTES};
+use crate::threads::{check_threads, SHARED_WORK_BYTES};
 
 #[pyclass(name = "Encoder", module = "bytebpe._fast", frozen, subclass)]
 pub struct PyEncoder {
@@ -26,8 +25,9 @@ const INT_CACHE: u32 = 1 << 18;
 /// Decodings of at least this many bytes (a few microseconds of copying) let other Python
 /// threads run while they are written.
 const DETACH_BYTES: usize = 1 << 16;
-/// Batches of at least this many bytes of text (milliseconds of work) run on a thread of their
-/// own, so that Ctrl-C lands while they run; shorter ones are not worth the thread.
+/// Work of at least this many bytes of text (milliseconds: the offsets of one text, a batch
+/// written flat) runs on a thread of its own, so that Ctrl-C lands while it runs; shorter work
+/// is not worth the thread.
 const INTERRUPTIBLE_BYTES: usize = 1 << 20;
 /// One text of at least this many bytes (tens of microseconds) is encoded with the GIL released;
 /// for a shorter one, releasing and taking back the GIL costs more than other threads would gain.
@@ -85,13 +85,14 @@ impl PyEncoder {
         Ok(bytes < SHARED_WORK_BYTES)
     }
 
-    /// A Python list of the ids, built from the cached ints where there is one.
+    /// A Python list of the ids, built from the cached ints where there is one, and untracked by
+    /// the cycle collector (it holds only ints).
     pub(super) fn list<'py>(&self, py: Python<'py>, ids: &[u32]) -> PyResult<Bound<'py, PyList>> {
         let items = ids.iter().map(|&id| match self.ints.get(id as usize) {
             Some(int) => int.bind(py).clone(),
             None => PyInt::new(py, id).into_any(),
         });
-        new_list(py, items)
+        new_list(py, items).map(untracked)
     }
 
     fn lists<'py>(&self, py: Python<'py>, batch: &[Vec<u32>]) -> PyResult<Bound<'py, PyList>> {
@@ -187,16 +188,13 @@ impl PyEncoder {
             })?;
             return self.lists(py, &batch);
         }
-        let work = |cancel: &AtomicBool| {
-            with_threads(threads, || inner.encode_ordinary_batch(&texts, cancel))?
-        };
-        let batch = if self.long_work(texts.iter().map(|text| text.len())) {
-            interruptible(py, work)?
-        } else {
-            py.detach(|| work(&AtomicBool::new(false)))
-                .map_err(args::to_py_err)?
-        };
-        self.lists(py, &batch)
+        encode_streamed(
+            py,
+            &texts,
+            threads,
+            |text, cancel| inner.encode_ordinary_cancellable(text, cancel),
+            |ids| self.list(py, ids),
+        )
     }
 
     /// Encode `text`, recognising the special tokens in `allowed_special` (spec §6.5).
@@ -240,16 +238,13 @@ impl PyEncoder {
             })?;
             return self.lists(py, &batch);
         }
-        let work = |cancel: &AtomicBool| {
-            with_threads(threads, || inner.encode_batch(&texts, allowed, cancel))?
-        };
-        let batch = if self.long_work(texts.iter().map(|text| text.len())) {
-            interruptible(py, work)?
-        } else {
-            py.detach(|| work(&AtomicBool::new(false)))
-                .map_err(args::to_py_err)?
-        };
-        self.lists(py, &batch)
+        encode_streamed(
+            py,
+            &texts,
+            threads,
+            |text, cancel| inner.encode_cancellable(text, allowed, cancel),
+            |ids| self.list(py, ids),
+        )
     }
 
     /// The concatenated bytes of the tokens (spec §7); KeyError for an unknown id.

@@ -1,6 +1,8 @@
 //! Python lists built so that a list that cannot be had is a `MemoryError`: pyo3's `PyList::new`
 //! panics when `PyList_New` fails, and the list of a long encoding is the largest allocation a
-//! call makes on the Python side (8 bytes an id).
+//! call makes on the Python side (8 bytes an id). Lists of ids are also taken out of the cycle
+//! collector's sight: a list of ints can be part of no cycle, yet every collection that runs
+//! while a batch is being built would walk every id of every list made so far.
 
 use pyo3::exceptions::PyMemoryError;
 use pyo3::ffi;
@@ -40,4 +42,16 @@ pub fn new_list<'py>(
     }
     // SAFETY: PyList_New made a list.
     Ok(unsafe { list.cast_into_unchecked() })
+}
+
+/// `list`, no longer tracked by Python's cycle collector. For lists that hold only ints: the
+/// collector never needs to see them, and seeing them is what makes a batch of many lists slow
+/// to build. A cycle that a caller later makes through such a list (appending the list to
+/// itself) is freed by reference counting only once it is broken, as with any untracked object.
+pub fn untracked(list: Bound<'_, PyList>) -> Bound<'_, PyList> {
+    // SAFETY: `list` is a live list (a GC object) that we hold a reference to. Untracking only
+    // takes it off the collector's lists; list_dealloc untracks again, which CPython allows for
+    // an object that is not tracked, and nothing else in CPython requires a list to be tracked.
+    unsafe { ffi::PyObject_GC_UnTrack(list.as_ptr().cast()) };
+    list
 }

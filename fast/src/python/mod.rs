@@ -13,6 +13,7 @@ mod offsets;
 mod pattern_tree;
 mod progress;
 mod signal_check;
+mod streamed_batch;
 mod training;
 mod txt_encode;
 mod txt_files;

@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 from bytebpe import checks
+from bytebpe.framing import framed
 from bytebpe.huggingface.added_tokens import AddedToken, Finder
 from bytebpe.huggingface.normalizers import UNICODE_FORMS, Normalizer
 from bytebpe.huggingface.split_behavior import PreSplit
@@ -72,21 +73,31 @@ class Pipeline:
         one_search = len({token.normalized for token in self.added_tokens}) <= 1
         only_forms = all(normalizer.kind in UNICODE_FORMS for normalizer in self.normalizers)
         # A normalized added token is looked for as normalized: the scan finds it only as it is.
-        as_given = only_forms and all(self._unchanged(token.content) for token in self.added_tokens if token.normalized)
+        normalized = [token.content for token in self.added_tokens if token.normalized]
+        as_given = only_forms and all(self._unchanged(normalized))
         return bool(self.pre_splits or self.add_prefix_space) or not (plain and one_search and as_given)
 
-    def _unchanged(self, text: str) -> bool:
-        """True if normalizers that are Unicode forms leave ``text`` as it is, asked of Python's
-        quick check instead of normalizing. Each stretch between added tokens is then left as
-        it is too: a part of a text in a Unicode form is in that form (decomposition is
+    def _unchanged(self, texts: list[object]) -> list[bool]:
+        """For each text, True if normalizers that are Unicode forms leave it as it is, asked of
+        Python's quick check instead of normalizing. Each stretch between added tokens is then
+        left as it is too: a part of a text in a Unicode form is in that form (decomposition is
         character by character, reordering sorts runs of marks, and a character composes only
-        with one before it)."""
-        return all(unicodedata.is_normalized(normalizer.kind, text) for normalizer in self.normalizers)
+        with one before it). ASCII text is in every form, and ``isascii`` is answered without
+        reading the text. Anything but a str is not known to be unchanged. One call for many
+        texts: a call per text would cost more than the check."""
+        forms, is_normalized = self._forms, unicodedata.is_normalized
+        return [
+            type(text) is str and (text.isascii() or all(is_normalized(form, text) for form in forms)) for text in texts
+        ]
+
+    @cached_property
+    def _forms(self) -> tuple[str, ...]:
+        return tuple(normalizer.kind for normalizer in self.normalizers)
 
     def by_encoder_alone(self, added_tokens: Mapping[str, int], text: object) -> bool:
         """True if the encoder, with ``added_tokens`` as its special tokens, finds by itself
         what Hugging Face does in ``text`` (the post-processor's ids aside)."""
-        return self._alone_if_unchanged(added_tokens) and isinstance(text, str) and self._unchanged(text)
+        return self._alone_if_unchanged(added_tokens) and self._unchanged([text])[0]
 
     def _alone_if_unchanged(self, added_tokens: Mapping[str, int]) -> bool:
         # Some added tokens that are tokens of the model too: the encoder does not hold them.
@@ -104,9 +115,7 @@ class Pipeline:
         if not isinstance(add_special_tokens, bool) or not self.by_encoder_alone(added_tokens, text):
             return self.encode_batch(encoder, added_tokens, [text], add_special_tokens, None)[0]
         ids = encoder.encode(text, "all")
-        if not add_special_tokens or not (self.prefix or self.suffix):
-            return ids
-        return [*self.prefix, *ids, *self.suffix]
+        return framed(ids, self.prefix, self.suffix) if add_special_tokens else ids
 
     def encode_batch(
         self,
@@ -124,27 +133,34 @@ class Pipeline:
         if not self._alone_if_unchanged(added_tokens):
             encoded = self._encode_by_stretches(encoder, added_tokens, list(checks.check_texts(texts)), num_threads)
         elif self.normalizers:
-            encoded = self._encode_unless_changed(encoder, added_tokens, list(checks.check_texts(texts)), num_threads)
+            encoded = self._encode_unless_changed(encoder, added_tokens, texts, num_threads)
         else:
             encoded = encoder.encode_batch(texts, "all", num_threads)
-        if not add_special_tokens or not (self.prefix or self.suffix):
-            return encoded
-        for ids in encoded:  # the encoder's new lists, framed in place: no copy of every id
-            ids[:0] = self.prefix
-            ids += self.suffix
+        if add_special_tokens and (self.prefix or self.suffix):
+            for ids in encoded:
+                framed(ids, self.prefix, self.suffix)
         return encoded
 
     def _encode_unless_changed(
-        self, encoder: Any, added_tokens: Mapping[str, int], texts: list[str], num_threads: int | None
+        self, encoder: Any, added_tokens: Mapping[str, int], texts: Iterable[str], num_threads: int | None
     ) -> list[list[int]]:
         # The texts the Unicode forms leave as they are (nearly all of a real corpus) go to the
-        # encoder in one batch, as if there were no normalizer; the others by stretches.
-        unchanged = [self._unchanged(text) for text in texts]
-        same = [text for text, keep in zip(texts, unchanged, strict=True) if keep]
-        changed = [text for text, keep in zip(texts, unchanged, strict=True) if not keep]
-        kept = iter(encoder.encode_batch(same, "all", num_threads))
-        redone = iter(self._encode_by_stretches(encoder, added_tokens, changed, num_threads) if changed else [])
-        return [next(kept) if keep else next(redone) for keep in unchanged]
+        # encoder in one batch, as if there were no normalizer; the others by stretches. The
+        # encoder checks the texts of a batch it is given whole; the others are checked here.
+        texts = texts if isinstance(texts, list) else list(checks.check_texts(texts))
+        unchanged = self._unchanged(texts)
+        if all(unchanged):
+            return encoder.encode_batch(texts, "all", num_threads)
+        # A changed text is encoded as "" in the batch and redone by stretches: the others keep
+        # their index, so an error of the encoder names the right text.
+        encoded = encoder.encode_batch(
+            [text if keep else "" for text, keep in zip(texts, unchanged, strict=True)], "all", num_threads
+        )
+        changed = [i for i, keep in enumerate(unchanged) if not keep]
+        redone = [checks.check_text(texts[i], f"texts[{i}]") for i in changed]
+        for i, ids in zip(changed, self._encode_by_stretches(encoder, added_tokens, redone, num_threads), strict=True):
+            encoded[i] = ids
+        return encoded
 
     def _finders(self, added_tokens: Mapping[str, int]) -> tuple[Finder, Finder]:
         """Finders of the added tokens matched in the text as given and in normalized text: the
