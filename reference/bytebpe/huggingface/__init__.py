@@ -6,6 +6,8 @@
   behind ``bytebpe.Tokenizer.from_huggingface``), with split_pattern.py (Hugging Face's split
   regexes in the spec's language), pipeline.py (normalizers, splits, the ids added around a text)
   and added_tokens.py (added tokens with their flags, found as Hugging Face finds them);
+* oniguruma.py: a split pattern as a regex for Hugging Face's engine, with
+  _oniguruma_unicode.py (where older builds of that engine classify code points otherwise);
 * byte_map.py: GPT-2's map between bytes and the characters of a byte-level vocabulary;
 * unsupported.py: the error that names a component bytebpe does not import;
 * surface.py: the Tokenizer's Hugging Face methods (a base class of bytebpe.Tokenizer).
@@ -15,12 +17,12 @@ from bytebpe.huggingface.byte_map import bytes_to_unicode
 from bytebpe.huggingface.export import (
     CONFIG_FILE,
     TOKENIZER_FILE,
-    oniguruma_pattern,
     save_huggingface,
     to_huggingface,
     tokenizer_json,
 )
 from bytebpe.huggingface.importer import ImportedModel, import_model, read_content
+from bytebpe.huggingface.oniguruma import oniguruma_pattern
 from bytebpe.huggingface.pipeline import Pipeline
 from bytebpe.huggingface.unsupported import UnsupportedComponent
 

@@ -18,13 +18,11 @@ How each part of the tokenizer.json reproduces the spec:
 * **Token strings.** Hugging Face's vocabulary holds strings, not bytes; every token's bytes are
   written with GPT-2's byte-to-character map (:func:`bytes_to_unicode`), and the ByteLevel
   pre-tokenizer (``use_regex: false``, so that it only maps bytes) and decoder apply the same map.
-* **Splitting.** The pattern is not handed to Oniguruma (Hugging Face's regex engine) as written:
-  Oniguruma reads Ruby syntax, where ``\\p{N}{1,3}+`` (cl100k) means ``(?:\\p{N}{1,3})+``, ``{2}?``
-  is not lazy, ``^`` and ``$`` always match at line breaks, ``\\Z`` also before a final newline, and
-  ``(?s)`` is an error. :func:`oniguruma_pattern` renders the pattern from bytebpe's own parse
-  (spec §2.2-§2.3) with explicit code point ranges, so that Oniguruma's splits are the spec's on
-  every Unicode version the engine may carry. The Split pre-tokenizer keeps the matches and drops
-  the text between them (spec §2.4.3), see :func:`tokenizer_json`.
+* **Splitting.** The pattern is not handed to Oniguruma (Hugging Face's regex engine) as written,
+  since Oniguruma reads Ruby syntax: :func:`~bytebpe.huggingface.oniguruma.oniguruma_pattern`
+  renders it from bytebpe's own parse, with Unicode classes that split as the spec on every
+  tokenizers release from 0.19 on. The Split pre-tokenizer keeps the matches and drops the text
+  between them (spec §2.4.3), see :func:`tokenizer_json`.
 * **Merging.** See the comment above :func:`_merges`.
 * **Special tokens.** Each is an added token and also an entry of the model's vocabulary: Hugging
   Face gives an added token that is not in the vocabulary the next free id, whatever id the file
@@ -40,13 +38,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bytebpe import atomic, checks, pattern_language
+from bytebpe import atomic, checks
 from bytebpe.huggingface import pipeline_json
 from bytebpe.huggingface.byte_map import ALPHABET as _ALPHABET
 from bytebpe.huggingface.byte_map import BYTE_OF_CHAR as _BYTE_OF_CHAR
 from bytebpe.huggingface.byte_map import bytes_to_unicode
 from bytebpe.huggingface.byte_map import token_string as _token_string
 from bytebpe.huggingface.config import tokenizer_config
+from bytebpe.huggingface.oniguruma import oniguruma_pattern
 from bytebpe.patterns import SplitPattern
 
 if TYPE_CHECKING:
@@ -58,7 +57,6 @@ __all__ = [
     "CONFIG_FILE",
     "TOKENIZER_FILE",
     "bytes_to_unicode",
-    "oniguruma_pattern",
     "save_huggingface",
     "to_huggingface",
     "tokenizer_json",
@@ -85,91 +83,6 @@ _TOKENIZER_FILES = frozenset(
 
 # ignore_merges (the whole-piece lookup of spec §6.1) exists from tokenizers 0.19.1 on.
 _MIN_TOKENIZERS = (0, 19, 1)
-
-
-# ---------------------------------------------------------------------------------------------
-# The split pattern, rendered for Oniguruma.
-
-
-def _char(cp: int) -> str:
-    # Everything but ASCII letters and digits is escaped, so that no character can mean
-    # something in Ruby's syntax (&& in a class, for one) that it does not mean in the spec's.
-    char = chr(cp)
-    return char if char.isascii() and char.isalnum() else f"\\x{{{cp:x}}}"
-
-
-def _render_set(ranges: pattern_language.Ranges) -> str:
-    if not ranges:
-        return "(?:(?!)[\\x{0}-\\x{10ffff}])"  # matches nothing, yet can be repeated
-    if len(ranges) == 1 and ranges[0][0] == ranges[0][1]:
-        return _char(ranges[0][0])
-    return "[" + "".join(_char(lo) if lo == hi else f"{_char(lo)}-{_char(hi)}" for lo, hi in ranges) + "]"
-
-
-_GROUP_OPENERS = {
-    "plain": "(?:",
-    "atomic": "(?>",
-    "ahead": "(?=",
-    "not_ahead": "(?!",
-    "behind": "(?<=",
-    "not_behind": "(?<!",
-}
-# In Oniguruma's (Ruby) syntax ^ and $ always work at line boundaries, which is exactly the spec's
-# multi-line ^ and $ (§2.2 rule 3, without \r). \z is the end of the text; Ruby's \Z is not.
-_ASSERTIONS = {"text_start": r"\A", "text_end": r"\z", "line_start": "^", "line_end": "$"}
-
-
-def _render(node: tuple, in_lookbehind: bool = False) -> str:
-    kind = node[0]
-    if kind == "set":
-        return _render_set(node[1])
-    if kind == "seq":
-        return "".join(
-            f"(?:{_render(item, in_lookbehind)})" if item[0] == "alt" else _render(item, in_lookbehind)
-            for item in node[1]
-        )
-    if kind == "alt":
-        return "|".join(_render(branch, in_lookbehind) for branch in node[1])
-    if kind == "group":
-        group_kind = node[1]
-        if in_lookbehind and group_kind in ("ahead", "not_ahead"):
-            raise ValueError("Oniguruma (Hugging Face's regex engine) rejects a lookahead inside a lookbehind")
-        behind = in_lookbehind or group_kind in ("behind", "not_behind")
-        return _GROUP_OPENERS[group_kind] + _render(node[2], behind) + ")"
-    if kind == "assert":
-        if in_lookbehind and node[1] == "text_end":
-            raise ValueError(
-                "Oniguruma (Hugging Face's regex engine) rejects an end-of-text anchor inside a lookbehind"
-            )
-        return _ASSERTIONS[node[1]]
-    _, inner, low, high, mode = node
-    body = _render(inner, in_lookbehind)
-    if inner[0] not in ("set", "group"):
-        body = f"(?:{body})"
-    if low == high:
-        # Ruby reads x{n}? as (?:x{n})?, not as a lazy x{n}; a lazy fixed count is just x{n}.
-        return f"(?>{body}{{{low}}})" if mode == "possessive" else f"{body}{{{low}}}"
-    bounds = {(0, None): "*", (1, None): "+", (0, 1): "?"}.get((low, high))
-    if bounds is None:
-        bounds = f"{{{low},{'' if high is None else high}}}"
-    if mode == "lazy":
-        return f"{body}{bounds}?"
-    # A possessive quantifier is by definition an atomic group around the greedy one; Ruby reads
-    # x{1,3}+ as (?:x{1,3})+, so every possessive form is written as the atomic group.
-    return f"(?>{body}{bounds})" if mode == "possessive" else body + bounds
-
-
-def oniguruma_pattern(pattern: str | SplitPattern) -> str:
-    """``pattern`` (a name from bytebpe.PATTERNS or a regex of spec §2.2) as an Oniguruma regex.
-
-    The result matches what the spec's pattern matches on every text, with no construct left
-    whose meaning depends on Oniguruma's syntax options or Unicode tables: sets are explicit
-    code point ranges from the pinned Unicode 16.0.0 table (case-insensitivity already folded
-    in), possessive quantifiers are atomic groups. Raises ValueError for a pattern outside the
-    language, and for the two constructs Oniguruma cannot run inside a lookbehind (a lookahead
-    and ``\\z``/``$`` as end of text).
-    """
-    return _render(pattern_language.parse(SplitPattern.of(pattern).regex))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -38,7 +38,8 @@ from bytebpe import files, pattern_language
 from bytebpe.huggingface import normalizers, split_pattern
 from bytebpe.huggingface.added_tokens import AddedToken
 from bytebpe.huggingface.byte_map import token_bytes, token_string
-from bytebpe.huggingface.export import TOKENIZER_FILE, _merges, oniguruma_pattern
+from bytebpe.huggingface.export import TOKENIZER_FILE, _merges
+from bytebpe.huggingface.oniguruma import oniguruma_pattern
 from bytebpe.huggingface.pipeline import Pipeline
 from bytebpe.huggingface.split_behavior import BEHAVIORS, PreSplit
 from bytebpe.huggingface.unsupported import UnsupportedComponent
@@ -150,7 +151,8 @@ def _as_pattern(split: PreSplit) -> SplitPattern | None:
 
 @lru_cache(maxsize=1)
 def _rendered_names() -> dict[str, str]:
-    return {oniguruma_pattern(name): name for name in PATTERNS}
+    # Both renderings: files written with explicit ranges are bytebpe exports too.
+    return {oniguruma_pattern(name, unicode_classes=classes): name for name in PATTERNS for classes in (True, False)}
 
 
 def _named(regex: str) -> SplitPattern:
