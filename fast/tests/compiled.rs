@@ -6,7 +6,7 @@
 
 mod common;
 
-use _fast::pattern::{EngineKind, PATTERNS};
+use _fast::pattern::{EngineKind, Search, PATTERNS};
 use _fast::Splitter;
 use common::alphabet::ALPHABET;
 use common::deployed::DEPLOYED;
@@ -289,6 +289,18 @@ fn constructs_it_cannot_run_fall_back_to_the_regex_engine() {
     }
 }
 
+/// How many of the pieces of `text` came from a search that may have backtracked.
+fn backtracked(splitter: &Splitter, text: &str) -> usize {
+    let mut count = 0;
+    splitter
+        .try_for_each_piece(text, |_, search| {
+            count += usize::from(search == Search::Backtracking);
+            Ok(())
+        })
+        .unwrap();
+    count
+}
+
 #[test]
 fn long_failed_attempts_hand_the_rest_to_the_regex_engine() {
     // Each attempt at a start inside the run of `a` reads to its end before failing: past a
@@ -296,10 +308,36 @@ fn long_failed_attempts_hand_the_rest_to_the_regex_engine() {
     let pattern = r"a+b|c";
     let compiled = Splitter::with_engine(pattern, EngineKind::Compiled).unwrap();
     let general = Splitter::with_engine(pattern, EngineKind::Regex).unwrap();
-    for text in [
-        "a".repeat(20_000) + "c",
-        "cc".to_owned() + &"a".repeat(20_000) + "b c" + &"a".repeat(9000) + "ab",
-    ] {
-        check(&compiled, &general, pattern, &text);
+    let failing = "a".repeat(20_000) + "c";
+    check(&compiled, &general, pattern, &failing);
+    assert!(
+        backtracked(&compiled, &failing) > 0,
+        "{pattern}: no hand-off"
+    );
+    // Here every attempt in a run succeeds: nothing to hand off.
+    let matching = "cc".to_owned() + &"a".repeat(20_000) + "b c" + &"a".repeat(9000) + "ab";
+    check(&compiled, &general, pattern, &matching);
+    assert_eq!(backtracked(&compiled, &matching), 0, "{pattern}");
+}
+
+#[test]
+fn matches_that_read_far_past_their_ends_hand_the_rest_to_the_regex_engine() {
+    // Each match is one `a`, but the DFA reads on to the end of the text for a `b` (the greedy
+    // group is tried first).
+    let pattern = r"a(?:[\s\S]*b)?";
+    let compiled = Splitter::with_engine(pattern, EngineKind::Compiled).unwrap();
+    let general = Splitter::with_engine(pattern, EngineKind::Regex).unwrap();
+    let text = "a".repeat(20_000);
+    check(&compiled, &general, pattern, &text);
+    assert!(backtracked(&compiled, &text) > 0, "{pattern}: no hand-off");
+}
+
+#[test]
+fn ordinary_text_stays_on_the_compiled_engine() {
+    let text = "Hello, world! It's 2026: ünïcödé, Привет мир, 你好世界, こんにちは 12345\n\n  x "
+        .repeat(500);
+    for (name, pattern) in DEPLOYED {
+        let compiled = Splitter::with_engine(pattern, EngineKind::Compiled).unwrap();
+        assert_eq!(backtracked(&compiled, &text), 0, "{name}");
     }
 }

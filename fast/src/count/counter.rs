@@ -192,7 +192,7 @@ fn count_chunk<'t>(
     for text in texts {
         // Before every piece, not every so many: one search of a backtracking pattern may take
         // most of a second (pattern/splitter.rs), and the flag costs one load from a shared line.
-        splitter.try_for_each_piece(text, |piece| {
+        splitter.try_for_each_piece(text, |piece, _| {
             if cancel.load(Ordering::Relaxed) {
                 return Err(Error::Interrupted);
             }

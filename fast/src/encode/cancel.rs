@@ -2,15 +2,18 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Asked before every piece of an encode; `true` stops it with `Error::Interrupted`.
+use crate::pattern::Search;
+
+/// Asked before every piece of an encode, told what the search that found the piece may have
+/// cost; `true` stops the encode with `Error::Interrupted`.
 pub trait Cancel {
-    fn cancelled(&self) -> bool;
+    fn cancelled(&self, search: Search) -> bool;
 }
 
 /// A flag that another thread sets (a batch's waiter, on Ctrl-C).
 impl Cancel for AtomicBool {
     #[inline]
-    fn cancelled(&self) -> bool {
+    fn cancelled(&self, _: Search) -> bool {
         self.load(Ordering::Relaxed)
     }
 }

@@ -218,8 +218,8 @@ impl Encoder {
         let mut scan = ShortScan::new();
         // A search of a backtracking pattern may take most of a second (pattern/splitter.rs):
         // cancel is asked before each one (a load from a shared cache line, for a flag).
-        self.splitter.try_for_each_piece(text, |piece| {
-            if cancel.cancelled() {
+        self.splitter.try_for_each_piece(text, |piece, search| {
+            if cancel.cancelled(search) {
                 return Err(Error::Interrupted);
             }
             // A piece gives at most one id per byte: with that much room, no push below grows

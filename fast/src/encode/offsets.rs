@@ -60,7 +60,7 @@ impl Encoder {
         let stretch = &text[from..to];
         let base = stretch.as_ptr() as usize;
         let mut scan = ShortScan::new();
-        self.splitter.try_for_each_piece(stretch, |piece| {
+        self.splitter.try_for_each_piece(stretch, |piece, _| {
             if cancel.load(Ordering::Relaxed) {
                 return Err(Error::Interrupted);
             }

@@ -13,4 +13,4 @@ mod utf8;
 
 pub use named::{resolve, DEFAULT_PATTERN, PATTERNS};
 pub use render::render;
-pub use splitter::{EngineKind, Splitter};
+pub use splitter::{EngineKind, Search, Splitter};

@@ -43,6 +43,15 @@ impl EngineKind {
     }
 }
 
+/// What the search that found a piece may have cost: time bounded by what it read (a
+/// hand-written splitter, the compiled DFA), or backtracking of up to [`BACKTRACK_LIMIT`] steps
+/// (fancy-regex). An interruptible walk looks at the clock less often after bounded searches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Search {
+    Bounded,
+    Backtracking,
+}
+
 enum Engine {
     Named(Named),
     /// The DFA, and fancy-regex built on first need: for the rest of a text on which failed
@@ -184,36 +193,41 @@ impl Splitter {
         text: &'t str,
         mut on_piece: impl FnMut(&'t str),
     ) -> Result<()> {
-        self.try_for_each_piece(text, |piece| {
+        self.try_for_each_piece(text, |piece, _| {
             on_piece(piece);
             Ok(())
         })
     }
 
-    /// [`Splitter::for_each_piece`] with a callback that may stop the walk by returning an error.
+    /// [`Splitter::for_each_piece`] with a callback that may stop the walk by returning an
+    /// error, and is told what each piece's search may have cost.
     pub fn try_for_each_piece<'t>(
         &self,
         text: &'t str,
-        on_piece: impl FnMut(&'t str) -> Result<()>,
+        on_piece: impl FnMut(&'t str, Search) -> Result<()>,
     ) -> Result<()> {
         let mut on_piece = on_piece;
         match &self.engine {
-            Engine::Named(named) => named.for_each_piece(text, on_piece),
+            Engine::Named(named) => {
+                named.for_each_piece(text, |piece| on_piece(piece, Search::Bounded))
+            }
             Engine::Regex(regex, _) => regex_pieces(regex, text, 0, on_piece),
-            Engine::Compiled(matcher, regex) => match matcher.pieces(text, &mut on_piece)? {
-                None => Ok(()),
-                Some(from) => {
-                    let regex = regex
-                        .get_or_init(|| {
-                            syntax::parse(&self.source).and_then(|tree| {
-                                regex_for(&tree, BACKTRACK_LIMIT).map_err(|err| err.to_string())
+            Engine::Compiled(matcher, regex) => {
+                match matcher.pieces(text, &mut |piece| on_piece(piece, Search::Bounded))? {
+                    None => Ok(()),
+                    Some(from) => {
+                        let regex = regex
+                            .get_or_init(|| {
+                                syntax::parse(&self.source).and_then(|tree| {
+                                    regex_for(&tree, BACKTRACK_LIMIT).map_err(|err| err.to_string())
+                                })
                             })
-                        })
-                        .as_ref()
-                        .map_err(|err| Error::Matching(err.clone()))?;
-                    regex_pieces(regex, text, from, on_piece)
+                            .as_ref()
+                            .map_err(|err| Error::Matching(err.clone()))?;
+                        regex_pieces(regex, text, from, on_piece)
+                    }
                 }
-            },
+            }
         }
     }
 
@@ -240,7 +254,7 @@ fn regex_pieces<'t>(
     regex: &Regex,
     text: &'t str,
     mut pos: usize,
-    mut on_piece: impl FnMut(&'t str) -> Result<()>,
+    mut on_piece: impl FnMut(&'t str, Search) -> Result<()>,
 ) -> Result<()> {
     while pos <= text.len() {
         let found = regex
@@ -248,7 +262,7 @@ fn regex_pieces<'t>(
             .map_err(|err| Error::Matching(format!("splitting a text failed: {err}")))?;
         let Some(found) = found else { break };
         if found.end() > found.start() {
-            on_piece(found.as_str())?;
+            on_piece(found.as_str(), Search::Backtracking)?;
             pos = found.end();
         } else {
             pos = found.start()

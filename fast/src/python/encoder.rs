@@ -65,9 +65,8 @@ impl PyEncoder {
         len: usize,
         work: impl FnOnce(&SignalCheck) -> crate::error::Result<T> + Send,
     ) -> PyResult<T> {
-        let linear = self.inner.splits_in_linear_time();
-        let check = SignalCheck::new(linear);
-        if len >= DETACH_TEXT_BYTES || !linear {
+        let check = SignalCheck::new();
+        if len >= DETACH_TEXT_BYTES || !self.inner.splits_in_linear_time() {
             py.detach(|| {
                 let result = work(&check);
                 check.result(result)

@@ -10,9 +10,11 @@ use super::args::to_py_err;
 use super::progress::INTERVAL;
 use crate::encode::Cancel;
 use crate::error::{Error, Result};
+use crate::pattern::Search;
 
-/// Pieces between two looks at the clock when the time of a piece is bounded by its length (a
-/// look costs about a third of a short piece's encoding; 64 pieces take microseconds).
+/// Pieces between two looks at the clock while each search's time is bounded by what it reads
+/// (a look costs about a third of a short piece's encoding; 64 pieces take microseconds). After
+/// a search that may have backtracked, the clock is read at once.
 const PIECES_PER_LOOK: u32 = 64;
 
 /// Asked before every piece; every [`INTERVAL`] it takes the GIL back (a no-op when it is held)
@@ -20,21 +22,15 @@ const PIECES_PER_LOOK: u32 = 64;
 /// only on its main thread, the thread that called: so this works where a call from the main
 /// thread needs it to.
 pub struct SignalCheck {
-    every: u32,
     countdown: Cell<u32>,
     last: Cell<Instant>,
     error: RefCell<Option<PyErr>>,
 }
 
 impl SignalCheck {
-    /// `bounded_pieces`: the splitter's time per piece is bounded by the piece, so the clock
-    /// is read every [`PIECES_PER_LOOK`] pieces; otherwise (a backtracking search may take a
-    /// tenth of a second) before every piece.
-    pub fn new(bounded_pieces: bool) -> Self {
-        let every = if bounded_pieces { PIECES_PER_LOOK } else { 1 };
+    pub fn new() -> Self {
         SignalCheck {
-            every,
-            countdown: Cell::new(every),
+            countdown: Cell::new(PIECES_PER_LOOK),
             last: Cell::new(Instant::now()),
             error: RefCell::new(None),
         }
@@ -51,13 +47,13 @@ impl SignalCheck {
 
 impl Cancel for SignalCheck {
     #[inline]
-    fn cancelled(&self) -> bool {
+    fn cancelled(&self, search: Search) -> bool {
         let left = self.countdown.get();
-        if left > 1 {
+        if left > 1 && search == Search::Bounded {
             self.countdown.set(left - 1);
             return false;
         }
-        self.countdown.set(self.every);
+        self.countdown.set(PIECES_PER_LOOK);
         if self.last.get().elapsed() < INTERVAL {
             return false;
         }

@@ -135,10 +135,11 @@ impl Matcher {
         (last, i)
     }
 
-    /// Call `on_piece` for the pieces of `text` (spec §2.4). If failed match attempts have read
-    /// much more than the text (a pattern such as `a+b|c` on a long run of `a`, where each
-    /// attempt reads to the end of the run), it stops and returns the offset from which the
-    /// general engine must go on searching, so that the time stays linear here.
+    /// Call `on_piece` for the pieces of `text` (spec §2.4). If failed match attempts, or
+    /// matches reading past their ends, have read much more than the text (a pattern such as
+    /// `a+b|c` on a long run of `a`, where each attempt reads to the end of the run), it stops
+    /// and returns the offset from which the general engine must go on searching, so that the
+    /// time stays linear here.
     pub fn pieces<'t, E>(
         &self,
         text: &'t str,
@@ -154,6 +155,13 @@ impl Matcher {
             let end = loop {
                 let (end, stopped) = self.anchored(bytes, start);
                 if end != NONE {
+                    // What a match read past its end counts as failed reading: with it, no
+                    // search here reads more than the piece and the allowance.
+                    let past = stopped.saturating_sub(end);
+                    if past > allowance {
+                        return Ok(Some(start));
+                    }
+                    allowance -= past;
                     break end;
                 }
                 if start == len {
