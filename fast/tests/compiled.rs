@@ -60,11 +60,14 @@ fn deployed_patterns_run_on_the_compiled_engine() {
         let splitter = Splitter::new(regex).unwrap();
         assert_eq!(splitter.engine(), EngineKind::Compiled, "{name}");
     }
+    // The named patterns keep their hand-written splitters where those are faster.
     for (name, _) in PATTERNS {
-        assert_eq!(
-            Splitter::new(name).unwrap().engine(),
+        let expected = if *name == "o200k" {
+            EngineKind::Compiled
+        } else {
             EngineKind::Handwritten
-        );
+        };
+        assert_eq!(Splitter::new(name).unwrap().engine(), expected, "{name}");
     }
 }
 

@@ -38,8 +38,7 @@ fn pairs() -> Vec<(Splitter, Splitter, &'static str)> {
     PATTERNS
         .iter()
         .map(|(name, _)| {
-            let fast = Splitter::new(name).unwrap();
-            assert_eq!(fast.engine(), EngineKind::Handwritten, "{name}");
+            let fast = Splitter::with_engine(name, EngineKind::Handwritten).unwrap();
             let regex = Splitter::with_engine(name, EngineKind::Regex).unwrap();
             (fast, regex, *name)
         })

@@ -50,6 +50,13 @@ impl Named {
         })
     }
 
+    /// Whether the compiled DFA encodes faster with this pattern than this splitter does
+    /// (o200k's: 8% on English, code and multilingual text, docs/performance.md), so that
+    /// `Splitter::new` runs the DFA; this splitter stays the tests' independent reading.
+    pub fn dfa_is_faster(self) -> bool {
+        matches!(self, Named::O200k)
+    }
+
     /// Call `on_piece` for every piece of `text`, in order.
     #[inline]
     pub fn for_each_piece<'t, E>(

@@ -20,6 +20,8 @@ pub const BACKTRACK_LIMIT: usize = 10_000_000;
 pub struct Splitter {
     source: String,
     engine: Engine,
+    /// A named pattern, whichever engine runs it: [`is_safe_cut`]'s offsets hold for it.
+    cuttable: bool,
 }
 
 /// Which engine a splitter runs.
@@ -64,13 +66,15 @@ enum Engine {
 
 impl Splitter {
     /// Compile `pattern`, a name from the named patterns or a regex of spec §2.2: a named
-    /// pattern (or a regex equal to one) gets its hand-written splitter, any other pattern the
-    /// compiled DFA, and a pattern the DFA cannot run exactly the general regex engine.
+    /// pattern (or a regex equal to one) gets its hand-written splitter unless the DFA is
+    /// faster with it, any other pattern the compiled DFA, and a pattern the DFA cannot run
+    /// exactly the general regex engine.
     pub fn new(pattern: &str) -> Result<Self> {
         let source = named::resolve(pattern);
-        let engine = match Named::for_regex(source) {
-            Some(named) => Engine::Named(named),
-            None => {
+        let named = Named::for_regex(source);
+        let engine = match named {
+            Some(named) if !named.dfa_is_faster() => Engine::Named(named),
+            _ => {
                 let tree = syntax::parse(source).map_err(Error::InvalidPattern)?;
                 match compiled::compile(&tree) {
                     Ok(matcher) => Engine::Compiled(Box::new(matcher), OnceLock::new()),
@@ -81,6 +85,7 @@ impl Splitter {
         Ok(Splitter {
             source: source.to_owned(),
             engine,
+            cuttable: named.is_some(),
         })
     }
 
@@ -110,6 +115,7 @@ impl Splitter {
         Ok(Splitter {
             source: source.to_owned(),
             engine,
+            cuttable: Named::for_regex(source).is_some(),
         })
     }
 
@@ -121,6 +127,7 @@ impl Splitter {
         Ok(Splitter {
             source: source.to_owned(),
             engine: Engine::Regex(regex_for(&tree, limit)?, String::new()),
+            cuttable: Named::for_regex(source).is_some(),
         })
     }
 
@@ -145,7 +152,7 @@ impl Splitter {
     /// pieces of the whole, about `chunk` bytes apart; empty when this pattern has no such
     /// boundaries (a custom pattern may look anywhere).
     pub fn safe_cuts(&self, text: &str, chunk: usize) -> Vec<usize> {
-        if self.engine() != EngineKind::Handwritten {
+        if !self.cuttable {
             return Vec::new();
         }
         let bytes = text.as_bytes();
