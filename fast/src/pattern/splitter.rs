@@ -20,8 +20,6 @@ pub const BACKTRACK_LIMIT: usize = 10_000_000;
 pub struct Splitter {
     source: String,
     engine: Engine,
-    /// A named pattern, whichever engine runs it: [`is_safe_cut`]'s offsets hold for it.
-    cuttable: bool,
 }
 
 /// Which engine a splitter runs.
@@ -71,8 +69,7 @@ impl Splitter {
     /// exactly the general regex engine.
     pub fn new(pattern: &str) -> Result<Self> {
         let source = named::resolve(pattern);
-        let named = Named::for_regex(source);
-        let engine = match named {
+        let engine = match Named::for_regex(source) {
             Some(named) if !named.dfa_is_faster() => Engine::Named(named),
             _ => {
                 let tree = syntax::parse(source).map_err(Error::InvalidPattern)?;
@@ -85,7 +82,6 @@ impl Splitter {
         Ok(Splitter {
             source: source.to_owned(),
             engine,
-            cuttable: named.is_some(),
         })
     }
 
@@ -115,7 +111,6 @@ impl Splitter {
         Ok(Splitter {
             source: source.to_owned(),
             engine,
-            cuttable: Named::for_regex(source).is_some(),
         })
     }
 
@@ -127,7 +122,6 @@ impl Splitter {
         Ok(Splitter {
             source: source.to_owned(),
             engine: Engine::Regex(regex_for(&tree, limit)?, String::new()),
-            cuttable: Named::for_regex(source).is_some(),
         })
     }
 
@@ -152,7 +146,8 @@ impl Splitter {
     /// pieces of the whole, about `chunk` bytes apart; empty when this pattern has no such
     /// boundaries (a custom pattern may look anywhere).
     pub fn safe_cuts(&self, text: &str, chunk: usize) -> Vec<usize> {
-        if !self.cuttable {
+        // A named pattern's, whichever engine runs it.
+        if Named::for_regex(&self.source).is_none() {
             return Vec::new();
         }
         let bytes = text.as_bytes();
